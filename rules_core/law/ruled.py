@@ -1,0 +1,19 @@
+"""A date together with the rule that produced it: the unit every law module returns."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class RuledDate:
+    """`name` says what the date is (cure_deadline, qplo_window_end, ...); `rule` is an id in
+    data/rules.yaml; `certainty` is settled, likely or unsettled; `note` is an explanation
+    topic id (explanations/) that says why a date is flagged, or None."""
+
+    name: str
+    date: date
+    rule: str
+    certainty: str = "settled"
+    note: Optional[str] = None

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Create or refresh .venv from the pinned requirement sets. Idempotent and quick when
+# nothing changed: a stamp holds the hash of every requirements/constraints file.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+venv="$root/.venv"
+stamp="$venv/.requirements.sha256"
+want="$(cat requirements/*.txt | sha256sum | cut -d' ' -f1)"
+if [ -x "$venv/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+  exit 0
+fi
+py="$(bash scripts/python310.sh)"
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null; then
+  rm -rf "$venv"
+  echo "setup: creating .venv with $py" >&2
+  "$py" -m venv "$venv"
+fi
+echo "setup: installing pinned requirements (first run takes a few minutes)" >&2
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check pip==24.0
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+  -r requirements/app.txt -r requirements/dev.txt -c requirements/constraints.txt
+"$venv/bin/python" -m pip check >&2
+echo "$want" > "$stamp"
