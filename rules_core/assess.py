@@ -1,0 +1,264 @@
+"""Orchestration: facts in, one assessment out. The one place the law modules meet.
+
+Order: validate the facts, classify (classify.py), then derive in the law's order the
+taxable amount, the Box 7 code, the 10% additional tax, withholding, the rollover deadlines,
+the code check, next steps and explanations. Dates carry the rule that produced them.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, Dict, List, Mapping, Optional
+
+from . import classify as c
+from .explain import render
+from .facts import UNKNOWN, Facts, known, parse_facts
+from .law import additional_tax as at
+from .law import plan_loan_offset as plo
+from .law import qplo
+from .law.box7_codes import decode_box7, expected_box7
+from .law.code_check import check_code
+from .law.loan_terms import max_term_end
+from .law.ruled import RuledDate
+from .law.withholding import offset_withholding
+from .messages import message
+from .parameters import parameter
+from .render import Values, money, timeline_entry
+
+TAXABLE = (c.DEEMED, c.OFFSET, c.QPLO, c.OFFSET_AFTER_DEEMED)
+OFFSETS = (c.OFFSET, c.QPLO)
+
+
+def assess(raw: Mapping[str, Any], today: Optional[date] = None) -> Dict[str, Any]:
+    """Assess a mapping of facts (JSON names and values). Raises FactsError on bad input."""
+    return assess_facts(parse_facts(raw, today))
+
+
+def assess_facts(f: Facts) -> Dict[str, Any]:
+    finding = c.classify(f)
+    return _Assessment(f, finding).build()
+
+
+class _Assessment:
+    """Collects the pieces of one assessment; each method adds one concern."""
+
+    def __init__(self, f: Facts, finding: c.Finding):
+        self.f, self.finding = f, finding
+        self.dates: List[RuledDate] = []
+        self.topics: List[str] = list(finding.topics)
+        self.steps: List[str] = []
+        self.missing: List[str] = list(finding.missing)
+        self.values = Values()
+        self.out: Dict[str, Any] = {}
+
+    # -- build ---------------------------------------------------------------------------
+    def build(self) -> Dict[str, Any]:
+        f, finding = self.f, self.finding
+        event = finding.event if finding.classification in TAXABLE else None
+        self._user_dates()
+        for ruled in (finding.cure_deadline, event, finding.window_end):
+            if ruled is not None:
+                self._date(ruled)
+        taxable = self._taxable(event)
+        tax = self._additional_tax(event, taxable)
+        code = self._box7(tax)
+        self._rollover(event)
+        self._withholding()
+        self._code_check(code)
+        self._estimate(taxable, tax)
+        self._steps(event)
+        self.out.update({
+            "classification": finding.classification,
+            "as_of": f.as_of.isoformat(),
+            "event_date": event.date.isoformat() if event else None,
+            "tax_year": event.date.year if event else None,
+            "cure_deadline": _iso(finding.cure_deadline),
+            "qplo_window_end": _iso(finding.window_end),
+            "form_1099r_box7": code,
+            "missing_facts": list(dict.fromkeys(self.missing)),
+        })
+        self._explain()
+        self.out["timeline"] = [timeline_entry(d) for d in sorted(self.dates, key=lambda d: d.date)]
+        self.out["disclaimer"] = message("disclaimer")
+        return self.out
+
+    # -- dates ---------------------------------------------------------------------------
+    def _date(self, ruled: RuledDate) -> None:
+        self.dates.append(ruled)
+        self.values.add_date(ruled.name, ruled.date)
+        if ruled.note:
+            self.topics.append(ruled.note)
+
+    def _user_dates(self) -> None:
+        f = self.f
+        for name in ("loan_date", "missed_payment_due_date", "caught_up_on", "separation_date",
+                     "plan_termination_date", "offset_date"):
+            value = getattr(f, name)
+            if isinstance(value, date):
+                self._date(RuledDate(name, value, "user_fact"))
+        if isinstance(f.loan_date, date):
+            end = max_term_end(f.loan_date, f.loan_term_months, f.principal_residence_loan)
+            if end is not None:
+                self._date(end)
+
+    # -- amounts and tax -------------------------------------------------------------------
+    def _taxable(self, event: Optional[RuledDate]) -> Optional[Decimal]:
+        f, kind = self.f, self.finding.classification
+        if event is None:
+            self.out["taxable_amount"] = None
+            return None
+        amount = f.loan_balance
+        if event.rule == "deemed.issuance_terms" and known(f.loan_amount):
+            amount = f.loan_amount
+        if not known(amount):
+            self.missing.append("loan_balance")
+            self.out["taxable_amount"] = None
+            return None
+        if kind in OFFSETS and known(f.amount_rolled_over):
+            amount = amount - f.amount_rolled_over
+            self.values.add_money("amount_rolled_over", f.amount_rolled_over)
+            self.topics.append("tax.rolled_over_not_taxed")
+        self.values.add_money("taxable_amount", amount)
+        self.values["tax_year"] = str(event.date.year)
+        self.topics.append("amount.taxable")
+        self.out["taxable_amount"] = money(amount)
+        return amount
+
+    def _additional_tax(self, event: Optional[RuledDate], taxable: Optional[Decimal]) -> Optional[at.AdditionalTax]:
+        f = self.f
+        if event is None:
+            self.out["additional_tax"] = None
+            return None
+        age = at.AgeFacts(f.birth_date, f.age)
+        if isinstance(f.birth_date, date):
+            self._date(at.age_59_half_date(f.birth_date, event.date))
+        separation = f.separation_date if known(f.separation_date) and f.separation_date <= event.date else UNKNOWN
+        still_employed = _still_employed(f, event.date)
+        tax = at.additional_tax(age, event.date, separation, still_employed,
+                                f.public_safety_employee is True, tuple(f.exceptions_claimed))
+        if tax.applies is None:
+            self.missing.append("birth_date")
+        if taxable is not None and taxable == 0 and tax.applies is not False:
+            tax = at.AdditionalTax(False, "tax.rolled_over_not_taxed", "rolled_over", tax.at_59_half)
+        if tax.exception and tax.exception in f.exceptions_claimed:
+            self.values["exceptions"] = ", ".join(x.replace("_", " ") for x in f.exceptions_claimed)
+        self.topics.append(tax.topic)
+        amount = None
+        if taxable is not None and tax.applies is not None:
+            amount = (taxable * parameter("additional_tax_rate", event.date)).quantize(Decimal("0.01")) if tax.applies else Decimal("0.00")
+        if tax.applies and amount is not None:
+            self.values.add_money("additional_tax_amount", amount)
+            self.topics.append("tax.additional_amount")
+        self.out["additional_tax"] = {
+            "applies": tax.applies, "reason": render(tax.topic, self.values)["text"],
+            "amount": money(amount) if amount is not None else None, "exception": tax.exception,
+        }
+        return tax
+
+    def _box7(self, tax: Optional[at.AdditionalTax]) -> Optional[str]:
+        kind = self.finding.classification
+        if tax is None:
+            return None
+        digit = at.age_code(tax)
+        if digit is None:
+            return None
+        event_type = c.DEEMED if kind == c.OFFSET_AFTER_DEEMED else kind
+        code = expected_box7(event_type, digit, self.f.designated_roth is True)
+        self.values["box7_code"] = code
+        self.topics.append("code.expected")
+        return code
+
+    # -- rollover and withholding ---------------------------------------------------------
+    def _rollover(self, event: Optional[RuledDate]) -> None:
+        kind, out = self.finding.classification, self.out
+        out["rollover_eligible"] = True if kind in OFFSETS else (False if kind in (c.DEEMED, c.OFFSET_AFTER_DEEMED) else None)
+        out["rollover_deadline"] = out["rollover_deadline_without_extension"] = None
+        if kind in (c.DEEMED, c.OFFSET_AFTER_DEEMED):
+            self.topics.append("rollover.not_eligible_deemed")
+        if kind == c.QPLO:
+            deadlines = qplo.qplo_rollover_deadlines(self.f.offset_date)
+            self._date(deadlines.with_extension)
+            self._date(deadlines.without_extension)
+            self.values.add_date("return_due_date", deadlines.without_extension.date)
+            self.topics.append("rollover.qplo_extension")
+            out["rollover_deadline"] = deadlines.with_extension.date.isoformat()
+            out["rollover_deadline_without_extension"] = deadlines.without_extension.date.isoformat()
+        elif kind == c.OFFSET:
+            deadline = plo.sixty_day_deadline(self.f.offset_date)
+            self._date(deadline)
+            out["rollover_deadline"] = deadline.date.isoformat()
+
+    def _withholding(self) -> None:
+        f = self.f
+        self.out["withholding"] = None
+        if self.finding.classification not in OFFSETS or not known(f.cash_paid_not_rolled_over) \
+                or not known(f.loan_balance):
+            return
+        amount = offset_withholding(f.loan_balance, f.cash_paid_not_rolled_over, f.offset_date)
+        self.values.add_money("withholding_amount", amount)
+        self.values.add_money("cash_paid_not_rolled_over", f.cash_paid_not_rolled_over)
+        topic = "withholding.offset" if f.cash_paid_not_rolled_over > 0 else "withholding.none"
+        self.topics.append(topic)
+        self.out["withholding"] = {
+            "amount": money(amount), "rate": str(parameter("mandatory_withholding_rate", f.offset_date)),
+            "base": money(f.loan_balance + f.cash_paid_not_rolled_over),
+            "reason": render(topic, self.values)["text"],
+        }
+
+    # -- code check and estimate ------------------------------------------------------------
+    def _code_check(self, expected: Optional[str]) -> None:
+        f = self.f
+        if not known(f.box7_code):
+            self.out["code_check"] = None
+            return
+        result = check_code(decode_box7(f.box7_code), expected, self.finding.classification)
+        self.values["given_code"] = result.given
+        if expected is None and "box7_code" not in self.values:
+            self.values["box7_code"] = "unknown until we know more"
+        note = render(result.topic, self.values)["text"] if result.topic else None
+        question = result.question(self.values)
+        if result.consistent is False:
+            self.steps.append("step.contact_plan_about_code")
+        self.out["code_check"] = {"given": result.given, "expected": expected, "consistent": result.consistent,
+                                  "note": note, "question_for_plan": question}
+
+    def _estimate(self, taxable: Optional[Decimal], tax: Optional[at.AdditionalTax]) -> None:
+        f = self.f
+        self.out["estimated_cost"] = None
+        if taxable is None or not known(f.marginal_tax_rate):
+            return
+        income_tax = (taxable * f.marginal_tax_rate).quantize(Decimal("0.01"))
+        extra = None
+        if tax is not None and tax.applies is not None:
+            extra = (taxable * parameter("additional_tax_rate", self.finding.event.date)).quantize(Decimal("0.01")) if tax.applies else Decimal("0.00")
+        total = income_tax + (extra or Decimal("0.00"))
+        self.values.add_money("estimated_income_tax", income_tax)
+        self.values.add_money("estimated_total", total)
+        self.out["estimated_cost"] = {
+            "income_tax": money(income_tax), "additional_tax": money(extra) if extra is not None else None,
+            "total": money(total), "federal_only": True, "note": render("tax.estimate", self.values)["text"],
+        }
+
+    # -- next steps and explanations --------------------------------------------------------
+    def _steps(self, event: Optional[RuledDate]) -> None:
+        from .next_steps import select_steps
+        self.steps[:0] = select_steps(self.f, self.finding, self.out, self.values)
+
+    def _explain(self) -> None:
+        values = self.values
+        if "missing_facts" not in values:
+            values["missing_facts"] = ", ".join(m.replace("_", " ") for m in self.out["missing_facts"]) or "nothing more"
+        self.out["next_steps"] = [render(t, values) for t in dict.fromkeys(self.steps)]
+        self.out["explanations"] = [render(t, values) for t in dict.fromkeys(self.topics)]
+
+
+def _still_employed(f: Facts, on: date) -> Optional[bool]:
+    if f.separated is False:
+        return True
+    if known(f.separation_date):
+        return f.separation_date > on
+    return None
+
+
+def _iso(ruled: Optional[RuledDate]) -> Optional[str]:
+    return ruled.date.isoformat() if ruled is not None else None

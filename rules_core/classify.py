@@ -1,0 +1,158 @@
+"""Classification, in the law's order: issuance terms, missed installments, offsets.
+
+Returns a `Finding`: what happened (classification), the taxable event, the dates that
+matter, the conclusion topics that explain it, and the facts still missing. Amounts,
+codes, taxes and next steps are derived from it in assess.py.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import List, Optional, Tuple
+
+from .facts import UNKNOWN, Facts, known
+from .law import deemed_distribution as dd
+from .law import plan_loan_offset as plo
+from .law import qplo
+from .law.ruled import RuledDate
+
+DEEMED = "deemed_distribution"
+OFFSET = "plan_loan_offset"
+QPLO = "qualified_plan_loan_offset"
+OFFSET_AFTER_DEEMED = "offset_after_deemed_distribution"
+WINDOW_OPEN = "cure_window_open"
+CURED = "cured"
+NEEDS_MORE = "needs_more_facts"
+CLASSIFICATIONS = (DEEMED, OFFSET, QPLO, OFFSET_AFTER_DEEMED, WINDOW_OPEN, CURED, NEEDS_MORE)
+
+
+@dataclass(frozen=True)
+class Finding:
+    classification: str
+    topics: Tuple[str, ...]
+    missing: Tuple[str, ...] = ()
+    event: Optional[RuledDate] = None          # the taxable event (deemed date or offset)
+    offset: Optional[RuledDate] = None
+    offset_reason: Optional[str] = None
+    cure_deadline: Optional[RuledDate] = None
+    window_end: Optional[RuledDate] = None
+
+
+def classify(f: Facts) -> Finding:
+    cure = dd.cure_deadline(f.missed_payment_due_date, f.cure_period) if known(f.missed_payment_due_date) else None
+    window = qplo.qplo_window_end(f.separation_date) if known(f.separation_date) else None
+    issuance = dd.deemed_at_issuance(f.loan_date, f.loan_term_months, f.principal_residence_loan,
+                                     f.payments_per_year)
+    if known(f.offset_date):
+        finding = _offset(f, cure, window, issuance)
+    elif issuance is not None:
+        finding = Finding(DEEMED, ("result.deemed_at_issuance",), event=issuance)
+    elif cure is not None:
+        finding = _missed(f, window)
+    else:
+        finding = _nothing_yet(f, window)
+    if finding.cure_deadline is None and cure is not None:
+        finding = _with(finding, cure_deadline=cure)
+    if finding.window_end is None and window is not None:
+        finding = _with(finding, window_end=window)
+    return finding
+
+
+def _with(finding: Finding, **changes) -> Finding:
+    values = {name: getattr(finding, name) for name in finding.__dataclass_fields__}
+    values.update(changes)
+    return Finding(**values)
+
+
+def _missed(f: Facts, window: Optional[RuledDate]) -> Finding:
+    outcome = dd.missed_installment(f.missed_payment_due_date, f.cure_period, f.caught_up_on, f.as_of)
+    base = dict(cure_deadline=outcome.cure_deadline)
+    if outcome.status == dd.DEEMED:
+        return Finding(DEEMED, ("result.deemed_distribution",), event=outcome.deemed_on, **base)
+    if outcome.status == dd.WINDOW_OPEN:
+        return Finding(WINDOW_OPEN, ("result.cure_window_open",), **base)
+    if outcome.status == dd.CURED:
+        topics = ("result.cured",)
+        if f.separated is True and window is not None:
+            topics += ("result.separated_awaiting_offset",)
+        return Finding(CURED, topics, **base)
+    return Finding(NEEDS_MORE, ("result.needs_more_facts",), ("caught_up_on",), **base)
+
+
+def _nothing_yet(f: Facts, window: Optional[RuledDate]) -> Finding:
+    """No offset, no missed payment, no bad terms: say what we still need to know."""
+    if f.separated is True:
+        missing = ("offset_date",) if window is not None else ("separation_date", "offset_date")
+        topics = ("result.separated_awaiting_offset",) if window is not None else ()
+        return Finding(NEEDS_MORE, topics + ("result.needs_more_facts",), missing)
+    if f.plan_terminated is True:
+        return Finding(NEEDS_MORE, ("result.needs_more_facts",), ("offset_date",))
+    if f.separated is False:
+        return Finding(NEEDS_MORE, ("result.needs_more_facts",), ("missed_payment_due_date",))
+    return Finding(NEEDS_MORE, ("result.needs_more_facts",), ("left_job", "missed_payment_due_date"))
+
+
+def _offset(f: Facts, cure: Optional[RuledDate], window: Optional[RuledDate],
+            issuance: Optional[RuledDate]) -> Finding:
+    offset = RuledDate("offset_date", f.offset_date, "offset.event")
+    deemed_before = _deemed_before_offset(f, cure, issuance)
+    if deemed_before is UNKNOWN:
+        return Finding(NEEDS_MORE, ("result.needs_more_facts",), ("caught_up_on",), offset=offset)
+    if deemed_before is not None:
+        return Finding(OFFSET_AFTER_DEEMED, ("result.offset_after_deemed",), event=deemed_before, offset=offset)
+    reason = plo.offset_reason(f.offset_reason, f.offset_date, f.separated, f.separation_date,
+                               f.plan_terminated, f.plan_termination_date)
+    base = dict(event=offset, offset=offset, offset_reason=reason)
+    if reason is None:
+        missing = ("left_job",) if f.separated is UNKNOWN else ("plan_terminated",)
+        return Finding(NEEDS_MORE, ("result.needs_more_facts",), missing, offset=offset)
+    if not qplo.extended_window_in_force(f.offset_date):
+        return Finding(OFFSET, ("result.plan_loan_offset", "result.offset_before_qplo_rules"), **base)
+    if reason == plo.OTHER:
+        return Finding(OFFSET, ("result.plan_loan_offset", "result.offset_other_reason"), **base)
+    good = _good_standing(f, cure)
+    if good is False:
+        # Not in good standing means 72(p)(1) already applied: a deemed distribution came
+        # first; its date needs the missed installment.
+        return Finding(OFFSET_AFTER_DEEMED, ("result.offset_not_good_standing", "result.offset_after_deemed"),
+                       ("missed_payment_due_date",), offset=offset, offset_reason=reason)
+    if good is None:
+        return Finding(NEEDS_MORE, ("result.needs_more_facts",), ("loan_in_good_standing",), offset=offset)
+    if reason == plo.PLAN_TERMINATION:
+        return Finding(QPLO, ("result.qplo_plan_termination",), **base)
+    return _severance_offset(f, window, base)
+
+
+def _severance_offset(f: Facts, window: Optional[RuledDate], base: dict) -> Finding:
+    if window is None:
+        return Finding(NEEDS_MORE, ("result.needs_more_facts",), ("separation_date",), offset=base["offset"])
+    if f.offset_date > window.date:
+        return Finding(OFFSET, ("result.plan_loan_offset", "result.offset_outside_window"), window_end=window, **base)
+    return Finding(QPLO, ("result.qplo_severance",), window_end=window, **base)
+
+
+def _deemed_before_offset(f: Facts, cure: Optional[RuledDate], issuance: Optional[RuledDate]):
+    """The deemed distribution that happened on or before the offset, None if none did,
+    UNKNOWN if it depends on a catch-up we were not told about."""
+    if issuance is not None and issuance.date <= f.offset_date:
+        return issuance
+    if cure is None or f.offset_date <= cure.date:
+        # interpretation: an offset inside the cure period comes before any failure
+        return None
+    caught_up = f.caught_up_on
+    if isinstance(caught_up, date) and caught_up <= cure.date:
+        return None
+    if caught_up is None or isinstance(caught_up, date):
+        return RuledDate("event_date", cure.date, "deemed.cure_end")
+    return UNKNOWN
+
+
+def _good_standing(f: Facts, cure: Optional[RuledDate]) -> Optional[bool]:
+    """Met 72(p)(2) right before the severance or termination. What the user said wins;
+    else a known missed installment still inside its cure period (or cured) at the offset
+    means good standing; with nothing known we must ask. Source: Treas. Reg. 1.402(c)-3."""
+    if known(f.loan_in_good_standing):
+        return f.loan_in_good_standing
+    if cure is not None:
+        return True  # any failure before the offset was caught by _deemed_before_offset
+    return None

@@ -1,0 +1,95 @@
+"""Explanation topics: the core's prose, stored as data in explanations/*.md.
+
+Each file is one topic: YAML front matter (title, kind, audience, citations, and for some
+kinds `myth`, `asks` or `question`) and a short Markdown body. Bodies of conclusions, flags,
+next steps and code checks may use `{placeholders}` from PLACEHOLDERS; the logic picks topic
+ids and supplies values, and this module renders them. It writes no sentences itself.
+"""
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, FrozenSet, Mapping, Optional, Tuple
+
+import yaml
+
+from .citations import cite, cite_all
+
+FOLDER = Path(__file__).parent / "explanations"
+
+KINDS = ("conclusion", "flag", "next_step", "code_check", "faq", "sponsor", "myth")
+STATIC_KINDS = ("faq", "sponsor", "myth")  # answered without a user's facts: no placeholders
+
+# What the logic can fill in. Dates render as "June 30, 2025", money as "$12,000.00".
+PLACEHOLDERS = frozenset({
+    "missed_payment_due_date", "cure_deadline", "caught_up_on", "event_date", "tax_year",
+    "taxable_amount", "loan_balance", "separation_date", "offset_date", "plan_termination_date",
+    "qplo_window_end", "rollover_deadline", "rollover_deadline_without_extension",
+    "return_due_date", "box7_code", "given_code", "age_59_half_date", "additional_tax_amount",
+    "withholding_amount", "amount_rolled_over", "cash_paid_not_rolled_over", "max_term_end",
+    "loan_date", "exceptions", "missing_facts", "estimated_income_tax", "estimated_total",
+    "cure_period_days",
+})
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+    kind: str
+    audience: str
+    citations: Tuple[str, ...]
+    body: str
+    placeholders: FrozenSet[str]
+    myth: Optional[str] = None
+    asks: Tuple[str, ...] = ()
+    question: Optional[str] = None
+
+
+def _placeholders(text: str) -> FrozenSet[str]:
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(text) if name)
+
+
+def _parse(path: Path) -> Topic:
+    raw = path.read_text(encoding="utf-8")
+    _, front, body = raw.split("---\n", 2)
+    meta = yaml.safe_load(front)
+    body = body.strip()
+    question = meta.get("question")
+    return Topic(
+        id=path.stem, title=meta["title"], kind=meta["kind"],
+        audience=meta.get("audience", "participant"),
+        citations=tuple(meta.get("citations") or ()), body=body,
+        placeholders=_placeholders(body) | (_placeholders(question) if question else frozenset()),
+        myth=meta.get("myth"), asks=tuple(meta.get("asks") or ()), question=question,
+    )
+
+
+@lru_cache(maxsize=1)
+def topics() -> Dict[str, Topic]:
+    found = {path.stem: _parse(path) for path in sorted(FOLDER.glob("*.md"))}
+    for t in found.values():
+        for cid in t.citations:
+            cite(cid)
+    return found
+
+
+def topic(topic_id: str) -> Topic:
+    try:
+        return topics()[topic_id]
+    except KeyError:
+        raise KeyError(f"unknown explanation topic {topic_id!r}") from None
+
+
+def render(topic_id: str, values: Mapping[str, str]) -> dict:
+    """One explanation entry for output: {topic, title, text, citations}."""
+    t = topic(topic_id)
+    text = t.body.format_map(values) if t.placeholders else t.body
+    return {"topic": t.id, "title": t.title, "text": text, "citations": list(cite_all(t.citations))}
+
+
+def render_question(topic_id: str, values: Mapping[str, str]) -> Optional[str]:
+    t = topic(topic_id)
+    return t.question.format_map(values) if t.question else None

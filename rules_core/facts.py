@@ -1,0 +1,340 @@
+"""The fact vocabulary: one table of every fact the core understands, and input validation.
+
+Facts the user gave are kept apart from what the core derives. A fact that was not given is
+`UNKNOWN`, never a silent False or a default date: the logic answers `needs_more_facts`
+naming it. The one exception is `caught_up_on`, where an explicit null means "not caught
+up" and absence means "we don't know".
+
+Validation collects every problem at once, keyed by fact name, in words a person can act on.
+"""
+from __future__ import annotations
+
+import calendar
+import math
+import re
+from dataclasses import dataclass, field, fields
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any, Callable, Dict, FrozenSet, Mapping, Optional, Tuple
+
+from .law.additional_tax import EXCEPTIONS, IRA_ONLY_EXCEPTIONS
+
+OFFSET_REASONS = ("severance", "plan_termination", "other")
+MAX_AGE = 120
+
+
+class _Unknown:
+    """The value of a fact nobody told us. Falsy, but never equal to False or None."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN: Any = _Unknown()
+
+
+class FactsError(ValueError):
+    """Bad input: `errors` maps each bad field to why it was refused."""
+
+    def __init__(self, errors: Dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class _Bad(Exception):
+    pass
+
+
+# ---- parsers: raw JSON value -> Python value, or _Bad(reason) ---------------------------
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def parse_date(raw: Any) -> date:
+    if isinstance(raw, date):
+        return raw
+    if not isinstance(raw, str):
+        raise _Bad("expected a date written YYYY-MM-DD")
+    match = _ISO_DATE.match(raw.strip())
+    if not match:
+        raise _Bad(f"{raw!r} is not a date written YYYY-MM-DD")
+    year, month, day = (int(part) for part in match.groups())
+    if not 1 <= month <= 12:
+        raise _Bad(f"{raw} has no month {month}")
+    if year < 1900:
+        raise _Bad(f"{raw} is too far in the past to be a plan loan date")
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        raise _Bad(f"{raw} is not a real date: {calendar.month_name[month]} {year} has {last} days")
+    return date(year, month, day)
+
+
+def parse_bool(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    raise _Bad("expected true or false")
+
+
+def parse_money(raw: Any) -> Decimal:
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str, Decimal)):
+        raise _Bad("expected an amount in dollars, such as 12000 or 12000.50")
+    if isinstance(raw, float) and not math.isfinite(raw):
+        raise _Bad("expected a finite amount")
+    try:
+        value = Decimal(str(raw).strip().replace(",", "")) if isinstance(raw, str) else Decimal(str(raw))
+    except InvalidOperation:
+        raise _Bad(f"{raw!r} is not an amount in dollars") from None
+    if not value.is_finite():
+        raise _Bad("expected a finite amount")
+    if value < 0:
+        raise _Bad("an amount cannot be negative")
+    if value > Decimal("100000000"):
+        raise _Bad("that amount is far larger than any plan loan")
+    return value.quantize(Decimal("0.01"))
+
+
+def _whole_number(raw: Any, what: str) -> int:
+    if isinstance(raw, bool):
+        raise _Bad(f"expected {what}")
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if isinstance(raw, str) and raw.strip().isdigit():
+        raw = int(raw.strip())
+    if not isinstance(raw, int):
+        raise _Bad(f"expected {what}")
+    return raw
+
+
+def parse_age(raw: Any) -> int:
+    age = _whole_number(raw, "a whole number of years")
+    if not 0 <= age <= MAX_AGE:
+        raise _Bad(f"an age of {age} is not possible; expected 0 to {MAX_AGE}")
+    return age
+
+
+def parse_cure_period(raw: Any):
+    if raw in ("max", "none"):
+        return raw
+    days = _whole_number(raw, '"max", "none" or a whole number of days')
+    if days < 0:
+        raise _Bad("a cure period cannot be negative")
+    return "none" if days == 0 else days
+
+
+def parse_offset_reason(raw: Any) -> str:
+    if raw not in OFFSET_REASONS:
+        raise _Bad(f"expected one of {', '.join(OFFSET_REASONS)}")
+    return raw
+
+
+def parse_rate(raw: Any) -> Decimal:
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+        raise _Bad("expected a rate between 0 and 1, such as 0.22")
+    try:
+        value = Decimal(str(raw).strip())
+    except InvalidOperation:
+        raise _Bad(f"{raw!r} is not a rate") from None
+    if not value.is_finite() or not 0 <= value <= 1:
+        raise _Bad("expected a rate between 0 and 1, such as 0.22 for 22%")
+    return value
+
+
+def parse_code(raw: Any) -> str:
+    if not isinstance(raw, str) or not raw.strip():
+        raise _Bad("expected the code as printed in box 7, such as \"M1\"")
+    if len(raw) > 20:
+        raise _Bad("box 7 holds at most two characters")
+    return raw.strip()
+
+
+def parse_exceptions(raw: Any) -> Tuple[str, ...]:
+    if not isinstance(raw, (list, tuple)) or not all(isinstance(x, str) for x in raw):
+        raise _Bad("expected a list of exception names")
+    for name in raw:
+        if name in IRA_ONLY_EXCEPTIONS:
+            raise _Bad(f"{name!r} applies to IRA distributions only, not to 401(k) loans")
+        if name not in EXCEPTIONS:
+            raise _Bad(f"{name!r} is not a known exception; known: {', '.join(sorted(EXCEPTIONS))}")
+    return tuple(dict.fromkeys(raw))
+
+
+def parse_term_months(raw: Any) -> int:
+    months = _whole_number(raw, "a whole number of months")
+    if not 1 <= months <= 600:
+        raise _Bad("expected a loan term of 1 to 600 months")
+    return months
+
+
+def parse_payments_per_year(raw: Any) -> int:
+    count = _whole_number(raw, "a whole number of payments per year")
+    if not 1 <= count <= 365:
+        raise _Bad("expected 1 to 365 payments per year")
+    return count
+
+
+# ---- the fact table ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class FactSpec:
+    name: str
+    kind: str
+    parser: Callable[[Any], Any]
+    nullable: bool = False  # null is a meaningful value (only caught_up_on)
+
+
+FACT_TABLE: Tuple[FactSpec, ...] = (
+    FactSpec("as_of", "date", parse_date),
+    FactSpec("birth_date", "date", parse_date),
+    FactSpec("age", "age", parse_age),
+    FactSpec("left_job", "bool", parse_bool),
+    FactSpec("separation_date", "date", parse_date),
+    FactSpec("plan_terminated", "bool", parse_bool),
+    FactSpec("plan_termination_date", "date", parse_date),
+    FactSpec("offset_date", "date", parse_date),
+    FactSpec("offset_reason", "enum", parse_offset_reason),
+    FactSpec("missed_payment_due_date", "date", parse_date),
+    FactSpec("caught_up_on", "date", parse_date, nullable=True),
+    FactSpec("cure_period", "cure_period", parse_cure_period),
+    FactSpec("loan_balance", "money", parse_money),
+    FactSpec("loan_in_good_standing", "bool", parse_bool),
+    FactSpec("amount_rolled_over", "money", parse_money),
+    FactSpec("cash_paid_not_rolled_over", "money", parse_money),
+    FactSpec("designated_roth", "bool", parse_bool),
+    FactSpec("box7_code", "code", parse_code),
+    FactSpec("public_safety_employee", "bool", parse_bool),
+    FactSpec("exceptions_claimed", "list", parse_exceptions),
+    FactSpec("marginal_tax_rate", "rate", parse_rate),
+    # Loan terms, for the 72(p)(2)(B)/(C) checks and the end of the correction window.
+    FactSpec("loan_date", "date", parse_date),
+    FactSpec("loan_amount", "money", parse_money),
+    FactSpec("loan_term_months", "months", parse_term_months),
+    FactSpec("principal_residence_loan", "bool", parse_bool),
+    FactSpec("payments_per_year", "count", parse_payments_per_year),
+)
+FACT_NAMES: FrozenSet[str] = frozenset(spec.name for spec in FACT_TABLE)
+_SPECS: Dict[str, FactSpec] = {spec.name: spec for spec in FACT_TABLE}
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the user told us, validated. Every field not given is UNKNOWN."""
+
+    as_of: date
+    birth_date: Any = UNKNOWN
+    age: Any = UNKNOWN
+    left_job: Any = UNKNOWN
+    separation_date: Any = UNKNOWN
+    plan_terminated: Any = UNKNOWN
+    plan_termination_date: Any = UNKNOWN
+    offset_date: Any = UNKNOWN
+    offset_reason: Any = UNKNOWN
+    missed_payment_due_date: Any = UNKNOWN
+    caught_up_on: Any = UNKNOWN
+    cure_period: Any = "max"
+    loan_balance: Any = UNKNOWN
+    loan_in_good_standing: Any = UNKNOWN
+    amount_rolled_over: Any = UNKNOWN
+    cash_paid_not_rolled_over: Any = UNKNOWN
+    designated_roth: Any = UNKNOWN
+    box7_code: Any = UNKNOWN
+    public_safety_employee: Any = UNKNOWN
+    exceptions_claimed: Any = ()
+    marginal_tax_rate: Any = UNKNOWN
+    loan_date: Any = UNKNOWN
+    loan_amount: Any = UNKNOWN
+    loan_term_months: Any = UNKNOWN
+    principal_residence_loan: Any = UNKNOWN
+    payments_per_year: Any = UNKNOWN
+
+    @property
+    def separated(self) -> Any:
+        """True/False/UNKNOWN: did the participant leave the employer?"""
+        if self.separation_date is not UNKNOWN:
+            return True
+        return self.left_job
+
+
+assert set(f.name for f in fields(Facts)) == FACT_NAMES  # one spelling per thing
+
+
+def known(value: Any) -> bool:
+    return value is not UNKNOWN
+
+
+# ---- validation -------------------------------------------------------------------------
+def parse_facts(raw: Mapping[str, Any], today: Optional[date] = None) -> Facts:
+    """Validate a mapping of fact name -> JSON value. Raises FactsError listing every problem."""
+    if not isinstance(raw, Mapping):
+        raise FactsError({"facts": "expected a JSON object of facts"})
+    errors: Dict[str, str] = {}
+    values: Dict[str, Any] = {}
+    for name, value in raw.items():
+        spec = _SPECS.get(name)
+        if spec is None:
+            errors[str(name)] = "unknown field"
+            continue
+        if value is None:
+            if spec.nullable:
+                values[name] = None
+            continue  # null means "not known" for every other fact
+        try:
+            values[name] = spec.parser(value)
+        except _Bad as bad:
+            errors[name] = str(bad)
+    if "as_of" not in values and "as_of" not in errors:
+        values["as_of"] = today or date.today()
+    if not errors:
+        errors.update(_contradictions(values))
+    if errors:
+        raise FactsError(errors)
+    return Facts(**values)
+
+
+def _contradictions(v: Dict[str, Any]) -> Dict[str, str]:
+    """Facts that cannot all be true. Each message names the conflict so it can be re-asked."""
+    errors: Dict[str, str] = {}
+    as_of = v["as_of"]
+    birth, separation, offset = v.get("birth_date"), v.get("separation_date"), v.get("offset_date")
+    due, caught_up, loan_date = v.get("missed_payment_due_date"), v.get("caught_up_on"), v.get("loan_date")
+    if birth and birth > as_of:
+        errors["birth_date"] = "a birth date cannot be in the future"
+    elif birth and (as_of.year - birth.year) > MAX_AGE + 1:
+        errors["birth_date"] = f"that would make you older than {MAX_AGE}"
+    for name in ("separation_date", "offset_date", "missed_payment_due_date", "loan_date",
+                 "plan_termination_date"):
+        if birth and v.get(name) and v[name] < birth:
+            errors[name] = "this date is before your birth date"
+    if caught_up and caught_up > as_of:
+        errors["caught_up_on"] = "a catch-up payment cannot be in the future"
+    if caught_up and due and caught_up < due:
+        errors["caught_up_on"] = "the catch-up date is before the missed payment was due"
+    if "caught_up_on" in v and not due:
+        errors.setdefault("missed_payment_due_date", "needed when caught_up_on is given")
+    if separation and v.get("left_job") is False:
+        errors["left_job"] = "you gave a separation date but also said you did not leave the job"
+    if v.get("plan_termination_date") and v.get("plan_terminated") is False:
+        errors["plan_terminated"] = "you gave a plan termination date but said the plan did not terminate"
+    if v.get("offset_reason") == "severance" and v.get("left_job") is False:
+        errors["offset_reason"] = "a severance offset needs you to have left the job"
+    if v.get("offset_reason") == "plan_termination" and v.get("plan_terminated") is False:
+        errors["offset_reason"] = "a plan-termination offset needs the plan to have terminated"
+    if offset and separation and offset < separation and v.get("offset_reason") in (None, "severance"):
+        errors["offset_date"] = "the offset is dated before you left the job; check both dates"
+    if offset and due and offset < due:
+        errors["offset_date"] = "the loan was offset before the missed payment was due; check both dates"
+    if loan_date and due and due < loan_date:
+        errors["missed_payment_due_date"] = "the missed payment is dated before the loan was made"
+    if loan_date and offset and offset < loan_date:
+        errors["offset_date"] = "the offset is dated before the loan was made"
+    rolled, balance = v.get("amount_rolled_over"), v.get("loan_balance")
+    if rolled is not None and balance is not None and rolled > balance:
+        errors["amount_rolled_over"] = "more than the loan balance that was offset"
+    return errors

@@ -1,0 +1,129 @@
+"""The 10% additional tax on early distributions, IRC 72(t), as it touches plan loans.
+
+Default: a distribution (deemed or actual) before age 59½ owes 10% of its taxable part.
+Exceptions, in the order the law lists the ones a plan can know of:
+  1. age 59½ reached on the distribution date             (72(t)(2)(A)(i))
+  2. separation from service in or after the year of 55   (72(t)(2)(A)(v); 50 for public
+     safety employees, 72(t)(10)); needs a separation, so never for someone still employed
+  3. exceptions only the taxpayer can show (disability, medical, ...): the plan codes 1
+     and the person claims them on Form 5329.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Optional
+
+from ..parameters import parameter
+from .dates import add_months
+from .ruled import RuledDate
+
+# The exceptions a 401(k) participant can claim (IRS "exceptions to tax on early
+# distributions"); names are the fact vocabulary for `exceptions_claimed`.
+EXCEPTIONS = frozenset({
+    "death", "disability", "sepp", "qdro", "medical_expenses", "irs_levy",
+    "qualified_reservist", "birth_or_adoption", "terminal_illness", "emergency_expense",
+    "domestic_abuse", "qualified_disaster", "corrective_distribution", "esop_dividends",
+    "eaca_withdrawal",
+})
+# These exist only for IRAs; naming one for a 401(k) is an input error, said so plainly.
+IRA_ONLY_EXCEPTIONS = frozenset({"first_home", "higher_education", "health_insurance_unemployed"})
+
+
+@dataclass(frozen=True)
+class AgeFacts:
+    """What we know of the participant's age: an exact birth date beats a whole-year age,
+    which is the age on the event date."""
+
+    birth_date: Any  # date or UNKNOWN
+    age_at_event: Any  # int or UNKNOWN
+
+
+def age_59_half_date(birth_date: date, on: date) -> RuledDate:
+    """Age 59½ is reached on the 59th birthday plus 6 calendar months, keeping the day of
+    the month. A birthday on the 29th-31st (or Feb 29) has no exact counterpart six months
+    on; we take that month's last day and flag it, as no primary rule settles it.
+    Source: IRC 72(t)(2)(A)(i); by analogy Treas. Reg. 1.401(a)(9)-2 (age 70½)."""
+    shifted = add_months(birth_date, parameter("early_distribution_age_months", on))
+    if shifted.clamped or (birth_date.month == 2 and birth_date.day == 29):
+        return RuledDate("age_59_half_date", shifted.date, "age.fifty_nine_half", "unsettled",
+                         "tax.age_59_half_month_end")
+    return RuledDate("age_59_half_date", shifted.date, "age.fifty_nine_half")
+
+
+def reached_59_half(age: AgeFacts, on: date) -> Optional[bool]:
+    """True/False when the facts decide it, None when only a whole age of 59 is known."""
+    if isinstance(age.birth_date, date):
+        return on >= age_59_half_date(age.birth_date, on).date
+    if isinstance(age.age_at_event, int):
+        if age.age_at_event >= 60:
+            return True
+        if age.age_at_event <= 58:
+            return False
+    return None
+
+
+def separated_in_or_after_year_of(age: AgeFacts, event: date, separation: date,
+                                  public_safety: bool) -> Optional[bool]:
+    """Separation in or after the calendar year the participant reaches 55 (50 for a
+    qualified public safety employee). The birthday may fall after the separation date if
+    it is in the same year. Source: IRC 72(t)(2)(A)(v), 72(t)(10); Notice 87-13 Q&A-20."""
+    threshold = parameter("public_safety_separation_age" if public_safety else
+                          "separation_exception_age", event)
+    if isinstance(age.birth_date, date):
+        return separation.year >= age.birth_date.year + threshold
+    if isinstance(age.age_at_event, int):
+        # Born in (event.year - age - 1) or (event.year - age): decide only if both agree.
+        earliest_year = event.year - age.age_at_event - 1
+        verdicts = {separation.year >= birth_year + threshold
+                    for birth_year in (earliest_year, earliest_year + 1)}
+        return verdicts.pop() if len(verdicts) == 1 else None
+    return None
+
+
+@dataclass(frozen=True)
+class AdditionalTax:
+    applies: Optional[bool]
+    topic: str          # explanation topic that gives the reason
+    exception: Optional[str] = None
+    at_59_half: Optional[bool] = None
+
+
+def additional_tax(age: AgeFacts, event: date, separation: Any, still_employed: Optional[bool],
+                   public_safety: bool, claimed: tuple) -> AdditionalTax:
+    """Whether the 10% applies to a distribution on `event`, following the module's order.
+    `separation` is the separation date if the participant left on or before the event."""
+    at_59_half = reached_59_half(age, event)
+    if "death" in claimed:
+        return AdditionalTax(False, "tax.exception_claimed", "death", at_59_half)
+    if at_59_half:
+        return AdditionalTax(False, "tax.exempt_59_half", "age_59_half", True)
+    separation_rule_unknown = False
+    if isinstance(separation, date):
+        by_55 = separated_in_or_after_year_of(age, event, separation, public_safety)
+        if by_55:
+            topic = "tax.exempt_public_safety_50" if public_safety else "tax.exempt_age_55"
+            return AdditionalTax(False, topic, "separation_age_55", at_59_half)
+        separation_rule_unknown = by_55 is None
+    if claimed:
+        return AdditionalTax(False, "tax.exception_claimed", claimed[0], at_59_half)
+    if at_59_half is None or separation_rule_unknown:
+        return AdditionalTax(None, "tax.unknown_age", None, at_59_half)
+    if still_employed:
+        return AdditionalTax(True, "tax.no_age_55_while_employed", None, False)
+    return AdditionalTax(True, "tax.additional_applies", None, False)
+
+
+def age_code(tax: AdditionalTax) -> Optional[str]:
+    """The Box 7 digit a plan would use: 4 death, 7 at 59½, 2 for an exception the plan
+    knows (the separation-age rule), 1 otherwise (including exceptions only the taxpayer can
+    prove). None when the age is unknown. Source: Instructions for Form 1099-R, codes 1/2/4/7."""
+    if tax.exception == "death":
+        return "4"
+    if tax.at_59_half:
+        return "7"
+    if tax.exception == "separation_age_55":
+        return "2"
+    if tax.at_59_half is None:
+        return None
+    return "1"
