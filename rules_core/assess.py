@@ -25,6 +25,13 @@ from .messages import message
 from .parameters import parameter
 from .render import Values, money, timeline_entry
 
+# The contract's field order, so the JSON reads top-down.
+FIELD_ORDER = (
+    "classification", "as_of", "event_date", "tax_year", "taxable_amount", "cure_deadline",
+    "qplo_window_end", "rollover_eligible", "rollover_deadline", "rollover_deadline_without_extension",
+    "form_1099r_box7", "additional_tax", "withholding", "code_check", "estimated_cost",
+    "next_steps", "missing_facts", "explanations", "timeline", "disclaimer",
+)
 TAXABLE = (c.DEEMED, c.OFFSET, c.QPLO, c.OFFSET_AFTER_DEEMED)
 OFFSETS = (c.OFFSET, c.QPLO)
 
@@ -80,7 +87,7 @@ class _Assessment:
         self._explain()
         self.out["timeline"] = [timeline_entry(d) for d in sorted(self.dates, key=lambda d: d.date)]
         self.out["disclaimer"] = message("disclaimer")
-        return self.out
+        return {name: self.out[name] for name in FIELD_ORDER}
 
     # -- dates ---------------------------------------------------------------------------
     def _date(self, ruled: RuledDate) -> None:

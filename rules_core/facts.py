@@ -105,7 +105,7 @@ def parse_money(raw: Any) -> Decimal:
 def _whole_number(raw: Any, what: str) -> int:
     if isinstance(raw, bool):
         raise _Bad(f"expected {what}")
-    if isinstance(raw, float) and raw.is_integer():
+    if isinstance(raw, (float, Decimal)) and math.isfinite(raw) and raw == int(raw):
         raw = int(raw)
     if isinstance(raw, str) and raw.strip().isdigit():
         raw = int(raw.strip())
@@ -137,7 +137,7 @@ def parse_offset_reason(raw: Any) -> str:
 
 
 def parse_rate(raw: Any) -> Decimal:
-    if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str, Decimal)):
         raise _Bad("expected a rate between 0 and 1, such as 0.22")
     try:
         value = Decimal(str(raw).strip())

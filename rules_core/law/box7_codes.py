@@ -31,7 +31,9 @@ _DATA = Path(__file__).resolve().parent.parent / "data" / "box7_codes.yaml"
 _SEPARATORS = re.compile(r"[\s,+&]+")
 _FILLER_WORDS = frozenset({"code", "codes", "code:", "codes:", "and"})
 _NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
-_EVENT_LETTER = {"deemed_distribution": "L", "qualified_plan_loan_offset": "M", "plan_loan_offset": ""}
+_EVENT_LETTER = {
+    "deemed_distribution": "L", "qualified_plan_loan_offset": "M", "plan_loan_offset": "",
+}
 AGE_CODES = ("1", "2", "4", "7")
 
 
@@ -151,7 +153,8 @@ def box7_citations(code: str) -> Tuple[str, ...]:
     """Citation ids behind a valid canonical value: its codes' sources and Table 1."""
     table = _table()
     ids: List[str] = []
-    for cid in [c for ch in code for c in table.codes[ch].citations] + list(table.rule_citations["table_1"]):
+    sources = [c for ch in code for c in table.codes[ch].citations]
+    for cid in sources + list(table.rule_citations["table_1"]):
         if cid not in ids:
             ids.append(cid)
     return tuple(ids)
@@ -222,7 +225,8 @@ def _combination_problem(code: str) -> Optional[str]:
         entry = table.codes[code]
         if entry.alone:
             return None
-        return f"Code {code} never stands alone: it is entered together with {_or_list(entry.used_with)}."
+        return (f"Code {code} never stands alone: it is entered together with "
+                f"{_or_list(entry.used_with)}.")
     return _pair_problem(code)
 
 
@@ -235,7 +239,8 @@ def _pair_problem(code: str) -> Optional[str]:
         return table.pair_reasons[code]
     if first.isdigit() and second.isdigit():
         return table.two_numbers
-    return f"Codes {first} and {second} are never combined: {_companions(first)}; {_companions(second)}."
+    return (f"Codes {first} and {second} are never combined: "
+            f"{_companions(first)}; {_companions(second)}.")
 
 
 def _companions(code: str) -> str:
@@ -290,7 +295,8 @@ def _open_note(entries: List[_Code], rollover: Optional[bool]) -> Optional[str]:
     notes = [e.rollover_reason for e in entries if e.rollover_reason]
     if notes:
         return " ".join(notes[0].split())
-    return "Box 7 does not show whether this payment can be rolled over; that depends on what was paid."
+    return ("Box 7 does not show whether this payment can be rolled over; "
+            "that depends on what was paid.")
 
 
 def _additional_tax(entries: List[_Code], code: str) -> dict:
@@ -300,7 +306,8 @@ def _additional_tax(entries: List[_Code], code: str) -> dict:
     settled = [t for t in said if t[0] is not None]
     chosen = settled or said
     if not chosen:
-        return {"applies": None, "reason": f"Box 7 code {code} says nothing about the 10% additional tax."}
+        return {"applies": None,
+                "reason": f"Box 7 code {code} says nothing about the 10% additional tax."}
     return {"applies": chosen[0][0], "reason": " ".join(reason for _, reason in chosen)}
 
 

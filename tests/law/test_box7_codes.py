@@ -257,7 +257,8 @@ def test_expected_box7(event, age_code, roth):
 
 def test_expected_box7_covers_every_age_code():
     assert {(e, a, r) for (e, a, r) in EXPECTED} == {
-        (e, a, r) for e in ("deemed_distribution", "qualified_plan_loan_offset", "plan_loan_offset")
+        (e, a, r)
+        for e in ("deemed_distribution", "qualified_plan_loan_offset", "plan_loan_offset")
         for a in AGE_CODES for r in (False, True)}
 
 
