@@ -1,0 +1,174 @@
+"""Patterns for wrong claims about 401(k) loan failures, one myth topic per claim.
+
+Each entry pairs a myth topic id (rules_core/explanations/myth.*.md) with a compiled,
+case-insensitive regex that matches an ASSERTIVE phrasing of the wrong claim, the way it could
+show up in generated or hand-written text. The patterns are deliberately narrow: correct
+statements that mention the same words (60 days for an ordinary offset, a plan that chose a cure
+period, code M for a qualified plan loan offset) must not match. tests/test_myths.py holds the
+positive examples each pattern must catch and the correct sentences it must leave alone.
+
+`wrong_claims(text)` runs every pattern and drops a match when the start of its sentence
+(the nearest 60 characters before the match) says the claim is not true ("it's a myth that",
+"not true that", "contrary to", ...).
+"""
+from __future__ import annotations
+
+import re
+from typing import List, Pattern, Tuple
+
+_I = re.IGNORECASE
+
+# A clause-sized gap: no sentence end, no line break.
+_GAP = r"[^.!?\n]"
+# A gap that may not contain a word which turns the claim into a conditional or a contrast
+# ("a loan that is too big", "a QPLO gets more than 60 days").
+_QUALIFIERS = (
+    r"that|which|with|over|above|too|beyond|more|larger|bigger|than|if|when|unless|only|"
+    r"not|never|no|instead|unlike|rather|ordinary|longer|extended|except"
+)
+
+
+def _tempered(n: int) -> str:
+    return rf"(?:(?!\b(?:{_QUALIFIERS})\b|n't){_GAP}){{0,{n}}}"
+
+
+_LEAVE = r"(?:leave|left|quit|separate|are terminated|were terminated|lose your job|change jobs)"
+
+MYTH_CLAIMS: List[Tuple[str, Pattern[str]]] = [
+    # -- myth.loan_is_deemed: "taking a 401(k) loan is a deemed distribution"
+    ("myth.loan_is_deemed", re.compile(
+        rf"\b(?:taking|taking out|getting|borrowing)\b{_tempered(40)}?\bloan\b{_tempered(20)}?"
+        r"\b(?:is|counts as|is treated as|is considered|creates|triggers|results in|means)\s+"
+        r"(?:an?\s+)?(?:immediate\s+|automatic\s+|taxable\s+)?deemed distribution", _I)),
+    ("myth.loan_is_deemed", re.compile(
+        r"(?<!defaulted )(?<!unpaid )(?<!failed )(?<!failing )(?<!bad )"
+        r"\b(?:401\(?k\)?|plan|retirement[- ]plan) loans?\s+(?:is|are)\s+"
+        r"(?:always\s+|automatically\s+|really\s+|just\s+|basically\s+|technically\s+)?"
+        r"(?:an?\s+|treated as\s+(?:an?\s+)?|considered\s+(?:an?\s+)?|counted as\s+(?:an?\s+)?)?"
+        r"deemed distributions?\b"
+        r"(?![^.!?\n]{0,3}\b(?:only|if|when|once|unless|after|at the end|on the date)\b)", _I)),
+    ("myth.loan_is_deemed", re.compile(
+        rf"\bwhen you (?:take|borrow)\b{_tempered(40)}?\bloan\b{_GAP}{{0,12}}?,?\s*"
+        r"(?:it'?s|it is|that'?s|that is|it counts as|the IRS treats it as)\s+"
+        r"(?:an?\s+)?(?:immediate\s+|taxable\s+)?deemed distribution", _I)),
+
+    # -- myth.sixty_days_after_leaving: "you have 60 days to repay after you leave" (of a QPLO)
+    ("myth.sixty_days_after_leaving", re.compile(
+        r"\b(?:60|sixty)[- ]days?\s+(?:to|in which to)\s+"
+        r"(?:repay|pay back|pay off|pay it back|pay it off|roll(?: it)? over|rollover|replace)\b"
+        rf"{_GAP}{{0,40}}?\b(?:after|once|when) you {_LEAVE}", _I)),
+    ("myth.sixty_days_after_leaving", re.compile(
+        rf"\b(?:after|once|when) you {_LEAVE}\b{_GAP}{{0,60}}?\b(?:have|get|got)\s+"
+        r"(?:only\s+|just\s+)?(?:60|sixty) days\s+to\s+"
+        r"(?:repay|pay back|pay off|pay it back|pay it off|roll|replace)", _I)),
+    ("myth.sixty_days_after_leaving", re.compile(
+        rf"\b(?:QPLOs?|qualified plan loan offsets?)\b{_tempered(60)}?\b(?:60|sixty)[- ]days?\b"
+        r"(?![^.!?\n]{0,40}\b(?:before|after|from|past|following) (?:the|your) (?:tax )?"
+        r"(?:return|filing|due))", _I)),
+
+    # -- myth.rollover_reverses_deemed: "rolling over cash reverses a deemed distribution"
+    ("myth.rollover_reverses_deemed", re.compile(
+        rf"\broll(?:ing|ed|s)?[- ]?over\b{_tempered(50)}?"
+        r"\b(?:reverses?|reversed|undo(?:es)?|undid|cancels?|cancell?ed|erases?|erased|"
+        r"wipes? out|wiped out|eliminates?|eliminated|fix(?:es)?|fixed|cures?|cured)\b"
+        rf"{_GAP}{{0,20}}?\bdeemed distribution", _I)),
+    ("myth.rollover_reverses_deemed", re.compile(
+        r"\b(?:you can|you may|you could|it'?s possible to|it is possible to)\s+(?:still\s+)?"
+        r"roll(?: it)? over\s+(?:a|the|your|that)\s+deemed (?:loan|distribution)", _I)),
+    ("myth.rollover_reverses_deemed", re.compile(
+        r"\bdeemed distributions?\s+(?:is|are|can be|may be)\s+"
+        r"(?:(?:also\s+)?eligible (?:for|to be)|rolled over|able to be rolled|"
+        r"an eligible rollover distribution|eligible rollover distributions)", _I)),
+
+    # -- myth.ninety_day_cure: "plans give you 90 days to cure"
+    ("myth.ninety_day_cure", re.compile(
+        r"(?<!plan's )(?<!plan\u2019s )(?<!chose )(?<!choose )(?<!chooses )(?<!picks )"
+        r"\b(?:the|a|standard|usual|typical|federal|IRS|required|mandatory|automatic)\s+"
+        r"(?:90|ninety)[- ]day (?:cure|grace)(?: period| window| rule)?\b", _I)),
+    ("myth.ninety_day_cure", re.compile(
+        rf"\b(?:plans?|the (?:IRS|law|rules?|regulations?)|you)\b{_GAP}{{0,30}}?"
+        r"\b(?:give|gives|allow|allows|get|have|has|provide|provides|grant|grants)\b"
+        rf"{_GAP}{{0,15}}?\b(?:90|ninety) days\b{_GAP}{{0,25}}?"
+        r"\b(?:cure|catch up|make up|make it up|fix)", _I)),
+    ("myth.ninety_day_cure", re.compile(
+        rf"\b(?:deemed|defaults?|defaulted|taxable)\b{_GAP}{{0,30}}?\b(?:90|ninety) days after "
+        r"(?:the|a|your) (?:first )?missed (?:payment|installment)", _I)),
+
+    # -- myth.qplo_sixty_after_due_date: "the QPLO deadline is 60 days from the return due date"
+    ("myth.qplo_sixty_after_due_date", re.compile(
+        r"\b(?:60|sixty) days\s+(?:after|from|following|past)\s+(?:the|your)\s+"
+        r"(?:tax\s+)?(?:return\s+)?(?:filing\s+)?(?:due date|deadline)", _I)),
+    ("myth.qplo_sixty_after_due_date", re.compile(
+        rf"\b(?:due date|deadline)\b{_GAP}{{0,30}}?\bplus\s+(?:60|sixty)\s+days", _I)),
+
+    # -- myth.unpaid_after_leaving_is_deemed: it is an offset, not a deemed distribution
+    ("myth.unpaid_after_leaving_is_deemed", re.compile(
+        rf"\b(?:after|once|when|if) you {_LEAVE}\b{_GAP}{{0,80}}?"
+        r"\b(?:is|becomes|will be|gets|counts as|is treated as|turns into)\s+"
+        r"(?:an?\s+)?(?:treated as\s+(?:an?\s+)?)?deemed (?:distribution|distributed)", _I)),
+    ("myth.unpaid_after_leaving_is_deemed", re.compile(
+        r"\b(?:unpaid|outstanding|remaining) (?:loan )?(?:balance|loan)\b"
+        rf"{_GAP}{{0,40}}?\b(?:after|once|when) you {_LEAVE}\b{_GAP}{{0,30}}?"
+        r"\b(?:is|becomes|will be|counts as|is treated as)\s+"
+        r"(?:an?\s+)?(?:treated as\s+(?:an?\s+)?)?deemed distribution", _I)),
+    ("myth.unpaid_after_leaving_is_deemed", re.compile(
+        rf"\bdeemed distributions?\b{_GAP}{{0,40}}?"
+        r"\b(?:happens|occurs|is triggered|kicks in|applies)\s+(?:when|after|once|if)\s+"
+        rf"you {_LEAVE}", _I)),
+
+    # -- myth.m_means_termination: M is a qualified plan loan offset
+    ("myth.m_means_termination", re.compile(
+        r"\bcode M\b[^.!?\n]{0,20}?"
+        r"\b(?:means|indicates|stands for|signals|signifies|is for|is used for|shows)\b"
+        r"[^.!?\n]{0,20}?"
+        r"(?<!plan )\b(?:termination(?: of employment)?|you (?:left|quit|were (?:fired|terminated|laid off))|"
+        r"separation from service|leaving your job|job loss)\b(?! of the plan)", _I)),
+    ("myth.m_means_termination", re.compile(
+        r"\b(?:code\s+)?M\s+(?:is|=)\s+(?:the\s+)?(?:code|distribution code)\s+for\s+"
+        r"(?:an?\s+)?(?:employment\s+)?(?:termination|separation|job loss|leaving)", _I)),
+
+    # -- myth.secure_act_window: it came from the Tax Cuts and Jobs Act of 2017, §13613
+    ("myth.secure_act_window", re.compile(
+        rf"\bSECURE (?:Act|2\.0)\b{_GAP}{{0,40}}?"
+        r"\b(?:created|introduced|added|gave|brought|established|extended|lengthened|expanded)\b"
+        rf"{_GAP}{{0,50}}?\b(?:QPLOs?|qualified plan loan offsets?|loan offsets?|"
+        r"extended (?:rollover )?(?:deadline|window|period)|until the (?:tax )?return due date)", _I)),
+    ("myth.secure_act_window", re.compile(
+        r"\b(?:QPLOs?|qualified plan loan offsets?|extended (?:rollover )?(?:deadline|window|period))\b"
+        rf"{_GAP}{{0,60}}?\b(?:came from|comes from|was created by|was introduced by|was added by|"
+        r"is from|is part of|is a rule of|under|thanks to|courtesy of)\s+the SECURE (?:Act|2\.0)", _I)),
+    ("myth.secure_act_window", re.compile(
+        r"\bSECURE (?:Act|2\.0)(?:'s)?\s+(?:QPLO|qualified plan loan offset|loan offset)\s+"
+        r"(?:rule|deadline|window|extension|provision)", _I)),
+]
+
+# Cues near the start of a sentence that deny the claim that follows.
+_DENIAL = re.compile(
+    r"\b(?:not|never)\s+(?:true|the case|correct|right|accurate|so)\b"
+    r"|n't\s+(?:true|the case|correct|right|accurate|so)\b"
+    r"|\bmyths?\b|\bmisconceptions?\b|\bmistaken(?:ly)?\b|\bwrong(?:ly)?\b|\bfalse\b"
+    r"|\bincorrect(?:ly)?\b|\bcontrary to\b|\brather than\b|\binstead of\b|\bnot that\b"
+    r"|\bdoes(?:n't| not) mean\b"
+    r"|\b(?:think|thinks|believe|believes|assume|assumes|claim|claims|heard)\s+that\s*$",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def _denied(text: str, start: int) -> bool:
+    window = text[max(0, start - 60):start]
+    ends = list(_SENTENCE_END.finditer(window))
+    if ends:
+        window = window[ends[-1].end():]
+    return bool(_DENIAL.search(window))
+
+
+def wrong_claims(text: str) -> List[Tuple[str, str]]:
+    """Every wrong claim found in `text`, as (myth topic id, matched text), in text order."""
+    found = []
+    for topic_id, pattern in MYTH_CLAIMS:
+        for match in pattern.finditer(text):
+            if not _denied(text, match.start()):
+                found.append((match.start(), topic_id, match.group(0)))
+    found.sort()
+    return [(topic_id, matched) for _, topic_id, matched in found]
