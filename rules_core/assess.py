@@ -63,9 +63,14 @@ class _Assessment:
         f, finding = self.f, self.finding
         event = finding.event if finding.classification in TAXABLE else None
         self._user_dates()
-        for ruled in (finding.cure_deadline, event, finding.window_end):
+        for ruled in (finding.cure_deadline, finding.offset, finding.window_end):
             if ruled is not None:
                 self._date(ruled)
+        if event is not None:
+            if event is not finding.offset:
+                self._date(event)
+            self.values.add_date("event_date", event.date)
+            self.values["tax_year"] = str(event.date.year)
         taxable = self._taxable(event)
         tax = self._additional_tax(event, taxable)
         code = self._box7(tax)
@@ -98,8 +103,11 @@ class _Assessment:
 
     def _user_dates(self) -> None:
         f = self.f
+        if isinstance(f.cure_period, int):
+            self.values["cure_period_days"] = str(f.cure_period)
+        # the offset date comes in with its rule (offset.event) from the finding
         for name in ("loan_date", "missed_payment_due_date", "caught_up_on", "separation_date",
-                     "plan_termination_date", "offset_date"):
+                     "plan_termination_date"):
             value = getattr(f, name)
             if isinstance(value, date):
                 self._date(RuledDate(name, value, "user_fact"))
@@ -126,7 +134,6 @@ class _Assessment:
             self.values.add_money("amount_rolled_over", f.amount_rolled_over)
             self.topics.append("tax.rolled_over_not_taxed")
         self.values.add_money("taxable_amount", amount)
-        self.values["tax_year"] = str(event.date.year)
         self.topics.append("amount.taxable")
         self.out["taxable_amount"] = money(amount)
         return amount

@@ -114,7 +114,7 @@ def _offset(f: Facts, cure: Optional[RuledDate], window: Optional[RuledDate],
     if good is False:
         # Not in good standing means 72(p)(1) already applied: a deemed distribution came
         # first; its date needs the missed installment.
-        return Finding(OFFSET_AFTER_DEEMED, ("result.offset_not_good_standing", "result.offset_after_deemed"),
+        return Finding(OFFSET_AFTER_DEEMED, ("result.offset_not_good_standing",),
                        ("missed_payment_due_date",), offset=offset, offset_reason=reason)
     if good is None:
         return Finding(NEEDS_MORE, ("result.needs_more_facts",), ("loan_in_good_standing",), offset=offset)

@@ -28,9 +28,24 @@ _QUALIFIERS = (
 )
 
 
-def _tempered(n: int) -> str:
-    return rf"(?:(?!\b(?:{_QUALIFIERS})\b|n't){_GAP}){{0,{n}}}"
+# Negations only, for patterns whose verbs already carry the claim.
+_NEGATIONS = r"not|never|no|cannot"
+# Words that place the event before the separation ("after your loan was already deemed").
+_EARLIER = r"already|before|earlier|previously|had|after"
 
+
+def _tempered(n: int, words: str = _QUALIFIERS, contractions: bool = True) -> str:
+    """A gap of at most n characters within one clause that contains none of `words`
+    (nor, unless `contractions` is false, a negative contraction such as "isn't")."""
+    nt = r"|n't|n\u2019t" if contractions else ""
+    return rf"(?:(?!\b(?:{words})\b{nt}){_GAP}){{0,{n}}}"
+
+
+# Contrast words for the QPLO 60-day claim ("a QPLO gets more than 60 days").
+_QPLO_CONTRAST = (
+    r"more|than|longer|extended|instead|unlike|rather|ordinary|only for|except|if|unless|"
+    + _NEGATIONS
+)
 
 _LEAVE = r"(?:leave|left|quit|separate|are terminated|were terminated|lose your job|change jobs)"
 
@@ -62,13 +77,13 @@ MYTH_CLAIMS: List[Tuple[str, Pattern[str]]] = [
         r"(?:only\s+|just\s+)?(?:60|sixty) days\s+to\s+"
         r"(?:repay|pay back|pay off|pay it back|pay it off|roll|replace)", _I)),
     ("myth.sixty_days_after_leaving", re.compile(
-        rf"\b(?:QPLOs?|qualified plan loan offsets?)\b{_tempered(60)}?\b(?:60|sixty)[- ]days?\b"
+        rf"\b(?:QPLOs?|qualified plan loan offsets?)\b{_tempered(60, _QPLO_CONTRAST)}?\b(?:60|sixty)[- ]days?\b"
         r"(?![^.!?\n]{0,40}\b(?:before|after|from|past|following) (?:the|your) (?:tax )?"
         r"(?:return|filing|due))", _I)),
 
     # -- myth.rollover_reverses_deemed: "rolling over cash reverses a deemed distribution"
     ("myth.rollover_reverses_deemed", re.compile(
-        rf"\broll(?:ing|ed|s)?[- ]?over\b{_tempered(50)}?"
+        rf"\broll(?:ing|ed|s)?[- ]?over\b{_tempered(50, _NEGATIONS)}?"
         r"\b(?:reverses?|reversed|undo(?:es)?|undid|cancels?|cancell?ed|erases?|erased|"
         r"wipes? out|wiped out|eliminates?|eliminated|fix(?:es)?|fixed|cures?|cured)\b"
         rf"{_GAP}{{0,20}}?\bdeemed distribution", _I)),
@@ -103,8 +118,9 @@ MYTH_CLAIMS: List[Tuple[str, Pattern[str]]] = [
 
     # -- myth.unpaid_after_leaving_is_deemed: it is an offset, not a deemed distribution
     ("myth.unpaid_after_leaving_is_deemed", re.compile(
-        rf"\b(?:after|once|when|if) you {_LEAVE}\b{_GAP}{{0,80}}?"
-        r"\b(?:is|becomes|will be|gets|counts as|is treated as|turns into)\s+"
+        rf"\b(?:after|once|when|if) you {_LEAVE}\b{_tempered(80, _EARLIER, contractions=False)}?"
+        r"\b(?:is|was|becomes|became|will be|gets|counts as|is treated as|was treated as|"
+        r"turns into)\s+"
         r"(?:an?\s+)?(?:treated as\s+(?:an?\s+)?)?deemed (?:distribution|distributed)", _I)),
     ("myth.unpaid_after_leaving_is_deemed", re.compile(
         r"\b(?:unpaid|outstanding|remaining) (?:loan )?(?:balance|loan)\b"

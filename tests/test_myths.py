@@ -1,0 +1,280 @@
+"""FAQ, sponsor and myth topics: presence, shape, myth patterns and a scan of every topic body.
+
+Run: .venv/bin/python -m pytest tests/test_myths.py -q
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+import pytest
+
+from rules_core.explain import STATIC_KINDS, topics
+from myth_claims import MYTH_CLAIMS, wrong_claims
+
+FAQ_IDS = [
+    "faq.what_is_default", "faq.what_is_deemed_distribution", "faq.what_is_offset",
+    "faq.what_is_qplo", "faq.l_vs_m", "faq.sixty_day_rule", "faq.income_without_cash",
+    "faq.which_tax_year", "faq.need_extension", "faq.age_55_rule", "faq.age_59_half",
+    "faq.repay_after_default", "faq.roll_to_new_employer", "faq.partial_rollover",
+    "faq.credit_score", "faq.rollover_on_return", "faq.employer_fixes", "faq.cure_period",
+    "faq.loan_limit", "faq.withholding", "faq.leave_and_military",
+    "faq.missed_rollover_deadline", "faq.what_to_do_now",
+]
+SPONSOR_IDS = [
+    "sponsor.payroll_stopped", "sponsor.cure_period_design", "sponsor.offset_vs_continue",
+    "sponsor.leaving_employee", "sponsor.reporting_codes",
+]
+MYTH_IDS = [
+    "myth.loan_is_deemed", "myth.sixty_days_after_leaving", "myth.rollover_reverses_deemed",
+    "myth.ninety_day_cure", "myth.qplo_sixty_after_due_date",
+    "myth.unpaid_after_leaving_is_deemed", "myth.m_means_termination", "myth.secure_act_window",
+]
+
+# Wrong sentences, as they could appear in generated text. Every regex must match at least two
+# of its myth's examples, and wrong_claims must report each example under its myth.
+POSITIVE = {
+    "myth.loan_is_deemed": [
+        "Taking a 401(k) loan is a deemed distribution, so it shows up on your tax return.",
+        "Getting a loan from your 401(k) triggers a deemed distribution right away.",
+        "Borrowing against your plan through a loan counts as a deemed distribution.",
+        "A 401(k) loan is a deemed distribution from day one.",
+        "Plan loans are treated as deemed distributions for tax purposes.",
+        "Remember that a 401k loan is always a deemed distribution, even if you repay it.",
+        "When you take a 401(k) loan, it's a deemed distribution.",
+        "When you borrow through a plan loan, the IRS treats it as a deemed distribution.",
+    ],
+    "myth.sixty_days_after_leaving": [
+        "You have 60 days to repay the loan after you leave your job.",
+        "With an offset you get sixty days to roll it over once you quit.",
+        "You only have 60 days to pay back your 401(k) loan when you leave.",
+        "After you leave your employer, you have only 60 days to repay the outstanding loan.",
+        "Once you quit, you'll typically get 60 days to pay back the balance or it becomes taxable.",
+        "A QPLO must be rolled over within 60 days.",
+        "With a qualified plan loan offset, you have 60 days to roll over the offset amount.",
+        "For a QPLO, the 60-day rollover deadline starts when the loan is offset.",
+    ],
+    "myth.rollover_reverses_deemed": [
+        "Rolling over the cash reverses the deemed distribution.",
+        "If you roll over an equal amount within 60 days, that undoes the deemed distribution.",
+        "A rollover into an IRA will cancel a deemed distribution.",
+        "You can roll over the deemed distribution to an IRA to avoid the tax.",
+        "Don't panic: you may roll over your deemed distribution within 60 days.",
+        "A deemed distribution can be rolled over within 60 days like any other payout.",
+        "Deemed distributions are eligible for rollover treatment.",
+        "Remember, a deemed distribution is an eligible rollover distribution.",
+    ],
+    "myth.ninety_day_cure": [
+        "Most plans give you a 90-day cure period to catch up.",
+        "Under the ninety-day grace period, you can still make the payment.",
+        "The standard 90-day cure window applies to every 401(k) loan.",
+        "Plans give you 90 days to cure a missed loan payment.",
+        "You have ninety days to catch up on missed loan payments before the loan defaults.",
+        "The IRS allows 90 days to make up a missed installment.",
+        "The loan is deemed distributed 90 days after the missed payment.",
+        "Your loan defaults ninety days after your first missed installment.",
+    ],
+    "myth.qplo_sixty_after_due_date": [
+        "You have until 60 days after the tax return due date to roll over a QPLO.",
+        "The QPLO deadline is sixty days from your return due date.",
+        "You can complete the rollover 60 days past the filing deadline.",
+        "A QPLO can be rolled over until the return due date plus 60 days.",
+        "Your deadline is the filing due date plus sixty days.",
+    ],
+    "myth.unpaid_after_leaving_is_deemed": [
+        "If you leave your job and don't repay, the unpaid balance becomes a deemed distribution.",
+        "Once you quit, any outstanding loan is treated as a deemed distribution.",
+        "When you left, the loan was treated as a deemed distribution by the plan.",
+        "An unpaid loan after you leave is a deemed distribution.",
+        "The outstanding balance when you quit becomes a deemed distribution on your taxes.",
+        "A deemed distribution happens when you leave your job with a loan.",
+        "The deemed distribution kicks in once you quit without repaying.",
+    ],
+    "myth.m_means_termination": [
+        "Code M means termination of employment.",
+        "A code M in box 7 indicates that you left your job.",
+        "Code M stands for separation from service.",
+        "M is the code for termination on Form 1099-R.",
+        "Box 7 code M = code for leaving the employer.",
+    ],
+    "myth.secure_act_window": [
+        "The SECURE Act extended the rollover deadline for qualified plan loan offsets.",
+        "SECURE 2.0 introduced the longer QPLO window.",
+        "The SECURE Act of 2019 gave employees until the tax return due date.",
+        "The extended deadline for a qualified plan loan offset came from the SECURE Act.",
+        "The QPLO rule is part of the SECURE Act.",
+        "Under the SECURE Act's QPLO rule you get more time.",
+        "People can use the SECURE Act qualified plan loan offset extension.",
+    ],
+}
+
+# Correct statements (several from our own topics) and explicit denials: no pattern may fire.
+NEGATIVE = [
+    "A 401(k) loan that follows the rules isn't taxed when you take it.",
+    "A plan loan is a deemed distribution only if it fails the rules.",
+    "A defaulted plan loan is a deemed distribution at the end of the cure period.",
+    "Taking a loan that is too big results in a deemed distribution of the excess.",
+    "It's a myth that taking a 401(k) loan is a deemed distribution.",
+    "The 60-day limit applies to an ordinary plan loan offset.",
+    "The usual window is 60 days; a qualified plan loan offset gets longer.",
+    "A QPLO gets more time than the ordinary 60-day window.",
+    "A qualified plan loan offset is not limited to 60 days.",
+    "If the offset comes more than 12 months after you leave, you have 60 days from the offset.",
+    "A deemed distribution isn't an eligible rollover distribution.",
+    "A deemed distribution can't be rolled over.",
+    "Rolling over cash does not change a deemed distribution.",
+    "Your plan's 90-day cure period ends on June 29.",
+    "If your plan chose a 90-day cure period, the deadline is earlier than the maximum.",
+    "A payment due March 31 can be made up through June 30, about three months.",
+    "The deadline is the return due date, including extensions; nothing is added on top.",
+    "When you leave, the plan offsets the loan: that's a plan loan offset, not a deemed distribution.",
+    "If you leave after your loan was already deemed distributed, the offset isn't taxed again.",
+    "If you left after your loan was deemed distributed, the later offset isn't taxed again.",
+    "When you left, your loan had been deemed distributed two years before.",
+    "Code M in box 7 stands for a qualified plan loan offset.",
+    "Code M means a qualified plan loan offset, which can follow plan termination.",
+    "The extended window came from the Tax Cuts and Jobs Act of 2017.",
+    "SECURE 2.0 (\u00a7305) also lets plans self-correct many inadvertent errors.",
+    "Contrary to what you may read, the SECURE Act created nothing about QPLOs.",
+]
+
+# The correct fact each myth topic must state.
+KEY_FACTS = {
+    "myth.loan_is_deemed": [r"(?:isn't|is not) taxed when you take it", r"end of the cure period"],
+    "myth.sixty_days_after_leaving": [r"return due date, including extensions", r"12 months"],
+    "myth.rollover_reverses_deemed": [r"(?:isn't|is not) an eligible rollover distribution"],
+    "myth.ninety_day_cure": [
+        r"last day of the calendar quarter (?:after|following) the calendar quarter in which "
+        r"the missed payment was due",
+        r"shorter cure period",
+    ],
+    "myth.qplo_sixty_after_due_date": [r"due date of your federal income tax return, including "
+                                       r"extensions", r"October 15, 2026"],
+    "myth.unpaid_after_leaving_is_deemed": [r"plan loan offset", r"actual distribution"],
+    "myth.m_means_termination": [r"qualified plan loan offset"],
+    "myth.secure_act_window": [r"Tax Cuts and Jobs Act of 2017", r"13613"],
+}
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"[A-Za-z0-9$%§½'’().,-]+", text))
+
+
+def _norm(ask: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", ask.lower()))
+
+
+@pytest.fixture(scope="module")
+def all_topics():
+    return topics()
+
+
+# (a) presence and shape ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("topic_id", MYTH_IDS)
+def test_myth_topic_exists_with_myth_and_citations(all_topics, topic_id):
+    t = all_topics[topic_id]
+    assert t.kind == "myth"
+    assert t.myth and t.myth.strip()
+    assert t.citations
+    # The body states the correct rule; it does not repeat the wrong claim word for word.
+    assert t.myth.strip().rstrip(".").lower() not in t.body.lower()
+
+
+@pytest.mark.parametrize("topic_id", FAQ_IDS + SPONSOR_IDS)
+def test_faq_and_sponsor_topics_exist(all_topics, topic_id):
+    t = all_topics[topic_id]
+    expected_kind = topic_id.split(".")[0]
+    assert t.kind == expected_kind
+    assert t.audience == ("sponsor" if expected_kind == "sponsor" else "participant")
+    assert t.citations
+    assert t.myth is None
+
+
+@pytest.mark.parametrize("topic_id", FAQ_IDS)
+def test_faq_body_length(all_topics, topic_id):
+    words = _words(all_topics[topic_id].body)
+    assert 60 <= words <= 160, f"{topic_id}: {words} words"
+
+
+def test_static_topics_have_no_placeholders(all_topics):
+    for t in all_topics.values():
+        if t.kind in STATIC_KINDS:
+            assert "{" not in t.body and "}" not in t.body, t.id
+            assert not t.placeholders, t.id
+
+
+# (b) each regex matches its positive examples -------------------------------------------------
+
+def test_every_myth_has_patterns_and_only_known_ids():
+    ids = {topic_id for topic_id, _ in MYTH_CLAIMS}
+    assert ids == set(MYTH_IDS)
+    assert set(POSITIVE) == set(MYTH_IDS)
+
+
+@pytest.mark.parametrize("index", range(len(MYTH_CLAIMS)))
+def test_pattern_matches_at_least_two_examples(index):
+    topic_id, pattern = MYTH_CLAIMS[index]
+    hits = [s for s in POSITIVE[topic_id] if pattern.search(s)]
+    assert len(hits) >= 2, f"{topic_id} pattern {index} matched only {hits}"
+
+
+@pytest.mark.parametrize(
+    "topic_id,sentence",
+    [(tid, s) for tid, sentences in POSITIVE.items() for s in sentences],
+)
+def test_wrong_claims_reports_each_example(topic_id, sentence):
+    assert topic_id in {tid for tid, _ in wrong_claims(sentence)}
+
+
+@pytest.mark.parametrize("sentence", NEGATIVE)
+def test_correct_statements_are_not_flagged(sentence):
+    assert wrong_claims(sentence) == []
+
+
+def test_wrong_claims_returns_matched_text_in_order():
+    text = ("Code M means termination of employment. Also, plans give you 90 days to cure a "
+            "missed payment.")
+    found = wrong_claims(text)
+    assert [tid for tid, _ in found] == ["myth.m_means_termination", "myth.ninety_day_cure"]
+    assert found[0][1].lower().startswith("code m means termination")
+
+
+# (c) no topic body anywhere states a wrong claim ----------------------------------------------
+
+def test_no_topic_body_contains_a_wrong_claim(all_topics):
+    offenders = {tid: wrong_claims(t.body) for tid, t in all_topics.items()}
+    offenders = {tid: found for tid, found in offenders.items() if found}
+    assert offenders == {}
+
+
+def test_no_question_text_contains_a_wrong_claim(all_topics):
+    offenders = {tid: wrong_claims(t.question) for tid, t in all_topics.items() if t.question}
+    assert {tid: f for tid, f in offenders.items() if f} == {}
+
+
+# (d) each myth body states the key correct fact ----------------------------------------------
+
+@pytest.mark.parametrize("topic_id", MYTH_IDS)
+def test_myth_body_states_the_key_fact(all_topics, topic_id):
+    body = " ".join(all_topics[topic_id].body.split())
+    for fact in KEY_FACTS[topic_id]:
+        assert re.search(fact, body, re.IGNORECASE), f"{topic_id} lacks {fact!r}"
+
+
+# (e) asks -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("topic_id", FAQ_IDS + SPONSOR_IDS)
+def test_faq_and_sponsor_have_enough_asks(all_topics, topic_id):
+    asks = all_topics[topic_id].asks
+    assert 4 <= len(asks) <= 8, f"{topic_id}: {len(asks)} asks"
+    assert all(isinstance(a, str) and a.strip() for a in asks)
+
+
+def test_asks_are_unique_across_all_topics(all_topics):
+    seen = defaultdict(list)
+    for tid, t in all_topics.items():
+        for ask in t.asks:
+            seen[_norm(ask)].append(tid)
+    duplicates = {ask: tids for ask, tids in seen.items() if len(tids) > 1}
+    assert duplicates == {}
