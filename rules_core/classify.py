@@ -6,7 +6,8 @@ codes, taxes and next steps are derived from it in assess.py.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from datetime import date
 from typing import List, Optional, Tuple
 
@@ -59,9 +60,7 @@ def classify(f: Facts) -> Finding:
 
 
 def _with(finding: Finding, **changes) -> Finding:
-    values = {name: getattr(finding, name) for name in finding.__dataclass_fields__}
-    values.update(changes)
-    return Finding(**values)
+    return dataclasses.replace(finding, **changes)
 
 
 def _missed(f: Facts, window: Optional[RuledDate]) -> Finding:

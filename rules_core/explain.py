@@ -83,11 +83,17 @@ def topic(topic_id: str) -> Topic:
         raise KeyError(f"unknown explanation topic {topic_id!r}") from None
 
 
+@lru_cache(maxsize=None)
+def _static(topic_id: str):
+    t = topic(topic_id)
+    return t.id, t.title, t.body, bool(t.placeholders), cite_all(t.citations)
+
+
 def render(topic_id: str, values: Mapping[str, str]) -> dict:
     """One explanation entry for output: {topic, title, text, citations}."""
-    t = topic(topic_id)
-    text = t.body.format_map(values) if t.placeholders else t.body
-    return {"topic": t.id, "title": t.title, "text": text, "citations": list(cite_all(t.citations))}
+    tid, title, body, templated, citations = _static(topic_id)
+    text = body.format_map(values) if templated else body
+    return {"topic": tid, "title": title, "text": text, "citations": list(citations)}
 
 
 def render_question(topic_id: str, values: Mapping[str, str]) -> Optional[str]:

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any, Dict, List
 
 from . import classify as c
+from .explain import topic
 from .facts import Facts, known
 from .law.loan_terms import max_term_end
 
@@ -24,7 +25,6 @@ def select_steps(f: Facts, finding: c.Finding, out: Dict[str, Any], values: Dict
 
 
 def _has_values(step: str, values: Dict[str, str]) -> bool:
-    from .explain import topic
     return topic(step).placeholders <= values.keys()
 
 

@@ -21,4 +21,7 @@ echo "setup: installing pinned requirements (first run takes a few minutes)" >&2
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
   -r requirements/app.txt -r requirements/dev.txt -c requirements/constraints.txt
 "$venv/bin/python" -m pip check >&2
+# Make the repository importable from anywhere in the venv (rules_core, actions) without a
+# build step: a .pth file is what an editable install amounts to.
+"$venv/bin/python" -c 'import site, sys; open(site.getsitepackages()[0] + "/loan_assistant.pth", "w").write(sys.argv[1] + "\n")' "$root"
 echo "$want" > "$stamp"

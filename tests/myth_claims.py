@@ -47,7 +47,20 @@ _QPLO_CONTRAST = (
     + _NEGATIONS
 )
 
+# Ways of saying "you left your job": a clause after "after/once/when you ...".
 _LEAVE = r"(?:leave|left|quit|separate|are terminated|were terminated|lose your job|change jobs)"
+# "after you leave", "once you quit", "upon leaving", "after termination", ...
+_ON_LEAVING = (
+    rf"(?:(?:after|once|when|upon) you {_LEAVE}"
+    r"|(?:after|upon|on|from|of|following) (?:leaving|quitting|separation|separating|"
+    r"(?<!plan )termination|losing your job))"
+)
+_REPAY_OR_ROLL = (
+    r"(?:repa(?:y|id)|pa(?:y|id) (?:it )?(?:back|off)|roll(?:ed)?(?: it)? over|rollover|replace)"
+)
+_MUST = r"(?:must|need to|needs to|have to|has to|should)"
+# "rolling over", "rollover", "rolling the money over".
+_ROLL_OVER = r"\broll(?:ing|ed|s)?(?:[- ]?|(?:\s+\w+){1,3}\s+)over\b"
 
 MYTH_CLAIMS: List[Tuple[str, Pattern[str]]] = [
     # -- myth.loan_is_deemed: "taking a 401(k) loan is a deemed distribution"
@@ -69,21 +82,29 @@ MYTH_CLAIMS: List[Tuple[str, Pattern[str]]] = [
 
     # -- myth.sixty_days_after_leaving: "you have 60 days to repay after you leave" (of a QPLO)
     ("myth.sixty_days_after_leaving", re.compile(
-        r"\b(?:60|sixty)[- ]days?\s+(?:to|in which to)\s+"
-        r"(?:repay|pay back|pay off|pay it back|pay it off|roll(?: it)? over|rollover|replace)\b"
-        rf"{_GAP}{{0,40}}?\b(?:after|once|when) you {_LEAVE}", _I)),
+        rf"\b(?:60|sixty)[- ]days?\s+(?:to|in which to)\s+{_REPAY_OR_ROLL}\b"
+        rf"{_GAP}{{0,40}}?\b{_ON_LEAVING}", _I)),
     ("myth.sixty_days_after_leaving", re.compile(
-        rf"\b(?:after|once|when) you {_LEAVE}\b{_GAP}{{0,60}}?\b(?:have|get|got)\s+"
-        r"(?:only\s+|just\s+)?(?:60|sixty) days\s+to\s+"
-        r"(?:repay|pay back|pay off|pay it back|pay it off|roll|replace)", _I)),
+        rf"\b{_ON_LEAVING}\b{_GAP}{{0,60}}?\b(?:have|get|got)\s+"
+        rf"(?:only\s+|just\s+)?(?:60|sixty) days\s+to\s+{_REPAY_OR_ROLL}", _I)),
     ("myth.sixty_days_after_leaving", re.compile(
-        rf"\b(?:QPLOs?|qualified plan loan offsets?)\b{_tempered(60, _QPLO_CONTRAST)}?\b(?:60|sixty)[- ]days?\b"
+        rf"\b(?:60|sixty) days\s+{_ON_LEAVING}\b{_GAP}{{0,40}}?\bto\s+(?:{_REPAY_OR_ROLL}|pay)",
+        _I)),
+    ("myth.sixty_days_after_leaving", re.compile(
+        rf"\b{_ON_LEAVING}\b{_GAP}{{0,60}}?\b{_MUST}\s+(?:be\s+)?{_REPAY_OR_ROLL}\b"
+        rf"{_GAP}{{0,30}}?\bwithin (?:60|sixty) days", _I)),
+    ("myth.sixty_days_after_leaving", re.compile(
+        rf"\b{_MUST}\s+(?:be\s+)?{_REPAY_OR_ROLL}\b{_GAP}{{0,30}}?"
+        rf"\bwithin (?:60|sixty) days\s+{_ON_LEAVING}", _I)),
+    ("myth.sixty_days_after_leaving", re.compile(
+        rf"\b(?:QPLOs?|qualified plan loan offsets?)\b{_tempered(60, _QPLO_CONTRAST)}?"
+        r"\b(?:60|sixty)[- ]days?\b"
         r"(?![^.!?\n]{0,40}\b(?:before|after|from|past|following) (?:the|your) (?:tax )?"
         r"(?:return|filing|due))", _I)),
 
     # -- myth.rollover_reverses_deemed: "rolling over cash reverses a deemed distribution"
     ("myth.rollover_reverses_deemed", re.compile(
-        rf"\broll(?:ing|ed|s)?[- ]?over\b{_tempered(50, _NEGATIONS)}?"
+        rf"{_ROLL_OVER}{_tempered(50, _NEGATIONS)}?"
         r"\b(?:reverses?|reversed|undo(?:es)?|undid|cancels?|cancell?ed|erases?|erased|"
         r"wipes? out|wiped out|eliminates?|eliminated|fix(?:es)?|fixed|cures?|cured)\b"
         rf"{_GAP}{{0,20}}?\bdeemed distribution", _I)),
@@ -101,7 +122,8 @@ MYTH_CLAIMS: List[Tuple[str, Pattern[str]]] = [
         r"\b(?:the|a|standard|usual|typical|federal|IRS|required|mandatory|automatic)\s+"
         r"(?:90|ninety)[- ]day (?:cure|grace)(?: period| window| rule)?\b", _I)),
     ("myth.ninety_day_cure", re.compile(
-        rf"\b(?:plans?|the (?:IRS|law|rules?|regulations?)|you)\b{_GAP}{{0,30}}?"
+        rf"\b(?:plans?|the (?:IRS|law|rules?|regulations?)|you)\b"
+        rf"{_tempered(30, r'may|might|could|can|if|some|chose|choose|chooses')}?"
         r"\b(?:give|gives|allow|allows|get|have|has|provide|provides|grant|grants)\b"
         rf"{_GAP}{{0,15}}?\b(?:90|ninety) days\b{_GAP}{{0,25}}?"
         r"\b(?:cure|catch up|make up|make it up|fix)", _I)),
@@ -112,7 +134,7 @@ MYTH_CLAIMS: List[Tuple[str, Pattern[str]]] = [
     # -- myth.qplo_sixty_after_due_date: "the QPLO deadline is 60 days from the return due date"
     ("myth.qplo_sixty_after_due_date", re.compile(
         r"\b(?:60|sixty) days\s+(?:after|from|following|past)\s+(?:the|your)\s+"
-        r"(?:tax\s+)?(?:return\s+)?(?:filing\s+)?(?:due date|deadline)", _I)),
+        r"(?:April 15\s+|tax\s+)?(?:return\s+)?(?:filing\s+)?(?:due date|deadline)", _I)),
     ("myth.qplo_sixty_after_due_date", re.compile(
         rf"\b(?:due date|deadline)\b{_GAP}{{0,30}}?\bplus\s+(?:60|sixty)\s+days", _I)),
 
@@ -131,13 +153,19 @@ MYTH_CLAIMS: List[Tuple[str, Pattern[str]]] = [
         rf"\bdeemed distributions?\b{_GAP}{{0,40}}?"
         r"\b(?:happens|occurs|is triggered|kicks in|applies)\s+(?:when|after|once|if)\s+"
         rf"you {_LEAVE}", _I)),
+    ("myth.unpaid_after_leaving_is_deemed", re.compile(
+        r"\b(?:becomes|is|will be|is treated as|will be treated as|turns into)\s+(?:an?\s+)?"
+        rf"deemed distribution\b{_tempered(50, _EARLIER, contractions=False)}?"
+        rf"\b(?:(?:after|once|when|if|because) you {_LEAVE}"
+        r"|(?:after|upon|on) (?:leaving|quitting|separation|separating|(?<!plan )termination))",
+        _I)),
 
     # -- myth.m_means_termination: M is a qualified plan loan offset
     ("myth.m_means_termination", re.compile(
         r"\bcode M\b[^.!?\n]{0,20}?"
         r"\b(?:means|indicates|stands for|signals|signifies|is for|is used for|shows)\b"
-        r"[^.!?\n]{0,20}?"
-        r"(?<!plan )\b(?:termination(?: of employment)?|you (?:left|quit|were (?:fired|terminated|laid off))|"
+        rf"{_tempered(40, r'qualified|offsets?|QPLOs?|plan|not|never|no')}?"
+        r"\b(?:termination(?: of employment)?|you (?:left|quit|were (?:fired|terminated|laid off))|"
         r"separation from service|leaving your job|job loss)\b(?! of the plan)", _I)),
     ("myth.m_means_termination", re.compile(
         r"\b(?:code\s+)?M\s+(?:is|=)\s+(?:the\s+)?(?:code|distribution code)\s+for\s+"
@@ -151,8 +179,9 @@ MYTH_CLAIMS: List[Tuple[str, Pattern[str]]] = [
         r"extended (?:rollover )?(?:deadline|window|period)|until the (?:tax )?return due date)", _I)),
     ("myth.secure_act_window", re.compile(
         r"\b(?:QPLOs?|qualified plan loan offsets?|extended (?:rollover )?(?:deadline|window|period))\b"
-        rf"{_GAP}{{0,60}}?\b(?:came from|comes from|was created by|was introduced by|was added by|"
-        r"is from|is part of|is a rule of|under|thanks to|courtesy of)\s+the SECURE (?:Act|2\.0)", _I)),
+        rf"{_GAP}{{0,60}}?\b(?:came from|comes? from|(?:was|were|is|are) (?:created|introduced|added|"
+        r"enacted|established) (?:by|in)|(?:is|are) from|(?:is|are) part of|(?:is|are) a rule of|"
+        r"under|thanks to|courtesy of)\s+the SECURE (?:Act|2\.0)", _I)),
     ("myth.secure_act_window", re.compile(
         r"\bSECURE (?:Act|2\.0)(?:'s)?\s+(?:QPLO|qualified plan loan offset|loan offset)\s+"
         r"(?:rule|deadline|window|extension|provision)", _I)),

@@ -43,6 +43,7 @@ TABLE = {
     "tax.additional_applies": ("conclusion", set()),
     "tax.additional_amount": ("conclusion", {"additional_tax_amount"}),
     "tax.exempt_59_half": ("conclusion", {"age_59_half_date"}),
+    "tax.exempt_59_half_by_age": ("conclusion", set()),
     "tax.exempt_age_55": ("conclusion", {"separation_date"}),
     "tax.exempt_public_safety_50": ("conclusion", {"separation_date"}),
     "tax.no_age_55_while_employed": ("conclusion", set()),

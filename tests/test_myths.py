@@ -53,6 +53,12 @@ POSITIVE = {
         "A QPLO must be rolled over within 60 days.",
         "With a qualified plan loan offset, you have 60 days to roll over the offset amount.",
         "For a QPLO, the 60-day rollover deadline starts when the loan is offset.",
+        "You have 60 days after leaving your job to repay the loan.",
+        "You get sixty days from termination to roll over the offset.",
+        "After you leave, you must repay the loan within 60 days or it is taxed.",
+        "Upon leaving, the loan has to be repaid within sixty days.",
+        "The loan must be repaid within 60 days of leaving.",
+        "You must roll over the offset within sixty days after you quit.",
     ],
     "myth.rollover_reverses_deemed": [
         "Rolling over the cash reverses the deemed distribution.",
@@ -63,9 +69,11 @@ POSITIVE = {
         "A deemed distribution can be rolled over within 60 days like any other payout.",
         "Deemed distributions are eligible for rollover treatment.",
         "Remember, a deemed distribution is an eligible rollover distribution.",
+        "Rolling the money over to an IRA will reverse the deemed distribution.",
     ],
     "myth.ninety_day_cure": [
         "Most plans give you a 90-day cure period to catch up.",
+        "Most 401(k) plans offer a 90-day grace period for missed loan payments.",
         "Under the ninety-day grace period, you can still make the payment.",
         "The standard 90-day cure window applies to every 401(k) loan.",
         "Plans give you 90 days to cure a missed loan payment.",
@@ -78,6 +86,7 @@ POSITIVE = {
         "You have until 60 days after the tax return due date to roll over a QPLO.",
         "The QPLO deadline is sixty days from your return due date.",
         "You can complete the rollover 60 days past the filing deadline.",
+        "Your QPLO rollover deadline is 60 days after the April 15 filing deadline.",
         "A QPLO can be rolled over until the return due date plus 60 days.",
         "Your deadline is the filing due date plus sixty days.",
     ],
@@ -89,6 +98,9 @@ POSITIVE = {
         "The outstanding balance when you quit becomes a deemed distribution on your taxes.",
         "A deemed distribution happens when you leave your job with a loan.",
         "The deemed distribution kicks in once you quit without repaying.",
+        "Your 401(k) loan becomes a deemed distribution if you don't repay it after leaving your job.",
+        "The balance is treated as a deemed distribution once you quit.",
+        "If you lose your job, the unpaid loan will be treated as a deemed distribution.",
     ],
     "myth.m_means_termination": [
         "Code M means termination of employment.",
@@ -96,6 +108,7 @@ POSITIVE = {
         "Code M stands for separation from service.",
         "M is the code for termination on Form 1099-R.",
         "Box 7 code M = code for leaving the employer.",
+        "Code M indicates the distribution was due to termination of employment.",
     ],
     "myth.secure_act_window": [
         "The SECURE Act extended the rollover deadline for qualified plan loan offsets.",
@@ -105,6 +118,7 @@ POSITIVE = {
         "The QPLO rule is part of the SECURE Act.",
         "Under the SECURE Act's QPLO rule you get more time.",
         "People can use the SECURE Act qualified plan loan offset extension.",
+        "The qualified plan loan offset rules were introduced by the SECURE Act in 2019.",
     ],
 }
 
@@ -135,6 +149,21 @@ NEGATIVE = [
     "Code M means a qualified plan loan offset, which can follow plan termination.",
     "The extended window came from the Tax Cuts and Jobs Act of 2017.",
     "SECURE 2.0 (\u00a7305) also lets plans self-correct many inadvertent errors.",
+    "The plan administrator may allow a cure period, which cannot extend beyond the last day of "
+    "the calendar quarter following the quarter in which the installment was due.",
+    "An offset for any other reason keeps the 60-day rule.",
+    "A QPLO may be rolled over until the individual's return due date, including extensions.",
+    "A loan already deemed distributed before severance cannot produce a QPLO.",
+    "Code M was added for 2018 and may be combined with 1, 2, 4, 7 or B.",
+    "Code M indicates a qualified plan loan offset after plan termination or severance.",
+    "If you left your job more than 12 months before the offset, the 60-day rule applies.",
+    "An offset more than 12 months after you left is an ordinary offset with a 60-day window.",
+    "The rollover deadline for an ordinary offset is 60 days after the offset.",
+    "If your offset isn't qualified, you must roll it over within 60 days of the offset.",
+    "Your plan may give you 90 days to catch up if its loan policy says so.",
+    "The loan became a deemed distribution before you left, so the offset isn't taxed again.",
+    "A loan offset after plan termination is a distribution, not a deemed distribution.",
+    "Rolling over cash can't reverse a deemed distribution.",
     "Contrary to what you may read, the SECURE Act created nothing about QPLOs.",
 ]
 

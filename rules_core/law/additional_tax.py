@@ -97,7 +97,8 @@ def additional_tax(age: AgeFacts, event: date, separation: Any, still_employed: 
     if "death" in claimed:
         return AdditionalTax(False, "tax.exception_claimed", "death", at_59_half)
     if at_59_half:
-        return AdditionalTax(False, "tax.exempt_59_half", "age_59_half", True)
+        topic = "tax.exempt_59_half" if isinstance(age.birth_date, date) else "tax.exempt_59_half_by_age"
+        return AdditionalTax(False, topic, "age_59_half", True)
     separation_rule_unknown = False
     if isinstance(separation, date):
         by_55 = separated_in_or_after_year_of(age, event, separation, public_safety)

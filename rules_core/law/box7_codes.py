@@ -201,6 +201,7 @@ def _known_code(char: str, token: str) -> str:
                           "separator (use spaces, commas, '+' or '&' between codes).")
 
 
+@lru_cache(maxsize=4096)  # pure, and people hold a handful of distinct codes
 def decode_box7(raw: str) -> Box7Decoding:
     """Read a box 7 value: valid single codes and permitted pairs decode into what they say
     about the event, rollover and the 10% additional tax; anything else comes back with
@@ -313,6 +314,7 @@ def _additional_tax(entries: List[_Code], code: str) -> dict:
 
 # ---- what the plan should report -------------------------------------------------------
 
+@lru_cache(maxsize=256)
 def expected_box7(event: str, age_code: str, roth: bool) -> str:
     """The box 7 value a plan reports for a loan event, in canonical form.
 

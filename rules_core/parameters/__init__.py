@@ -43,6 +43,8 @@ class Parameter:
     values: Tuple[DatedValue, ...]  # oldest first
 
     def on(self, day: date) -> DatedValue:
+        if day >= self.values[-1].since:  # the common case: the value in force today
+            return self.values[-1]
         current = None
         for dated in self.values:
             if dated.since <= day:
@@ -76,7 +78,6 @@ def registry() -> Dict[str, Parameter]:
     return found
 
 
-@lru_cache(maxsize=1024)
 def parameter(name: str, on: date) -> Any:
     """The value of parameter `name` in force on `on`."""
     return registry()[name].on(on).value

@@ -1,0 +1,100 @@
+"""Throughput and latency of `assess` on one core, over a mixed batch of situations.
+
+Not a test: prints figures. Run: .venv/bin/python benchmarks/bench_rules_core.py [--seconds N]
+The whole call is measured: validation, classification, dates, explanations and next steps.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+import gc
+import os
+import random
+import statistics
+import time
+from datetime import date, timedelta
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from rules_core import assess  # noqa: E402
+
+BATCH = [
+    # QPLO after a layoff, with a code to check and a rate for the estimate
+    {"as_of": "2025-11-01", "left_job": True, "separation_date": "2025-03-14", "offset_date": "2025-06-30",
+     "birth_date": "1984-07-01", "loan_balance": 12000, "loan_in_good_standing": True, "box7_code": "1",
+     "marginal_tax_rate": 0.22},
+    # default while employed, Q4 miss
+    {"as_of": "2026-05-01", "left_job": False, "missed_payment_due_date": "2025-11-30", "caught_up_on": None,
+     "birth_date": "1969-01-01", "loan_balance": "9500.50"},
+    # ordinary offset more than a year after leaving, with cash and withholding
+    {"as_of": "2026-04-01", "left_job": True, "separation_date": "2025-03-14", "offset_date": "2026-03-16",
+     "age": 45, "loan_balance": 3000, "cash_paid_not_rolled_over": 7000, "loan_in_good_standing": True},
+    # plan termination
+    {"as_of": "2025-11-01", "plan_terminated": True, "plan_termination_date": "2025-02-01",
+     "offset_date": "2025-09-01", "left_job": False, "loan_in_good_standing": True, "age": 61,
+     "loan_balance": 5000, "box7_code": "M7"},
+    # cure window still open
+    {"as_of": "2025-10-01", "missed_payment_due_date": "2025-08-31"},
+    # deemed then offset later
+    {"as_of": "2026-09-01", "missed_payment_due_date": "2025-02-28", "caught_up_on": None,
+     "separation_date": "2026-01-15", "offset_date": "2026-02-01", "birth_date": "1980-05-05",
+     "loan_balance": 7000},
+    # not enough facts yet
+    {"as_of": "2025-11-01", "left_job": True},
+    # bad loan terms, and a partial rollover question
+    {"as_of": "2025-11-01", "loan_date": "2024-05-01", "loan_term_months": 84, "loan_amount": 20000,
+     "age": 40, "left_job": False},
+]
+
+
+DATE_FIELDS = ("as_of", "separation_date", "offset_date", "missed_payment_due_date", "caught_up_on",
+               "birth_date", "plan_termination_date", "loan_date")
+
+
+def varied(count: int, seed: int = 7) -> list:
+    """`count` distinct situations: each template with all its dates moved by the same random
+    number of days (so they stay consistent), so no cache sees the same dates twice."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(count):
+        facts = dict(BATCH[i % len(BATCH)])
+        shift = timedelta(days=rng.randrange(-2500, 2500))
+        for name in DATE_FIELDS:
+            if isinstance(facts.get(name), str):
+                facts[name] = (date.fromisoformat(facts[name]) + shift).isoformat()
+        out.append(facts)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--situations", type=int, default=20000, help="distinct fact sets in the batch")
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
+    situations = varied(args.situations)
+    for facts in BATCH:  # load the YAML data once, outside the measurement
+        assess(facts)
+    gc.collect()
+    timings = []
+    deadline = time.perf_counter() + args.seconds
+    count = 0
+    while time.perf_counter() < deadline:
+        for facts in situations:
+            start = time.perf_counter_ns()
+            assess(facts)
+            timings.append(time.perf_counter_ns() - start)
+        count += len(situations)
+    total_s = sum(timings) / 1e9
+    timings.sort()
+    pct = lambda p: timings[min(len(timings) - 1, int(p / 100 * len(timings)))] / 1000
+    print(f"assessments:        {count}")
+    print(f"assessments/second: {count / total_s:,.0f} (one core, {len(situations)} distinct situations from {len(BATCH)} kinds)")
+    print(f"one assess p50:     {pct(50):.1f} µs")
+    print(f"one assess p99:     {pct(99):.1f} µs")
+    print(f"one assess mean:    {statistics.fmean(timings) / 1000:.1f} µs")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The one command that runs every test suite. .ci/run calls it; so does `make test`.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+bash scripts/setup_env.sh
+py="$root/.venv/bin/python"
+"$py" -c 'import sys; assert sys.version_info[:2] == (3, 10), sys.version'
+echo "== rules core, law modules, command line, golden cases, properties"
+"$py" -m pytest tests -q -p no:cacheprovider "$@"
