@@ -10,7 +10,7 @@ from collections import defaultdict
 import pytest
 
 from rules_core.explain import STATIC_KINDS, topics
-from myth_claims import MYTH_CLAIMS, wrong_claims
+from tests.myth_claims import MYTH_CLAIMS, wrong_claims
 
 FAQ_IDS = [
     "faq.what_is_default", "faq.what_is_deemed_distribution", "faq.what_is_offset",
