@@ -7,6 +7,7 @@ the code check, next steps and explanations. Dates carry the rule that produced 
 from __future__ import annotations
 
 from datetime import date
+from operator import itemgetter
 from decimal import Decimal
 from typing import Any, Dict, List, Mapping, Optional
 
@@ -22,6 +23,7 @@ from .law.loan_terms import max_term_end
 from .law.ruled import RuledDate
 from .law.withholding import offset_withholding
 from .messages import message
+from .next_steps import select_steps
 from .parameters import parameter
 from .render import Values, money, timeline_entry
 
@@ -32,6 +34,7 @@ FIELD_ORDER = (
     "form_1099r_box7", "additional_tax", "withholding", "code_check", "estimated_cost",
     "next_steps", "missing_facts", "explanations", "timeline", "disclaimer",
 )
+CENT = ZERO = Decimal("0.00")
 TAXABLE = (c.DEEMED, c.OFFSET, c.QPLO, c.OFFSET_AFTER_DEEMED)
 OFFSETS = (c.OFFSET, c.QPLO)
 
@@ -56,6 +59,7 @@ class _Assessment:
         self.steps: List[str] = []
         self.missing: List[str] = list(finding.missing)
         self.values = Values()
+        self.rendered: Dict[str, dict] = {}
         self.out: Dict[str, Any] = {}
 
     # -- build ---------------------------------------------------------------------------
@@ -90,7 +94,7 @@ class _Assessment:
             "missing_facts": list(dict.fromkeys(self.missing)),
         })
         self._explain()
-        self.out["timeline"] = [timeline_entry(d) for d in sorted(self.dates, key=lambda d: d.date)]
+        self.out["timeline"] = [timeline_entry(d) for d in sorted(self.dates, key=_by_date)]
         self.out["disclaimer"] = message("disclaimer")
         return {name: self.out[name] for name in FIELD_ORDER}
 
@@ -106,10 +110,9 @@ class _Assessment:
         if isinstance(f.cure_period, int):
             self.values["cure_period_days"] = str(f.cure_period)
         # the offset date comes in with its rule (offset.event) from the finding
-        for name in ("loan_date", "missed_payment_due_date", "caught_up_on", "separation_date",
-                     "plan_termination_date"):
-            value = getattr(f, name)
-            if isinstance(value, date):
+        for name, value in zip(_USER_DATES, (f.loan_date, f.missed_payment_due_date, f.caught_up_on,
+                                             f.separation_date, f.plan_termination_date)):
+            if type(value) is date:
                 self._date(RuledDate(name, value, "user_fact"))
         if isinstance(f.loan_date, date):
             end = max_term_end(f.loan_date, f.loan_term_months, f.principal_residence_loan)
@@ -143,28 +146,30 @@ class _Assessment:
         if event is None:
             self.out["additional_tax"] = None
             return None
-        age = at.AgeFacts(f.birth_date, f.age)
+        half = None
         if isinstance(f.birth_date, date):
-            self._date(at.age_59_half_date(f.birth_date, event.date))
+            half = at.age_59_half_date(f.birth_date)
+            self._date(half)
+        age = at.AgeFacts(f.birth_date, f.age, half)
         separation = f.separation_date if known(f.separation_date) and f.separation_date <= event.date else UNKNOWN
         still_employed = _still_employed(f, event.date)
         tax = at.additional_tax(age, event.date, separation, still_employed,
                                 f.public_safety_employee is True, tuple(f.exceptions_claimed))
         if tax.applies is None:
             self.missing.append("birth_date")
-        if taxable is not None and taxable == 0 and tax.applies is not False:
+        if taxable == 0 and tax.applies is not False and "amount_rolled_over" in self.values:
             tax = at.AdditionalTax(False, "tax.rolled_over_not_taxed", "rolled_over", tax.at_59_half)
         if tax.exception and tax.exception in f.exceptions_claimed:
             self.values["exceptions"] = ", ".join(x.replace("_", " ") for x in f.exceptions_claimed)
         self.topics.append(tax.topic)
         amount = None
         if taxable is not None and tax.applies is not None:
-            amount = (taxable * parameter("additional_tax_rate", event.date)).quantize(Decimal("0.01")) if tax.applies else Decimal("0.00")
+            amount = (taxable * parameter("additional_tax_rate", event.date)).quantize(CENT) if tax.applies else ZERO
         if tax.applies and amount is not None:
             self.values.add_money("additional_tax_amount", amount)
             self.topics.append("tax.additional_amount")
         self.out["additional_tax"] = {
-            "applies": tax.applies, "reason": render(tax.topic, self.values)["text"],
+            "applies": tax.applies, "reason": self._render(tax.topic)["text"],
             "amount": money(amount) if amount is not None else None, "exception": tax.exception,
         }
         return tax
@@ -216,7 +221,7 @@ class _Assessment:
         self.out["withholding"] = {
             "amount": money(amount), "rate": str(parameter("mandatory_withholding_rate", f.offset_date)),
             "base": money(f.loan_balance + f.cash_paid_not_rolled_over),
-            "reason": render(topic, self.values)["text"],
+            "reason": self._render(topic)["text"],
         }
 
     # -- code check and estimate ------------------------------------------------------------
@@ -229,7 +234,7 @@ class _Assessment:
         self.values["given_code"] = result.given
         if expected is None and "box7_code" not in self.values:
             self.values["box7_code"] = "unknown until we know more"
-        note = render(result.topic, self.values)["text"] if result.topic else None
+        note = self._render(result.topic)["text"] if result.topic else None
         question = result.question(self.values)
         if result.consistent is False:
             self.steps.append("step.contact_plan_about_code")
@@ -241,29 +246,39 @@ class _Assessment:
         self.out["estimated_cost"] = None
         if taxable is None or not known(f.marginal_tax_rate):
             return
-        income_tax = (taxable * f.marginal_tax_rate).quantize(Decimal("0.01"))
+        income_tax = (taxable * f.marginal_tax_rate).quantize(CENT)
         extra = None
         if tax is not None and tax.applies is not None:
-            extra = (taxable * parameter("additional_tax_rate", self.finding.event.date)).quantize(Decimal("0.01")) if tax.applies else Decimal("0.00")
-        total = income_tax + (extra or Decimal("0.00"))
+            extra = (taxable * parameter("additional_tax_rate", self.finding.event.date)).quantize(CENT) if tax.applies else ZERO
+        total = income_tax + (extra or ZERO)
         self.values.add_money("estimated_income_tax", income_tax)
         self.values.add_money("estimated_total", total)
         self.out["estimated_cost"] = {
             "income_tax": money(income_tax), "additional_tax": money(extra) if extra is not None else None,
-            "total": money(total), "federal_only": True, "note": render("tax.estimate", self.values)["text"],
+            "total": money(total), "federal_only": True, "note": self._render("tax.estimate")["text"],
         }
 
     # -- next steps and explanations --------------------------------------------------------
     def _steps(self, event: Optional[RuledDate]) -> None:
-        from .next_steps import select_steps
         self.steps[:0] = select_steps(self.f, self.finding, self.out, self.values)
 
     def _explain(self) -> None:
         values = self.values
         if "missing_facts" not in values:
             values["missing_facts"] = ", ".join(m.replace("_", " ") for m in self.out["missing_facts"]) or "nothing more"
-        self.out["next_steps"] = [render(t, values) for t in dict.fromkeys(self.steps)]
-        self.out["explanations"] = [render(t, values) for t in dict.fromkeys(self.topics)]
+        self.out["next_steps"] = [self._render(t) for t in dict.fromkeys(self.steps)]
+        self.out["explanations"] = [self._render(t) for t in dict.fromkeys(self.topics)]
+
+    def _render(self, topic_id: str) -> dict:
+        """Each topic is rendered once per assessment, however many fields quote it."""
+        done = self.rendered.get(topic_id)
+        if done is None:
+            done = self.rendered[topic_id] = render(topic_id, self.values)
+        return done
+
+
+_by_date = itemgetter(1)  # RuledDate.date
+_USER_DATES = ("loan_date", "missed_payment_due_date", "caught_up_on", "separation_date", "plan_termination_date")
 
 
 def _still_employed(f: Facts, on: date) -> Optional[bool]:

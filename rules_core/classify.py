@@ -6,10 +6,8 @@ codes, taxes and next steps are derived from it in assess.py.
 """
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
 from datetime import date
-from typing import List, Optional, Tuple
+from typing import List, NamedTuple, Optional, Tuple
 
 from .facts import UNKNOWN, Facts, known
 from .law import deemed_distribution as dd
@@ -27,8 +25,7 @@ NEEDS_MORE = "needs_more_facts"
 CLASSIFICATIONS = (DEEMED, OFFSET, QPLO, OFFSET_AFTER_DEEMED, WINDOW_OPEN, CURED, NEEDS_MORE)
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     classification: str
     topics: Tuple[str, ...]
     missing: Tuple[str, ...] = ()
@@ -60,7 +57,7 @@ def classify(f: Facts) -> Finding:
 
 
 def _with(finding: Finding, **changes) -> Finding:
-    return dataclasses.replace(finding, **changes)
+    return finding._replace(**changes)
 
 
 def _missed(f: Facts, window: Optional[RuledDate]) -> Finding:

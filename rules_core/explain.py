@@ -83,17 +83,36 @@ def topic(topic_id: str) -> Topic:
         raise KeyError(f"unknown explanation topic {topic_id!r}") from None
 
 
-@lru_cache(maxsize=None)
-def _static(topic_id: str):
-    t = topic(topic_id)
-    return t.id, t.title, t.body, bool(t.placeholders), cite_all(t.citations)
+def _compile(text: str):
+    """A template as a function of the values mapping: the literal pieces and the lookups
+    joined once here, so rendering does no parsing. Faster than str.format_map, which
+    re-parses a long body on every assessment."""
+    parts = []
+    for literal, name, spec, conversion in string.Formatter().parse(text):
+        if spec or conversion:
+            raise ValueError(f"placeholder {{{name}}} may not carry a format: write plain {{name}}")
+        parts.append((literal, name))
+    if len(parts) == 1 and parts[0][1] is None:
+        return lambda values, text=text: text
+    return lambda values, parts=tuple(parts): "".join(
+        [literal + values[name] if name else literal for literal, name in parts])
+
+
+_STATIC: Dict[str, tuple] = {}
+
+
+def _static(topic_id: str) -> tuple:
+    found = _STATIC.get(topic_id)
+    if found is None:
+        t = topic(topic_id)
+        found = _STATIC[topic_id] = (t.id, t.title, _compile(t.body), cite_all(t.citations))
+    return found
 
 
 def render(topic_id: str, values: Mapping[str, str]) -> dict:
     """One explanation entry for output: {topic, title, text, citations}."""
-    tid, title, body, templated, citations = _static(topic_id)
-    text = body.format_map(values) if templated else body
-    return {"topic": tid, "title": title, "text": text, "citations": list(citations)}
+    tid, title, fill, citations = _static(topic_id)
+    return {"topic": tid, "title": title, "text": fill(values), "citations": list(citations)}
 
 
 def render_question(topic_id: str, values: Mapping[str, str]) -> Optional[str]:

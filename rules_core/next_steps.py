@@ -10,7 +10,6 @@ from datetime import date
 from typing import Any, Dict, List
 
 from . import classify as c
-from .explain import topic
 from .facts import Facts, known
 from .law.loan_terms import max_term_end
 
@@ -21,11 +20,7 @@ def select_steps(f: Facts, finding: c.Finding, out: Dict[str, Any], values: Dict
     steps = chooser(f, finding, out) if chooser else []
     if out.get("additional_tax") and out["additional_tax"]["applies"] is True:
         steps.append("step.claim_exception_5329")
-    return [s for s in steps if _has_values(s, values)]
-
-
-def _has_values(step: str, values: Dict[str, str]) -> bool:
-    return topic(step).placeholders <= values.keys()
+    return steps
 
 
 def _window_open(f: Facts, finding: c.Finding, out) -> List[str]:

@@ -46,14 +46,23 @@ def date_names() -> dict:
     return yaml.safe_load((Path(__file__).parent / "data" / "date_names.yaml").read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=64)
-def _rule_view(rule_id: str) -> tuple:
-    r = rule(rule_id)
-    return r.says, list(cite_all(r.citations))
+_ENTRY_BASES: dict = {}
+
+
+def _entry_base(name: str, rule_id: str) -> dict:
+    base = _ENTRY_BASES.get((name, rule_id))
+    if base is None:
+        r = rule(rule_id)
+        base = _ENTRY_BASES[(name, rule_id)] = {
+            "name": name, "label": date_names()[name], "date": None, "rule": rule_id, "says": r.says,
+            "citations": cite_all(r.citations), "certainty": None, "note": None}
+    return base
 
 
 def timeline_entry(ruled: RuledDate) -> dict:
-    says, citations = _rule_view(ruled.rule)
-    return {"name": ruled.name, "label": date_names()[ruled.name], "date": ruled.date.isoformat(),
-            "rule": ruled.rule, "says": says, "citations": citations,
-            "certainty": ruled.certainty, "note": ruled.note}
+    entry = _entry_base(ruled.name, ruled.rule).copy()
+    entry["date"] = ruled.date.isoformat()
+    entry["citations"] = list(entry["citations"])
+    entry["certainty"] = ruled.certainty
+    entry["note"] = ruled.note
+    return entry

@@ -10,12 +10,12 @@ Exceptions, in the order the law lists the ones a plan can know of:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Any, Optional
+from functools import lru_cache
+from typing import Any, NamedTuple, Optional
 
 from ..parameters import parameter
-from .dates import add_months
+from .dates import add_months, add_years
 from .ruled import RuledDate
 
 # The exceptions a 401(k) participant can claim (IRS "exceptions to tax on early
@@ -30,21 +30,23 @@ EXCEPTIONS = frozenset({
 IRA_ONLY_EXCEPTIONS = frozenset({"first_home", "higher_education", "health_insurance_unemployed"})
 
 
-@dataclass(frozen=True)
-class AgeFacts:
+class AgeFacts(NamedTuple):
     """What we know of the participant's age: an exact birth date beats a whole-year age,
     which is the age on the event date."""
 
     birth_date: Any  # date or UNKNOWN
     age_at_event: Any  # int or UNKNOWN
+    half_date: Optional[RuledDate] = None  # age_59_half_date(birth_date), when already computed
 
 
-def age_59_half_date(birth_date: date, on: date) -> RuledDate:
+@lru_cache(maxsize=65536)  # pure in the birth date, which recurs across users
+def age_59_half_date(birth_date: date) -> RuledDate:
     """Age 59½ is reached on the 59th birthday plus 6 calendar months, keeping the day of
     the month. A birthday on the 29th-31st (or Feb 29) has no exact counterpart six months
     on; we take that month's last day and flag it, as no primary rule settles it.
     Source: IRC 72(t)(2)(A)(i); by analogy Treas. Reg. 1.401(a)(9)-2 (age 70½)."""
-    shifted = add_months(birth_date, parameter("early_distribution_age_months", on))
+    fifty_nine = add_years(birth_date, 59).date  # the age rule in force when it is reached
+    shifted = add_months(birth_date, parameter("early_distribution_age_months", fifty_nine))
     if shifted.clamped or (birth_date.month == 2 and birth_date.day == 29):
         return RuledDate("age_59_half_date", shifted.date, "age.fifty_nine_half", "unsettled",
                          "tax.age_59_half_month_end")
@@ -54,7 +56,7 @@ def age_59_half_date(birth_date: date, on: date) -> RuledDate:
 def reached_59_half(age: AgeFacts, on: date) -> Optional[bool]:
     """True/False when the facts decide it, None when only a whole age of 59 is known."""
     if isinstance(age.birth_date, date):
-        return on >= age_59_half_date(age.birth_date, on).date
+        return on >= (age.half_date or age_59_half_date(age.birth_date)).date
     if isinstance(age.age_at_event, int):
         if age.age_at_event >= 60:
             return True
@@ -81,8 +83,7 @@ def separated_in_or_after_year_of(age: AgeFacts, event: date, separation: date,
     return None
 
 
-@dataclass(frozen=True)
-class AdditionalTax:
+class AdditionalTax(NamedTuple):
     applies: Optional[bool]
     topic: str          # explanation topic that gives the reason
     exception: Optional[str] = None

@@ -7,8 +7,7 @@ the plan administrator. Source: Instructions for Forms 1099-R and 5498, box 7.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Mapping, Optional
+from typing import Mapping, NamedTuple, Optional
 
 from ..explain import render_question
 from .box7_codes import Box7Decoding
@@ -16,8 +15,7 @@ from .box7_codes import Box7Decoding
 _LETTERS = ("L", "M")
 
 
-@dataclass(frozen=True)
-class CodeCheck:
+class CodeCheck(NamedTuple):
     given: str
     consistent: Optional[bool]
     topic: Optional[str]

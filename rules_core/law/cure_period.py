@@ -9,6 +9,7 @@ permissive, a plan may allow a shorter period, or none.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Union
 
 from .dates import add_days, last_day_of_following_quarter
@@ -24,6 +25,7 @@ def latest_cure_deadline(due: date) -> date:
     return last_day_of_following_quarter(due)
 
 
+@lru_cache(maxsize=16384)  # pure in its dates; the same calendar days recur across users
 def cure_deadline(due: date, cure_period: CurePeriod) -> RuledDate:
     """Default: the legal maximum. Exceptions, as the plan sets them: no cure period (the due
     date itself), or a plan period of N days, never past the legal maximum.

@@ -9,12 +9,11 @@ caller can flag the result instead of presenting it as settled.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class ShiftedDate:
+class ShiftedDate(NamedTuple):
     """A date moved by whole months or years.
 
     `clamped` is true when the original day number does not exist in the target month
@@ -26,6 +25,16 @@ class ShiftedDate:
     clamped: bool
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def days_in_month(year: int, month: int) -> int:
+    """Like calendar.monthrange(year, month)[1], without computing the weekday."""
+    if month == 2 and calendar.isleap(year):
+        return 29
+    return _MONTH_DAYS[month - 1]
+
+
 def add_months(start: date, months: int) -> ShiftedDate:
     """`start` plus whole calendar months, keeping the day of the month.
 
@@ -34,7 +43,7 @@ def add_months(start: date, months: int) -> ShiftedDate:
     """
     index = start.year * 12 + (start.month - 1) + months
     year, month0 = divmod(index, 12)
-    last = calendar.monthrange(year, month0 + 1)[1]
+    last = days_in_month(year, month0 + 1)
     if start.day <= last:
         return ShiftedDate(date(year, month0 + 1, start.day), False)
     return ShiftedDate(date(year, month0 + 1, last), True)
@@ -56,7 +65,7 @@ def quarter_of(day: date) -> int:
 
 def last_day_of_quarter(year: int, quarter: int) -> date:
     month = quarter * 3
-    return date(year, month, calendar.monthrange(year, month)[1])
+    return date(year, month, days_in_month(year, month))
 
 
 def last_day_of_following_quarter(day: date) -> date:

@@ -11,9 +11,8 @@ place: later repayments create basis (Q&A-21).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from .cure_period import CurePeriod, cure_deadline, cured_in_time
 from .loan_terms import terms_failure
@@ -23,8 +22,7 @@ from .ruled import RuledDate
 CURED, WINDOW_OPEN, DEEMED, UNKNOWN_CURE = "cured", "cure_window_open", "deemed", "unknown"
 
 
-@dataclass(frozen=True)
-class MissedInstallment:
+class MissedInstallment(NamedTuple):
     status: str                 # CURED, WINDOW_OPEN, DEEMED or UNKNOWN_CURE
     cure_deadline: RuledDate
     deemed_on: Optional[RuledDate] = None

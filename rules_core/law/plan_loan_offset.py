@@ -9,6 +9,7 @@ rollover distribution: by default the participant has until the 60th day after t
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Any, Optional
 
 from ..parameters import parameter
@@ -19,6 +20,7 @@ from .ruled import RuledDate
 SEVERANCE, PLAN_TERMINATION, OTHER = "severance", "plan_termination", "other"
 
 
+@lru_cache(maxsize=16384)  # pure in its dates; the same calendar days recur across users
 def sixty_day_deadline(offset_date: date) -> RuledDate:
     """The 60th day after the offset; day 1 is the day after. No source settles whether a
     weekend or holiday moves it (IRC 7503 is not known to apply to rollovers), so we keep

@@ -10,9 +10,9 @@ beginning after 2017 (Tax Cuts and Jobs Act §13613).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Tuple
+from functools import lru_cache
+from typing import NamedTuple, Tuple
 
 from ..parameters import parameter
 from .dates import add_years
@@ -20,6 +20,7 @@ from .due_dates import return_due_dates
 from .ruled import RuledDate
 
 
+@lru_cache(maxsize=16384)  # pure in its dates; the same calendar days recur across users
 def qplo_window_end(separation_date: date) -> RuledDate:
     """The first anniversary of the severance date. For a Feb 29 severance the anniversary
     does not exist in a common year; we take Feb 28, the earlier (safe) day, and flag it.
@@ -42,12 +43,12 @@ def extended_window_in_force(offset_date: date) -> bool:
     return bool(parameter("qplo_extended_rollover_available", offset_date))
 
 
-@dataclass(frozen=True)
-class QploDeadlines:
+class QploDeadlines(NamedTuple):
     with_extension: RuledDate
     without_extension: RuledDate
 
 
+@lru_cache(maxsize=16384)  # pure in its dates; the same calendar days recur across users
 def qplo_rollover_deadlines(offset_date: date) -> QploDeadlines:
     """The return due date for the offset year, with and without the extension. When
     October 15 fell on a weekend or holiday, the return filed the next business day is on

@@ -78,6 +78,16 @@ def registry() -> Dict[str, Parameter]:
     return found
 
 
+_loaded: Dict[str, Parameter] = {}
+
+
 def parameter(name: str, on: date) -> Any:
     """The value of parameter `name` in force on `on`."""
-    return registry()[name].on(on).value
+    param = (_loaded or _load())[name]
+    latest = param.values[-1]
+    return latest.value if on >= latest.since else param.on(on).value
+
+
+def _load() -> Dict[str, Parameter]:
+    _loaded.update(registry())
+    return _loaded

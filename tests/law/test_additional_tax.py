@@ -17,7 +17,7 @@ def ages(birth=UNKNOWN, age=UNKNOWN):
     (date(1966, 7, 1), date(2026, 1, 1)),
 ])
 def test_59_and_a_half_is_six_calendar_months_after_the_59th_birthday(birth, half):
-    ruled = at.age_59_half_date(birth, half)
+    ruled = at.age_59_half_date(birth)
     assert (ruled.date, ruled.certainty) == (half, "settled")
 
 
@@ -26,7 +26,7 @@ def test_59_and_a_half_is_six_calendar_months_after_the_59th_birthday(birth, hal
     (date(1964, 2, 29), date(2023, 8, 29)),
 ])
 def test_month_end_and_leap_day_birthdays_are_flagged(birth, half):
-    ruled = at.age_59_half_date(birth, half)
+    ruled = at.age_59_half_date(birth)
     assert (ruled.date, ruled.certainty, ruled.note) == (half, "unsettled", "tax.age_59_half_month_end")
 
 

@@ -1,0 +1,417 @@
+"""Property tests (hypothesis) for rules_core.api.assess.
+
+`valid_facts()` draws fact sets the input contract accepts: any subset of the facts, with
+every date between 2015 and 2035 and consistent with the others (loan <= missed payment <=
+catch-up <= as_of; birth <= every other date; separation and the missed payment and the
+loan before the offset; nothing after as_of), birth dates 1940-2005, amounts as strings with
+two decimals, a rolled-over amount no larger than the balance, flags that agree with the dates
+(no left_job false next to a separation date, ...).
+
+Properties:
+  (a) assess never raises on valid facts, its output passes the contract, the classification
+      is one of the seven, and needs_more_facts always names missing facts, all real ones;
+  (b) no deadline precedes the event it follows;
+  (c) a severance offset of a good-standing loan inside the 12-month window, from 2018 on,
+      is always a qualified plan loan offset;
+  (d) tax_year is the year of event_date;
+  (e) no text in the output contains "{" or "}" (every placeholder resolved);
+  (f) one corrupted field always raises FactsError naming that field;
+  (g) the same facts always give the same output;
+and two more of our own: missing_facts never asks again for a fact that was given, and the
+expected box 7 code is valid and carries the classification's letter (L, M or none).
+"""
+from __future__ import annotations
+
+import copy
+import json
+import os
+import string
+from datetime import date, timedelta
+from typing import Any, Dict, Iterator, Optional
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from rules_core import api
+from rules_core.classify import CLASSIFICATIONS
+from rules_core.contract import validate_assessment
+from rules_core.facts import FACT_NAMES, FACT_TABLE, FactsError
+from rules_core.law.additional_tax import EXCEPTIONS
+from rules_core.law.box7_codes import valid_box7_codes
+from rules_core.law.due_dates import return_due_dates
+
+FIRST, LAST = date(2015, 1, 1), date(2035, 12, 31)
+BIRTH_FIRST, BIRTH_LAST = date(1940, 1, 1), date(2005, 12, 31)
+QPLO_START = date(2018, 1, 1)
+
+DATE_FACTS = sorted(s.name for s in FACT_TABLE if s.kind == "date")
+MONEY_FACTS = sorted(s.name for s in FACT_TABLE if s.kind == "money")
+BOOL_FACTS = sorted(s.name for s in FACT_TABLE if s.kind == "bool")
+# Printed codes a user might type: every valid value, other spellings, and invalid ones.
+# Text with braces is left out here on purpose; see test_box7_text_with_braces_is_not_echoed.
+BOX7_TEXTS = sorted(valid_box7_codes()) + [
+    "1M", "m1", "code l 1", "L 1", "7M", "LM", "ML", "LG", "GM", "M1B", "X", "1!", "Z9", "Q1",
+]
+
+# 150 examples per property keeps the file near 10 s; set RULES_CORE_PROPERTY_EXAMPLES=5000 for
+# a deeper hunt.
+EXAMPLES = int(os.environ.get("RULES_CORE_PROPERTY_EXAMPLES", "150"))
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+# ---- strategies ---------------------------------------------------------------------------
+def _iso(day: date) -> str:
+    return day.isoformat()
+
+
+def _dates(lo: date, hi: date) -> st.SearchStrategy[date]:
+    return st.dates(min_value=lo, max_value=hi)
+
+
+def _money(max_cents: int = 10_000_000) -> st.SearchStrategy[str]:
+    return st.integers(min_value=0, max_value=max_cents).map(lambda c: f"{c // 100}.{c % 100:02d}")
+
+
+@st.composite
+def valid_facts(draw) -> Dict[str, Any]:
+    """A fact set the input contract accepts (any subset of the facts)."""
+    maybe = lambda: draw(st.booleans())  # noqa: E731 - include this fact or not
+    as_of = draw(_dates(date(2016, 1, 1), LAST))
+    facts: Dict[str, Any] = {"as_of": _iso(as_of)}
+    low = FIRST  # every later date is on or after this (and on or after the birth date)
+
+    birth = draw(_dates(BIRTH_FIRST, min(BIRTH_LAST, as_of))) if maybe() else None
+    if birth:
+        facts["birth_date"] = _iso(birth)
+        low = max(low, birth)
+    if maybe():
+        facts["age"] = draw(st.integers(min_value=0, max_value=120))
+
+    loan_date = draw(_dates(low, as_of)) if maybe() else None
+    if loan_date:
+        facts["loan_date"] = _iso(loan_date)
+    due = draw(_dates(max(low, loan_date or low), as_of)) if maybe() else None
+    if due:
+        facts["missed_payment_due_date"] = _iso(due)
+        choice = draw(st.sampled_from(["absent", "null", "date"]))
+        if choice == "null":
+            facts["caught_up_on"] = None
+        elif choice == "date":
+            facts["caught_up_on"] = _iso(draw(_dates(due, as_of)))
+        if maybe():
+            facts["cure_period"] = draw(st.one_of(st.sampled_from(["max", "none"]),
+                                                  st.integers(min_value=0, max_value=400)))
+
+    separation = draw(_dates(low, as_of)) if maybe() else None
+    if separation:
+        facts["separation_date"] = _iso(separation)
+        if maybe():
+            facts["left_job"] = True
+    elif maybe():
+        facts["left_job"] = draw(st.booleans())
+
+    termination = draw(_dates(low, as_of)) if maybe() else None
+    if termination:
+        facts["plan_termination_date"] = _iso(termination)
+        if maybe():
+            facts["plan_terminated"] = True
+    elif maybe():
+        facts["plan_terminated"] = draw(st.booleans())
+
+    if maybe():
+        reasons = ["other"]
+        if facts.get("left_job") is not False:
+            reasons.append("severance")
+        if facts.get("plan_terminated") is not False:
+            reasons.append("plan_termination")
+        reason = draw(st.sampled_from(reasons)) if maybe() else None
+        # Only a severance offset (stated or inferred) must come after the separation.
+        floors = (low, loan_date, due) + ((separation,) if reason in (None, "severance") else ())
+        facts["offset_date"] = _iso(draw(_dates(max(d for d in floors if d is not None), as_of)))
+        if reason:
+            facts["offset_reason"] = reason
+
+    for name in ("loan_balance", "cash_paid_not_rolled_over", "loan_amount"):
+        if maybe():
+            facts[name] = draw(_money())
+    if maybe():
+        balance_cents = int(facts.get("loan_balance", "100000000.00").replace(".", ""))
+        facts["amount_rolled_over"] = draw(_money(balance_cents))
+    for name in ("loan_in_good_standing", "designated_roth", "public_safety_employee",
+                 "principal_residence_loan"):
+        if maybe():
+            facts[name] = draw(st.booleans())
+    if maybe():
+        facts["box7_code"] = draw(st.sampled_from(BOX7_TEXTS))
+    if maybe():
+        facts["exceptions_claimed"] = draw(st.lists(st.sampled_from(sorted(EXCEPTIONS)), max_size=3))
+    if maybe():
+        facts["marginal_tax_rate"] = f"0.{draw(st.integers(min_value=0, max_value=99)):02d}"
+    if maybe():
+        facts["loan_term_months"] = draw(st.integers(min_value=1, max_value=600))
+    if maybe():
+        facts["payments_per_year"] = draw(st.sampled_from([1, 2, 3, 4, 12, 24, 26, 52, 365]))
+    return facts
+
+
+def _anniversary(day: date) -> date:
+    """First anniversary; a Feb 29 start ends on Feb 28 (the earlier, conservative reading)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return date(day.year + 1, 2, 28)
+
+
+@st.composite
+def qplo_facts(draw) -> Dict[str, Any]:
+    """A severance offset of a good-standing loan inside the 12-month window, from 2018 on,
+    with no missed payment and no bad loan terms; anything else optional."""
+    separation = draw(_dates(date(2017, 1, 2), date(2034, 12, 31)))
+    first = max(separation, QPLO_START)
+    last = min(_anniversary(separation), LAST)
+    assume(first <= last)
+    offset = draw(_dates(first, last))
+    as_of = draw(_dates(offset, LAST))
+    facts: Dict[str, Any] = {"as_of": _iso(as_of), "separation_date": _iso(separation),
+                             "offset_date": _iso(offset), "loan_in_good_standing": True}
+    birth = draw(_dates(BIRTH_FIRST, min(BIRTH_LAST, separation))) if draw(st.booleans()) else None
+    if birth:
+        facts["birth_date"] = _iso(birth)
+    if draw(st.booleans()):
+        facts["left_job"] = True
+    if draw(st.booleans()):
+        facts["offset_reason"] = "severance"
+    if draw(st.booleans()):
+        facts["plan_terminated"] = False
+    if draw(st.booleans()):
+        facts["loan_balance"] = draw(_money())
+    if draw(st.booleans()):
+        facts["cash_paid_not_rolled_over"] = draw(_money())
+    if draw(st.booleans()):  # good terms only: at most 5 years, at least quarterly
+        facts["loan_date"] = _iso(draw(_dates(max(FIRST, birth or FIRST), offset)))
+        facts["loan_term_months"] = draw(st.integers(min_value=1, max_value=60))
+        facts["payments_per_year"] = draw(st.sampled_from([4, 12, 26, 52]))
+    if draw(st.booleans()):
+        facts["designated_roth"] = draw(st.booleans())
+    if draw(st.booleans()):
+        facts["box7_code"] = draw(st.sampled_from(BOX7_TEXTS))
+    return facts
+
+
+# ---- helpers ----------------------------------------------------------------------------
+def _strings(node: Any, path: str = "") -> Iterator[tuple]:
+    if isinstance(node, str):
+        yield path, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(value, f"{path}.{key}" if path else key)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _strings(value, f"{path}[{index}]")
+
+
+def _d(text: Optional[str]) -> Optional[date]:
+    return date.fromisoformat(text) if text else None
+
+
+# ---- (a) never raises, contract, classification, missing facts --------------------------
+@SETTINGS
+@given(valid_facts())
+def test_assess_accepts_every_valid_fact_set_and_meets_the_contract(facts):
+    out = api.assess(facts)
+    validate_assessment(out)
+    assert out["classification"] in CLASSIFICATIONS
+    assert set(out["missing_facts"]) <= FACT_NAMES
+    if out["classification"] == "needs_more_facts":
+        assert out["missing_facts"], "needs_more_facts must say which facts"
+
+
+# Asking again for a fact the user already gave. Two known engine bugs are left out here and
+# pinned as strict xfail golden cases in tests/cases/offsets_qplo.yaml ("An in-service offset
+# before a later plan termination ..." and "An offset of a loan said not to be in good
+# standing ..."); drop an entry once its case passes.
+KNOWN_REASKS = {("needs_more_facts", "plan_terminated"),
+                ("offset_after_deemed_distribution", "missed_payment_due_date")}
+
+
+@SETTINGS
+@given(valid_facts())
+def test_missing_facts_never_asks_again_for_a_given_fact(facts):
+    out = api.assess(facts)
+    given_facts = {name for name, value in facts.items() if value is not None}
+    asked_again = {name for name in set(out["missing_facts"]) & given_facts
+                   if (out["classification"], name) not in KNOWN_REASKS}
+    assert not asked_again, (out["classification"], asked_again)
+
+
+# ---- (h) the expected box 7 code is valid and carries the right event letter ---------------
+_LETTER = {"deemed_distribution": "L", "offset_after_deemed_distribution": "L",
+           "qualified_plan_loan_offset": "M", "plan_loan_offset": ""}
+
+
+@SETTINGS
+@given(valid_facts())
+def test_expected_box7_code_is_valid_and_matches_the_classification(facts):
+    out = api.assess(facts)
+    code = out["form_1099r_box7"]
+    if code is None:
+        return
+    assert out["classification"] in _LETTER
+    decoded = api.decode_box7(code)
+    assert decoded["valid"] and decoded["code"] == code
+    letter = _LETTER[out["classification"]]
+    assert ("L" in code, "M" in code) == (letter == "L", letter == "M"), (out["classification"], code)
+    if "7" in code:
+        assert out["additional_tax"]["applies"] is False
+    if "1" in code:
+        assert out["additional_tax"]["applies"] is True or out["additional_tax"]["exception"]
+
+
+# ---- (b) deadlines never precede their event --------------------------------------------
+@SETTINGS
+@given(valid_facts())
+def test_no_deadline_precedes_the_event_it_follows(facts):
+    out = api.assess(facts)
+    offset = _d(facts.get("offset_date"))
+    due = _d(facts.get("missed_payment_due_date"))
+    separation = _d(facts.get("separation_date"))
+    for name in ("rollover_deadline", "rollover_deadline_without_extension"):
+        if out[name] is not None:
+            assert offset is not None, f"{name} without an offset"
+            assert _d(out[name]) >= offset, f"{name} {out[name]} before the offset {offset}"
+    if due is not None:
+        assert out["cure_deadline"] is not None
+        assert _d(out["cure_deadline"]) >= due
+    if separation is not None and out["qplo_window_end"] is not None:
+        assert _d(out["qplo_window_end"]) > separation
+    if out["classification"] == "deemed_distribution" and due is not None \
+            and out["event_date"] != facts.get("loan_date"):
+        assert _d(out["event_date"]) >= due
+    for entry in out["timeline"]:
+        if entry["name"] == "rollover_deadline":
+            assert _d(entry["date"]) >= offset
+
+
+# ---- (c) inside the window and in good standing: always a QPLO --------------------------
+@SETTINGS
+@given(qplo_facts())
+def test_good_standing_severance_offset_inside_the_window_is_a_qplo(facts):
+    out = api.assess(facts)
+    assert out["classification"] == "qualified_plan_loan_offset", out["missing_facts"]
+    offset = _d(facts["offset_date"])
+    due = return_due_dates(offset.year)
+    assert out["rollover_deadline"] == due.extended.isoformat()
+    assert out["rollover_deadline_without_extension"] == due.original.isoformat()
+    assert out["event_date"] == facts["offset_date"]
+    if out["form_1099r_box7"] is not None:
+        assert out["form_1099r_box7"].startswith("M")
+
+
+# ---- (d) the tax year is the event's year -----------------------------------------------
+@SETTINGS
+@given(valid_facts())
+def test_tax_year_is_the_year_of_the_event(facts):
+    out = api.assess(facts)
+    if out["event_date"] is not None or out["tax_year"] is not None:
+        assert out["event_date"] is not None and out["tax_year"] is not None
+        assert out["tax_year"] == _d(out["event_date"]).year
+
+
+# ---- (e) every placeholder resolved -----------------------------------------------------
+@SETTINGS
+@given(valid_facts())
+def test_no_text_in_the_output_has_a_brace(facts):
+    out = api.assess(facts)
+    bad = [(path, text) for path, text in _strings(out) if "{" in text or "}" in text]
+    assert not bad, bad[:3]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG: box7_code text the user typed is echoed verbatim into code_check.note and "
+    "code_check.question_for_plan when it is not a valid code, so braces (e.g. '{x}') reach "
+    "the output text; property (e) fails on input facts.parse_code accepts"))
+@settings(max_examples=30, deadline=None)
+@given(st.text(alphabet="{}xX1Mm ", min_size=1, max_size=8).filter(lambda s: "{" in s or "}" in s))
+def test_box7_text_with_braces_is_not_echoed(code):
+    facts = {"as_of": "2025-11-01", "separation_date": "2025-03-14", "offset_date": "2025-06-30",
+             "birth_date": "1984-07-01", "loan_in_good_standing": True, "box7_code": code}
+    assume(code.strip())
+    out = api.assess(facts)
+    bad = [(path, text) for path, text in _strings(out) if "{" in text or "}" in text]
+    assert not bad, bad[:3]
+
+
+# ---- (f) one corrupted field is refused by name ------------------------------------------
+_WRONG_TYPES = {
+    "date": [20250101, True, ["2025-01-01"], "01/02/2025", "2025-1-2"],
+    "bool": ["yes", 1, "true", 0],
+    "money": [True, "abc", [], {"amount": 1}, "12,00.0x"],
+    "age": ["old", 3.5, True, "59.5"],
+    "enum": ["fired", 1, True],
+    "cure_period": ["sometimes", True, -5, 2.5],
+    "list": ["death", [1], ["first_home"], ["no_such_exception"]],
+    "code": [17, "", "   "],
+    "rate": ["1.5", True, "-0.1", "abc"],
+    "months": [0, 601, "abc", True],
+    "count": [0, 366, "abc", True],
+}
+_SPEC = {s.name: s for s in FACT_TABLE}
+
+
+@st.composite
+def corrupted_facts(draw):
+    """(facts, field): valid facts with exactly one field corrupted."""
+    facts = draw(valid_facts())
+    kinds = ["impossible_date", "negative_amount", "bad_age", "unknown_field", "wrong_type"]
+    if "missed_payment_due_date" in facts:
+        kinds.append("catch_up_before_due")
+    kind = draw(st.sampled_from(kinds))
+    if kind == "impossible_date":
+        name = draw(st.sampled_from(DATE_FACTS))
+        year = draw(st.integers(min_value=2015, max_value=2035))
+        month, day = draw(st.sampled_from([(2, 30), (2, 31), (4, 31), (6, 31), (9, 31), (11, 31),
+                                           (13, 1), (0, 10), (1, 32), (1, 0)]))
+        if (month, day) == (2, 30) and draw(st.booleans()) and year % 4:
+            day = 29  # Feb 29 in a common year
+        facts[name] = f"{year}-{month:02d}-{day:02d}"
+    elif kind == "negative_amount":
+        name = draw(st.sampled_from(MONEY_FACTS))
+        cents = draw(st.integers(min_value=1, max_value=10_000_000))
+        facts[name] = draw(st.sampled_from([f"-{cents // 100}.{cents % 100:02d}", -cents / 100, -(cents // 100 or 1)]))
+    elif kind == "bad_age":
+        name = "age"
+        facts[name] = draw(st.sampled_from([121, -1, 200, "121", "-1"]))
+    elif kind == "unknown_field":
+        name = draw(st.text(alphabet=string.ascii_lowercase + "_", min_size=1, max_size=20)
+                    .filter(lambda n: n not in FACT_NAMES))
+        facts[name] = draw(st.sampled_from([True, "2025-01-01", 1]))
+    elif kind == "catch_up_before_due":
+        name = "caught_up_on"
+        due = date.fromisoformat(facts["missed_payment_due_date"])
+        facts[name] = _iso(due - timedelta(days=draw(st.integers(min_value=1, max_value=400))))
+    else:
+        name = draw(st.sampled_from(sorted(_SPEC)))
+        kind_of = _SPEC[name].kind
+        facts[name] = copy.deepcopy(draw(st.sampled_from(_WRONG_TYPES[kind_of])))
+    return facts, name
+
+
+@SETTINGS
+@given(corrupted_facts())
+def test_one_corrupted_field_raises_facts_error_naming_it(case):
+    facts, name = case
+    with pytest.raises(FactsError) as info:
+        api.assess(facts)
+    assert name in info.value.errors, (name, info.value.errors)
+
+
+# ---- (g) determinism ----------------------------------------------------------------------
+@SETTINGS
+@given(valid_facts())
+def test_same_facts_same_output(facts):
+    first = api.assess(copy.deepcopy(facts))
+    reordered = dict(reversed(list(copy.deepcopy(facts).items())))
+    second = api.assess(reordered)
+    assert json.dumps(first, sort_keys=False) == json.dumps(second, sort_keys=False)
+    assert api.assess(facts) == first
