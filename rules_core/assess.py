@@ -7,6 +7,7 @@ the code check, next steps and explanations. Dates carry the rule that produced 
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from operator import itemgetter
 from decimal import Decimal
 from typing import Any, Dict, List, Mapping, Optional
@@ -60,7 +61,7 @@ class _Assessment:
         self.missing: List[str] = list(finding.missing)
         self.values = Values()
         self.rendered: Dict[str, dict] = {}
-        self.out: Dict[str, Any] = {}
+        self.out: Dict[str, Any] = dict.fromkeys(FIELD_ORDER)  # fields filled in place, in order
 
     # -- build ---------------------------------------------------------------------------
     def build(self) -> Dict[str, Any]:
@@ -83,20 +84,20 @@ class _Assessment:
         self._code_check(code)
         self._estimate(taxable, tax)
         self._steps(event)
-        self.out.update({
-            "classification": finding.classification,
-            "as_of": f.as_of.isoformat(),
-            "event_date": event.date.isoformat() if event else None,
-            "tax_year": event.date.year if event else None,
-            "cure_deadline": _iso(finding.cure_deadline),
-            "qplo_window_end": _iso(finding.window_end),
-            "form_1099r_box7": code,
-            "missing_facts": list(dict.fromkeys(self.missing)),
-        })
+        out = self.out
+        out["classification"] = finding.classification
+        out["as_of"] = f.as_of.isoformat()
+        if event is not None:
+            out["event_date"] = event.date.isoformat()
+            out["tax_year"] = event.date.year
+        out["cure_deadline"] = _iso(finding.cure_deadline)
+        out["qplo_window_end"] = _iso(finding.window_end)
+        out["form_1099r_box7"] = code
+        out["missing_facts"] = list(dict.fromkeys(self.missing))
         self._explain()
-        self.out["timeline"] = [timeline_entry(d) for d in sorted(self.dates, key=_by_date)]
-        self.out["disclaimer"] = message("disclaimer")
-        return {name: self.out[name] for name in FIELD_ORDER}
+        out["timeline"] = [timeline_entry(d) for d in sorted(self.dates, key=_by_date)]
+        out["disclaimer"] = _disclaimer()
+        return out
 
     # -- dates ---------------------------------------------------------------------------
     def _date(self, ruled: RuledDate) -> None:
@@ -151,12 +152,16 @@ class _Assessment:
             half = at.age_59_half_date(f.birth_date)
             self._date(half)
         age = at.AgeFacts(f.birth_date, f.age, half)
-        separation = f.separation_date if known(f.separation_date) and f.separation_date <= event.date else UNKNOWN
+        separation = UNKNOWN
+        if known(f.separation_date):
+            separation = f.separation_date if f.separation_date <= event.date else UNKNOWN
+        elif f.separated is True:
+            separation = None  # left, date unknown
         still_employed = _still_employed(f, event.date)
         tax = at.additional_tax(age, event.date, separation, still_employed,
                                 f.public_safety_employee is True, tuple(f.exceptions_claimed))
         if tax.applies is None:
-            self.missing.append("birth_date")
+            self.missing.append(tax.needs or "birth_date")
         if taxable == 0 and tax.applies is not False and "amount_rolled_over" in self.values:
             tax = at.AdditionalTax(False, "tax.rolled_over_not_taxed", "rolled_over", tax.at_59_half)
         if tax.exception and tax.exception in f.exceptions_claimed:
@@ -279,6 +284,11 @@ class _Assessment:
 
 _by_date = itemgetter(1)  # RuledDate.date
 _USER_DATES = ("loan_date", "missed_payment_due_date", "caught_up_on", "separation_date", "plan_termination_date")
+
+
+@lru_cache(maxsize=1)
+def _disclaimer() -> str:
+    return message("disclaimer")
 
 
 def _still_employed(f: Facts, on: date) -> Optional[bool]:

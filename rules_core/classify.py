@@ -144,11 +144,14 @@ def _deemed_before_offset(f: Facts, cure: Optional[RuledDate], issuance: Optiona
 
 
 def _good_standing(f: Facts, cure: Optional[RuledDate]) -> Optional[bool]:
-    """Met 72(p)(2) right before the severance or termination. What the user said wins;
-    else a known missed installment still inside its cure period (or cured) at the offset
-    means good standing; with nothing known we must ask. Source: Treas. Reg. 1.402(c)-3."""
+    """Met 72(p)(2) right before the severance or termination. A known missed installment
+    decides it by the cure-period rule; else what the user said; with nothing known we must
+    ask. Source: Treas. Reg. 1.402(c)-3; 1.72(p)-1 Q&A-10."""
+    if cure is not None:
+        # interpretation: an installment still inside its cure period (or cured) is no
+        # failure yet, whatever the user calls it; a failure before the offset was already
+        # caught by _deemed_before_offset
+        return True
     if known(f.loan_in_good_standing):
         return f.loan_in_good_standing
-    if cure is not None:
-        return True  # any failure before the offset was caught by _deemed_before_offset
     return None

@@ -92,6 +92,10 @@ def parse_bool(raw: Any) -> bool:
     raise _Bad("expected true or false")
 
 
+_CENT = Decimal("0.01")
+_MONEY_CEILING = Decimal("100000000")
+
+
 def parse_money(raw: Any) -> Decimal:
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str, Decimal)):
         raise _Bad("expected an amount in dollars, such as 12000 or 12000.50")
@@ -105,9 +109,9 @@ def parse_money(raw: Any) -> Decimal:
         raise _Bad("expected a finite amount")
     if value < 0:
         raise _Bad("an amount cannot be negative")
-    if value > Decimal("100000000"):
+    if value > _MONEY_CEILING:
         raise _Bad("that amount is far larger than any plan loan")
-    return value.quantize(Decimal("0.01"))
+    return value.quantize(_CENT)
 
 
 def _whole_number(raw: Any, what: str) -> int:
@@ -156,11 +160,18 @@ def parse_rate(raw: Any) -> Decimal:
     return value
 
 
+# Anything a person might type is passed to the decoder, which explains what is wrong with it,
+# except markup characters that could reach a rendered message.
+_CODE_TEXT = re.compile(r"^[^{}<>\\\x00-\x1f\x7f]+$")
+
+
 def parse_code(raw: Any) -> str:
     if not isinstance(raw, str) or not raw.strip():
         raise _Bad("expected the code as printed in box 7, such as \"M1\"")
     if len(raw) > 20:
         raise _Bad("box 7 holds at most two characters")
+    if not _CODE_TEXT.match(raw):
+        raise _Bad("write the code as printed in box 7, letters and digits only, such as \"M1\"")
     return raw.strip()
 
 

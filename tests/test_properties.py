@@ -227,21 +227,12 @@ def test_assess_accepts_every_valid_fact_set_and_meets_the_contract(facts):
         assert out["missing_facts"], "needs_more_facts must say which facts"
 
 
-# Asking again for a fact the user already gave. Two known engine bugs are left out here and
-# pinned as strict xfail golden cases in tests/cases/offsets_qplo.yaml ("An in-service offset
-# before a later plan termination ..." and "An offset of a loan said not to be in good
-# standing ..."); drop an entry once its case passes.
-KNOWN_REASKS = {("needs_more_facts", "plan_terminated"),
-                ("offset_after_deemed_distribution", "missed_payment_due_date")}
-
-
 @SETTINGS
 @given(valid_facts())
 def test_missing_facts_never_asks_again_for_a_given_fact(facts):
     out = api.assess(facts)
     given_facts = {name for name, value in facts.items() if value is not None}
-    asked_again = {name for name in set(out["missing_facts"]) & given_facts
-                   if (out["classification"], name) not in KNOWN_REASKS}
+    asked_again = set(out["missing_facts"]) & given_facts
     assert not asked_again, (out["classification"], asked_again)
 
 
@@ -327,19 +318,13 @@ def test_no_text_in_the_output_has_a_brace(facts):
     assert not bad, bad[:3]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: box7_code text the user typed is echoed verbatim into code_check.note and "
-    "code_check.question_for_plan when it is not a valid code, so braces (e.g. '{x}') reach "
-    "the output text; property (e) fails on input facts.parse_code accepts"))
-@settings(max_examples=30, deadline=None)
-@given(st.text(alphabet="{}xX1Mm ", min_size=1, max_size=8).filter(lambda s: "{" in s or "}" in s))
-def test_box7_text_with_braces_is_not_echoed(code):
+@pytest.mark.parametrize("code", ["{x}", "{given_code}", "M1}", "<b>M1</b>"])
+def test_box7_text_that_no_code_is_written_with_is_refused_not_echoed(code):
     facts = {"as_of": "2025-11-01", "separation_date": "2025-03-14", "offset_date": "2025-06-30",
              "birth_date": "1984-07-01", "loan_in_good_standing": True, "box7_code": code}
-    assume(code.strip())
-    out = api.assess(facts)
-    bad = [(path, text) for path, text in _strings(out) if "{" in text or "}" in text]
-    assert not bad, bad[:3]
+    with pytest.raises(FactsError) as caught:
+        api.assess(facts)
+    assert "box7_code" in caught.value.errors
 
 
 # ---- (f) one corrupted field is refused by name ------------------------------------------

@@ -88,12 +88,14 @@ class AdditionalTax(NamedTuple):
     topic: str          # explanation topic that gives the reason
     exception: Optional[str] = None
     at_59_half: Optional[bool] = None
+    needs: Optional[str] = None  # the fact that would decide an unknown outcome
 
 
 def additional_tax(age: AgeFacts, event: date, separation: Any, still_employed: Optional[bool],
                    public_safety: bool, claimed: tuple) -> AdditionalTax:
     """Whether the 10% applies to a distribution on `event`, following the module's order.
-    `separation` is the separation date if the participant left on or before the event."""
+    `separation` is the separation date if the participant left on or before the event;
+    None when they left but we do not know when (unknown, never "not separated")."""
     at_59_half = reached_59_half(age, event)
     if "death" in claimed:
         return AdditionalTax(False, "tax.exception_claimed", "death", at_59_half)
@@ -101,6 +103,12 @@ def additional_tax(age: AgeFacts, event: date, separation: Any, still_employed: 
         topic = "tax.exempt_59_half" if isinstance(age.birth_date, date) else "tax.exempt_59_half_by_age"
         return AdditionalTax(False, topic, "age_59_half", True)
     separation_rule_unknown = False
+    if separation is None and still_employed is not True:
+        # Left on an unknown date: the rule may apply unless even a separation on the event
+        # date itself would be too early.
+        could = separated_in_or_after_year_of(age, event, event, public_safety)
+        if could is not False and not claimed:
+            return AdditionalTax(None, "tax.unknown_age", None, at_59_half, "separation_date")
     if isinstance(separation, date):
         by_55 = separated_in_or_after_year_of(age, event, separation, public_safety)
         if by_55:
@@ -110,7 +118,7 @@ def additional_tax(age: AgeFacts, event: date, separation: Any, still_employed: 
     if claimed:
         return AdditionalTax(False, "tax.exception_claimed", claimed[0], at_59_half)
     if at_59_half is None or separation_rule_unknown:
-        return AdditionalTax(None, "tax.unknown_age", None, at_59_half)
+        return AdditionalTax(None, "tax.unknown_age", None, at_59_half, "birth_date")
     if still_employed:
         return AdditionalTax(True, "tax.no_age_55_while_employed", None, False)
     return AdditionalTax(True, "tax.additional_applies", None, False)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 from typing import Any, Optional
-
 from ..parameters import parameter
 from .dates import add_days
 from .legal_holidays import is_legal_holiday
@@ -37,7 +36,7 @@ def offset_reason(stated: Any, offset_date: date, separated: Any, separation_dat
     """Why the loan was offset, as the QPLO rule asks it: the reason the user gave, else
     inferred. A plan that had terminated by the offset date points to plan termination;
     else a separation on or before the offset points to severance; having neither left nor
-    seen the plan end means another reason. None when the facts cannot tell."""
+    seen the plan end by the offset means another reason. None when the facts cannot tell."""
     if stated in (SEVERANCE, PLAN_TERMINATION, OTHER):
         return stated
     terminated_by_offset = plan_terminated is True and (
@@ -48,6 +47,6 @@ def offset_reason(stated: Any, offset_date: date, separated: Any, separation_dat
         if isinstance(separation_date, date) and separation_date > offset_date:
             return OTHER  # offset while still employed; the severance came later
         return SEVERANCE
-    if separated is False and plan_terminated is False:
-        return OTHER
+    if separated is False and plan_terminated in (True, False):
+        return OTHER  # still employed, and the plan either did not end or ended after the offset
     return None

@@ -35,7 +35,8 @@ OFFSET = date(2025, 6, 30)
     (UNKNOWN, True, date(2025, 3, 1), UNKNOWN, UNKNOWN, "severance"),
     (UNKNOWN, True, UNKNOWN, UNKNOWN, UNKNOWN, "severance"),
     (UNKNOWN, UNKNOWN, UNKNOWN, True, date(2025, 5, 1), "plan_termination"),
-    (UNKNOWN, UNKNOWN, UNKNOWN, True, date(2025, 7, 1), None),               # plan ended after the offset
+    (UNKNOWN, UNKNOWN, UNKNOWN, True, date(2025, 7, 1), None),               # plan ended later; left job?
+    (UNKNOWN, False, UNKNOWN, True, date(2025, 7, 1), "other"),               # plan ended after the offset
     (UNKNOWN, True, date(2025, 8, 1), UNKNOWN, UNKNOWN, "other"),             # offset while still employed
     (UNKNOWN, False, UNKNOWN, False, UNKNOWN, "other"),
     (UNKNOWN, False, UNKNOWN, UNKNOWN, UNKNOWN, None),                        # must ask about the plan
