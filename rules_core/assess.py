@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any, Dict, List, Mapping, Optional
 
 from . import classify as c
-from .explain import render
+from .explain import Rendered
 from .facts import UNKNOWN, Facts, known, parse_facts
 from .law import additional_tax as at
 from .law import plan_loan_offset as plo
@@ -26,7 +26,7 @@ from .law.withholding import offset_withholding
 from .messages import message
 from .next_steps import select_steps
 from .parameters import parameter
-from .render import Values, money, timeline_entry
+from .render import Values, long_date, money, timeline_entry
 
 # The contract's field order, so the JSON reads top-down.
 FIELD_ORDER = (
@@ -60,7 +60,7 @@ class _Assessment:
         self.steps: List[str] = []
         self.missing: List[str] = list(finding.missing)
         self.values = Values()
-        self.rendered: Dict[str, dict] = {}
+        self.rendered = Rendered(self.values)  # each topic rendered once, however often quoted
         self.out: Dict[str, Any] = dict.fromkeys(FIELD_ORDER)  # fields filled in place, in order
 
     # -- build ---------------------------------------------------------------------------
@@ -102,7 +102,7 @@ class _Assessment:
     # -- dates ---------------------------------------------------------------------------
     def _date(self, ruled: RuledDate) -> None:
         self.dates.append(ruled)
-        self.values.add_date(ruled.name, ruled.date)
+        self.values[ruled.name] = long_date(ruled.date)
         if ruled.note:
             self.topics.append(ruled.note)
 
@@ -174,7 +174,7 @@ class _Assessment:
             self.values.add_money("additional_tax_amount", amount)
             self.topics.append("tax.additional_amount")
         self.out["additional_tax"] = {
-            "applies": tax.applies, "reason": self._render(tax.topic)["text"],
+            "applies": tax.applies, "reason": self.rendered[tax.topic]["text"],
             "amount": money(amount) if amount is not None else None, "exception": tax.exception,
         }
         return tax
@@ -226,7 +226,7 @@ class _Assessment:
         self.out["withholding"] = {
             "amount": money(amount), "rate": str(parameter("mandatory_withholding_rate", f.offset_date)),
             "base": money(f.loan_balance + f.cash_paid_not_rolled_over),
-            "reason": self._render(topic)["text"],
+            "reason": self.rendered[topic]["text"],
         }
 
     # -- code check and estimate ------------------------------------------------------------
@@ -239,7 +239,7 @@ class _Assessment:
         self.values["given_code"] = result.given
         if expected is None and "box7_code" not in self.values:
             self.values["box7_code"] = "unknown until we know more"
-        note = self._render(result.topic)["text"] if result.topic else None
+        note = self.rendered[result.topic]["text"] if result.topic else None
         question = result.question(self.values)
         if result.consistent is False:
             self.steps.append("step.contact_plan_about_code")
@@ -260,7 +260,7 @@ class _Assessment:
         self.values.add_money("estimated_total", total)
         self.out["estimated_cost"] = {
             "income_tax": money(income_tax), "additional_tax": money(extra) if extra is not None else None,
-            "total": money(total), "federal_only": True, "note": self._render("tax.estimate")["text"],
+            "total": money(total), "federal_only": True, "note": self.rendered["tax.estimate"]["text"],
         }
 
     # -- next steps and explanations --------------------------------------------------------
@@ -271,15 +271,10 @@ class _Assessment:
         values = self.values
         if "missing_facts" not in values:
             values["missing_facts"] = ", ".join(m.replace("_", " ") for m in self.out["missing_facts"]) or "nothing more"
-        self.out["next_steps"] = [self._render(t) for t in dict.fromkeys(self.steps)]
-        self.out["explanations"] = [self._render(t) for t in dict.fromkeys(self.topics)]
+        self.out["next_steps"] = [self.rendered[t] for t in dict.fromkeys(self.steps)]
+        self.out["explanations"] = [self.rendered[t] for t in dict.fromkeys(self.topics)]
 
-    def _render(self, topic_id: str) -> dict:
-        """Each topic is rendered once per assessment, however many fields quote it."""
-        done = self.rendered.get(topic_id)
-        if done is None:
-            done = self.rendered[topic_id] = render(topic_id, self.values)
-        return done
+
 
 
 _by_date = itemgetter(1)  # RuledDate.date

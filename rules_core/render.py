@@ -35,7 +35,7 @@ class Values(dict):
     """Placeholder values for explanation templates, already formatted for reading."""
 
     def add_date(self, name: str, day: date) -> None:
-        self[name] = f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"  # long_date, inlined: hot
+        self[name] = long_date(day)
 
     def add_money(self, name: str, amount: Decimal) -> None:
         self[name] = dollars(amount)
