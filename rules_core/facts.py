@@ -12,10 +12,11 @@ from __future__ import annotations
 import calendar
 import math
 import re
+from collections import namedtuple
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable, Dict, FrozenSet, Mapping, NamedTuple, Optional, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Mapping, Optional, Tuple
 
 from .law.additional_tax import EXCEPTIONS, IRA_ONLY_EXCEPTIONS
 
@@ -207,6 +208,7 @@ class FactSpec:
     kind: str
     parser: Callable[[Any], Any]
     nullable: bool = False  # null is a meaningful value (only caught_up_on)
+    default: Any = UNKNOWN  # the value when the fact is not given
 
 
 FACT_TABLE: Tuple[FactSpec, ...] = (
@@ -221,7 +223,7 @@ FACT_TABLE: Tuple[FactSpec, ...] = (
     FactSpec("offset_reason", "enum", parse_offset_reason),
     FactSpec("missed_payment_due_date", "date", parse_date),
     FactSpec("caught_up_on", "date", parse_date, nullable=True),
-    FactSpec("cure_period", "cure_period", parse_cure_period),
+    FactSpec("cure_period", "cure_period", parse_cure_period, default="max"),
     FactSpec("loan_balance", "money", parse_money),
     FactSpec("loan_in_good_standing", "bool", parse_bool),
     FactSpec("amount_rolled_over", "money", parse_money),
@@ -229,7 +231,7 @@ FACT_TABLE: Tuple[FactSpec, ...] = (
     FactSpec("designated_roth", "bool", parse_bool),
     FactSpec("box7_code", "code", parse_code),
     FactSpec("public_safety_employee", "bool", parse_bool),
-    FactSpec("exceptions_claimed", "list", parse_exceptions),
+    FactSpec("exceptions_claimed", "list", parse_exceptions, default=()),
     FactSpec("marginal_tax_rate", "rate", parse_rate),
     # Loan terms, for the 72(p)(2)(B)/(C) checks and the end of the correction window.
     FactSpec("loan_date", "date", parse_date),
@@ -242,36 +244,14 @@ FACT_NAMES: FrozenSet[str] = frozenset(spec.name for spec in FACT_TABLE)
 _SPECS: Dict[str, FactSpec] = {spec.name: spec for spec in FACT_TABLE}
 
 
-class Facts(NamedTuple):
-    """What the user told us, validated. Every field not given is UNKNOWN. Immutable (a
-    NamedTuple: 26 fields cost a frozen dataclass several microseconds per assessment)."""
+class Facts(namedtuple("_FactValues", [spec.name for spec in FACT_TABLE],
+                       defaults=[spec.default for spec in FACT_TABLE[1:]])):
+    """What the user told us, validated: one field per row of FACT_TABLE, in its order.
+    Every fact not given is UNKNOWN (cure_period defaults to "max", exceptions_claimed to
+    none). Immutable; a named tuple because 26 fields cost a frozen dataclass several
+    microseconds per assessment."""
 
-    as_of: date
-    birth_date: Any = UNKNOWN
-    age: Any = UNKNOWN
-    left_job: Any = UNKNOWN
-    separation_date: Any = UNKNOWN
-    plan_terminated: Any = UNKNOWN
-    plan_termination_date: Any = UNKNOWN
-    offset_date: Any = UNKNOWN
-    offset_reason: Any = UNKNOWN
-    missed_payment_due_date: Any = UNKNOWN
-    caught_up_on: Any = UNKNOWN
-    cure_period: Any = "max"
-    loan_balance: Any = UNKNOWN
-    loan_in_good_standing: Any = UNKNOWN
-    amount_rolled_over: Any = UNKNOWN
-    cash_paid_not_rolled_over: Any = UNKNOWN
-    designated_roth: Any = UNKNOWN
-    box7_code: Any = UNKNOWN
-    public_safety_employee: Any = UNKNOWN
-    exceptions_claimed: Any = ()
-    marginal_tax_rate: Any = UNKNOWN
-    loan_date: Any = UNKNOWN
-    loan_amount: Any = UNKNOWN
-    loan_term_months: Any = UNKNOWN
-    principal_residence_loan: Any = UNKNOWN
-    payments_per_year: Any = UNKNOWN
+    __slots__ = ()
 
     @property
     def separated(self) -> Any:
@@ -281,7 +261,6 @@ class Facts(NamedTuple):
         return self.left_job
 
 
-assert set(Facts._fields) == FACT_NAMES  # one spelling per thing
 
 
 def known(value: Any) -> bool:
