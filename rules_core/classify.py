@@ -7,10 +7,11 @@ codes, taxes and next steps are derived from it in assess.py.
 from __future__ import annotations
 
 from datetime import date
-from typing import List, NamedTuple, Optional, Tuple
+from typing import NamedTuple, Optional, Tuple
 
 from .facts import UNKNOWN, Facts, known
 from .law import deemed_distribution as dd
+from .law.cure_period import cure_deadline
 from .law import plan_loan_offset as plo
 from .law import qplo
 from .law.ruled import RuledDate
@@ -37,7 +38,7 @@ class Finding(NamedTuple):
 
 
 def classify(f: Facts) -> Finding:
-    cure = dd.cure_deadline(f.missed_payment_due_date, f.cure_period) if known(f.missed_payment_due_date) else None
+    cure = cure_deadline(f.missed_payment_due_date, f.cure_period) if known(f.missed_payment_due_date) else None
     window = qplo.qplo_window_end(f.separation_date) if known(f.separation_date) else None
     issuance = dd.deemed_at_issuance(f.loan_date, f.loan_term_months, f.principal_residence_loan,
                                      f.payments_per_year)

@@ -6,5 +6,7 @@ cd "$root"
 bash scripts/setup_env.sh
 py="$root/.venv/bin/python"
 "$py" -c 'import sys; assert sys.version_info[:2] == (3, 10), sys.version'
+echo "== lint (ruff: undefined names, unused imports, likely bugs)"
+"$root/.venv/bin/ruff" check --quiet rules_core tests benchmarks
 echo "== rules core, law modules, command line, golden cases, properties"
 "$py" -m pytest tests -q -p no:cacheprovider "$@"

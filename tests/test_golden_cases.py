@@ -233,7 +233,7 @@ def test_every_case_names_its_source_and_has_a_unique_name():
 def test_every_case_is_well_formed():
     problems = []
     allowed = {"name", "source", "facts", "call", "args", "expect", "expect_error", "xfail"}
-    for file_name, case in CASES:
+    for _, case in CASES:
         name = case.get("name")
         extra = set(case) - allowed
         if extra:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
-from typing import NamedTuple, Tuple
+from typing import NamedTuple
 
 from ..parameters import parameter
 from .dates import add_years
