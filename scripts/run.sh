@@ -1,8 +1,56 @@
 #!/usr/bin/env bash
-# Sets up the environment and runs the product. Until the dialogue layer lands, that is the
-# rules core's command line on an example situation; pass your own facts file to assess it.
+# The README's run command: environment, training when stale, the action server and the Rasa
+# server (REST channel, HTTP API, SQLite tracker store), on localhost. Ctrl-C stops both.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 bash scripts/setup_env.sh
-exec "$root/.venv/bin/python" -m rules_core assess "${1:-examples/qplo_after_layoff.json}"
+model="$(bash scripts/train.sh)"
+
+host="${HOST:-127.0.0.1}"            # localhost unless asked otherwise
+rasa_port="${RASA_PORT:-5005}"
+action_port="${ACTION_PORT:-5055}"
+mkdir -p var
+export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$action_port/webhook}"
+export TRACKER_DB="${TRACKER_DB:-$root/var/tracker.db}"
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  echo "stopped."
+}
+trap stop INT TERM EXIT
+
+"$root/.venv/bin/rasa" run actions --actions actions.actions --port "$action_port" >var/actions.log 2>&1 &
+pids+=($!)
+"$root/.venv/bin/rasa" run --enable-api -i "$host" -p "$rasa_port" --model "$model" \
+  --endpoints endpoints.yml --credentials credentials.yml --cors "${CORS_ORIGINS:-http://localhost}" \
+  >var/rasa.log 2>&1 &
+pids+=($!)
+
+echo "starting (logs in var/)..."
+for _ in $(seq 1 180); do
+  if curl -sf "http://$host:$rasa_port/status" >/dev/null 2>&1 \
+     && curl -sf "http://127.0.0.1:$action_port/health" >/dev/null 2>&1; then
+    cat <<MSG
+
+The assistant is running.
+  REST:   POST http://$host:$rasa_port/webhooks/rest/webhook
+  Try:    curl -s -X POST http://$host:$rasa_port/webhooks/rest/webhook -H 'Content-Type: application/json' \\
+            -d '{"sender": "me", "message": "I left my job on March 14 and they offset my loan in June"}'
+  Shell:  bash scripts/shell.sh   (a terminal chat against the same servers)
+Ctrl-C stops both servers.
+MSG
+    wait -n "${pids[@]}"
+    echo "a server exited; see var/rasa.log and var/actions.log" >&2
+    exit 1
+  fi
+  for pid in "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null || { echo "a server failed to start; see var/" >&2; tail -20 var/rasa.log var/actions.log >&2; exit 1; }
+  done
+  sleep 1
+done
+echo "servers did not become ready in 180 s; see var/" >&2
+exit 1

@@ -1,0 +1,38 @@
+"""Rasa NLU component around our rule-based extractor (actions/extraction.py).
+
+Runs in the Rasa server, not the action server. It marks spans (a date, an amount, an age, a
+code) and names the fact each one is, from the cue words around it; the value stays the text
+the user wrote, because reading "last Friday" needs the conversation's own date, which the
+actions have. Not trainable: the same message always gives the same entities.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from actions.extraction import extract_entities
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class FactExtractor(GraphComponent, EntityExtractorMixin):
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "FactExtractor":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if not text:
+                continue
+            found = [{"start": span.start, "end": span.end, "value": span.text, "entity": span.label,
+                      "confidence": 1.0} for span in extract_entities(text)]
+            message.set(ENTITIES, message.get(ENTITIES, []) + self.add_extractor_name(found), add_to_output=True)
+        return messages

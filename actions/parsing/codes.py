@@ -1,0 +1,72 @@
+"""Reading a Form 1099-R box 7 code as the user writes it, and finding codes in a message.
+
+The allow-list lives in the rules core (rules_core.law.box7_codes): this module only takes
+the user's cue words off ("code", "box 7 says", "my 1099-R shows") and hands the rest to
+`normalise_box7`, so "1M", "m1" and "L 1" become "M1", "M1" and "L1" exactly as the core
+reads them. Whether two codes may share the box is `decode_box7`'s question, not ours: a
+caller that needs the reason calls it.
+"""
+from __future__ import annotations
+
+import re
+from typing import List, Optional, Tuple
+
+from rules_core.law.box7_codes import Box7FormatError, decode_box7, normalise_box7
+
+_CUE_PREFIX = re.compile(
+    r"^(?:(?:my|the)\s+)?(?:(?:form\s+)?1099-?r\s*(?:box\s*(?:7|seven)\s*)?|box\s*(?:7|seven)\s*|"
+    r"(?:distribution\s+)?codes?\s*)(?:(?:says|said|shows|showed|reads|has|had|is|was|of|:|=|-)\s*)*",
+    re.IGNORECASE)
+MAX_CODES = 2  # box 7 has two positions
+
+
+def parse_box7(text: str) -> Optional[str]:
+    """The box 7 value in `text`, canonical ("1M" -> "M1", "code l 1" -> "L1"), or None when
+    it is not one or two known codes. Combinations are not judged here (see decode_box7)."""
+    if not isinstance(text, str):
+        return None
+    cleaned = text.strip().strip("\"'.,!?")
+    for _ in range(2):  # "my 1099-R says code M1": two cue phrases
+        cleaned = _CUE_PREFIX.sub("", cleaned.strip(), count=1)
+    cleaned = cleaned.strip().strip("\"'.,!?")
+    try:
+        code = normalise_box7(cleaned)
+    except Box7FormatError:
+        return None
+    return code if len(code) <= MAX_CODES else None
+
+
+# ---- finding codes in a message --------------------------------------------------------
+_CODE_CHARS = r"(?P<c>[a-z0-9](?:(?:\s?[,&+]\s?|\s|\s+and\s+)[a-z0-9](?!\w)|[a-z0-9])?)(?!\w)"
+_CUE = (r"(?:\b1099-?r(?:\s+box\s*(?:7|seven))?|\bbox\s*(?:7|seven)(?:\s+codes?)?|"
+        r"\b(?:distribution\s+)?codes?|\bcoded(?:\s+as)?|\bform\s+(?=says|shows|has|reads))")
+# a lower-case article before the code is filler ("box 7 has a 7"); an upper-case A is code A
+_FILLER = (r"\s*(?:(?:says|said|shows|showed|reads|has|had|is|was|of|as|with|:|=|-)\s*)*"
+           r"(?:(?-i:an?|the)\s+)?[\"']?")
+_FINDERS = tuple(re.compile(p, re.IGNORECASE) for p in (
+    _CUE + _FILLER + _CODE_CHARS,                                   # "code M1", "box 7 says 1M"
+    r"(?<![\w$.,])(?<!box\s)" + _CODE_CHARS + r"[\"']?\s+codes?\b",  # "the M1 code"
+))
+# Without a cue only a loan letter with a digit counts ("I got an M1"): "1M" alone is more
+# often a million, and other pairs (K1, A4, W2) are more often something else.
+_BARE = re.compile(r"(?<![\w$.,-])(?P<c>[LM][1247]|[lm][1247])(?![\w.,]\d|\w)")
+
+
+def _plausible(chars: str) -> bool:
+    """Letters alone must be upper case and, two of them, a valid pair ("LB"), so "my",
+    "we", "MY" and the article "a" are not codes."""
+    if re.match(r"[ai]\s", chars, re.IGNORECASE):  # "a 7", "I 1": an article or a pronoun
+        return False
+    letters = [c for c in chars if c.isalpha()]
+    if letters and not any(c.isdigit() for c in chars):
+        if not all(c.isupper() for c in letters) or (len(letters) > 1 and not decode_box7(chars).valid):
+            return False
+    return parse_box7(chars) is not None
+
+
+def find_box7_spans(text: str) -> List[Tuple[int, int]]:
+    """Code spans as written ("L 1", "m1", "1M"), without the cue words: a code after a
+    cue ("code", "box 7", "1099-R says") or before "code", or an L/M code with its digit."""
+    spans = [m.span("c") for p in _FINDERS for m in p.finditer(text) if _plausible(m["c"])]
+    spans += [m.span("c") for m in _BARE.finditer(text) if decode_box7(m["c"]).valid]
+    return list(dict.fromkeys(spans))

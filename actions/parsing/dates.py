@@ -1,0 +1,412 @@
+"""Reading a date the way people type it, against an injectable "today".
+
+Why not Duckling: it resolves a date without a year to the *next* such date, while everyone
+talking to us describes something that already happened (see /work/shared/rasa-notes.md).
+So every reading here takes `today` from the caller, and a date without a year is the most
+recent one that has begun by today.
+
+What a reading says (`DateReading`):
+- `value`: set only when the text names one exact day unambiguously.
+- `start`/`end`: the days the text covers ("June" -> June 1..30). For a day, start == end
+  == value. Both None when the day/month order is ambiguous (see `alternatives`).
+- `granularity`: "day", "week", "month", "quarter" or "year": the unit the text names.
+- `needs_confirmation`: a machine reason to ask the user, the most pressing one only:
+  "day_month_order" (03/05/2025 could be March 5 or May 3) > "future" (a text without a
+  year that resolves after today: "tomorrow", "next month") > "no_day" (a week, month,
+  quarter or year, not a day).
+- `alternatives`: both readings of an ambiguous numeric date, month-first (US) first.
+- `error`: a plain-language reason the text cannot be a date.
+
+Interpretations, each also noted where it is made:
+- no year: the most recent such date on or before today ("March 14" on 2025-02-01 is
+  2024-03-14; "Feb 29" goes back to the last leap year). A period ("June", "Q3", "late
+  June") is the most recent one that has begun by today; "last June" / "last Q3" the most
+  recent one that is entirely over.
+- two-digit years: 00-69 -> 2000-2069, 70-99 -> 1970-1999.
+- numeric dates are month-first unless a part over 12 says otherwise or `day_first` says
+  so; with both parts 12 or less and different, the reading is ambiguous, never guessed.
+  Dots and dashes behave like slashes, but a dotted date needs its year ("3.14" is a
+  number). In a message only slashed dates may omit the year ("3-14" is too often a range).
+- parts of a period are thirds: a month's early/mid/late = days 1-10, 11-20, 21-end; a
+  quarter's = its first, second, third month; a year's = Jan-Apr, May-Aug, Sep-Dec.
+  "beginning/start of" = early, "middle of" = mid, "end of" = late ("end of Q2" = June).
+- weekdays: "Friday", "on Friday", "last Friday", "this past Friday" are all the most
+  recent Friday strictly before today (on a Friday, a week ago); "next Friday" is future.
+- "N days/weeks ago" and "N months/years ago" are exact days (months clamp at a month
+  end, like rules_core's add_months: "a month ago" on March 31 is the last day of February).
+- explicit years outside 1900-2100 are refused; an explicit future year is not flagged
+  (the user said it; the rules core judges dates that cannot be in the future).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Callable, List, Optional, Tuple
+
+from rules_core.law.dates import add_months, days_in_month
+
+from .amounts import NUMBER_WORD, number_from_words
+
+DAY, WEEK, MONTH, QUARTER, YEAR = "day", "week", "month", "quarter", "year"
+DAY_MONTH_ORDER, FUTURE, NO_DAY = "day_month_order", "future", "no_day"
+UNREADABLE = "that is not a date I can read"
+MIN_YEAR, MAX_YEAR = 1900, 2100
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December")
+
+
+@dataclass(frozen=True)
+class DateReading:
+    value: Optional[date] = None
+    start: Optional[date] = None
+    end: Optional[date] = None
+    granularity: Optional[str] = None
+    needs_confirmation: Optional[str] = None
+    alternatives: Tuple[date, ...] = ()
+    error: Optional[str] = None
+
+
+def _exact(day: date, today: date) -> DateReading:
+    return DateReading(day, day, day, DAY, FUTURE if day > today else None)
+
+
+def _period(start: date, end: date, granularity: str, today: date, explicit_year: bool) -> DateReading:
+    future = start > today and not explicit_year
+    return DateReading(None, start, end, granularity, FUTURE if future else NO_DAY)
+
+
+def _failed(reason: str) -> DateReading:
+    return DateReading(error=reason)
+
+
+# ---- vocabulary ------------------------------------------------------------------------
+_ORDINAL_WORDS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
+                  "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
+                  "nineteenth twentieth").split()
+_ORDINALS = {word: n for n, word in enumerate(_ORDINAL_WORDS, 1)}
+_ORDINALS.update({f"twenty-{word}": 20 + n for n, word in enumerate(_ORDINAL_WORDS[:9], 1)})
+_ORDINALS.update({"thirtieth": 30, "thirty-first": 31})
+_ORDINAL = "|".join(w.replace("-", r"[\s-]") for w in sorted(_ORDINALS, key=len, reverse=True))
+_MONTH = (r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|febuary|feburary|mar(?:ch)?|apr(?:il)?|may|june?|"
+          r"july?|aug(?:ust)?|sep(?:t(?:ember)?)?|septmber|oct(?:ober)?|nov(?:ember)?|"
+          r"dec(?:ember)?)(?![a-z])")
+_DAY = r"(?:(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?|(?P<dw>" + _ORDINAL + r"))(?!\w)"
+_YEAR_PART = r"(?:,?\s+(?P<y>\d{4})|,?\s+'(?P<yy>\d{2}))(?!\w)"
+_QUAL = r"early|mid|middle\s+of|late|end\s+of|beginning\s+of|start\s+of"
+_COUNT = r"(?P<n>\d{1,3}|(?:a\s+)?couple(?:\s+of)?|an?|" + NUMBER_WORD + r")"
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY_ABBR = {"tues": 1, "weds": 2, "thurs": 3}
+
+_ISO = r"(?P<y>\d{4})(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})"
+_NUMERIC = r"(?P<a>\d{1,2})(?P<s>[/.-])(?P<b>\d{1,2})(?:(?P=s)(?P<y>\d{4}|\d{2}))?"
+_MONTH_DAY = _MONTH + r"\.?\s+(?:the\s+)?" + _DAY + "(?:" + _YEAR_PART + ")?"
+_DAY_MONTH = _DAY + r"\s+(?:of\s+)?" + _MONTH + "(?:" + _YEAR_PART + ")?"
+_MONTH_PERIOD = (r"(?:(?P<q>" + _QUAL + r"|last|this\s+past)[\s-]+)?" + _MONTH
+                 + r"(?:(?:\s+of)?,?\s+(?P<y>\d{4})|\s+'(?P<yy>\d{2}))?")
+_QUARTER = (r"(?:(?P<q>" + _QUAL + r"|last)[\s-]+(?:the\s+)?)?(?:q(?P<n>[1-4])|"
+            r"(?P<nw>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter)"
+            r"(?:(?:\s+of)?,?\s+(?P<y>\d{4})|\s*'(?P<yy>\d{2}))?")
+_YEAR = r"(?:(?P<q>" + _QUAL + r")[\s-]+)?(?P<y>\d{4})"
+_RELATIVE_DAY = r"(?P<r>yesterday|today|tomorrow|day\s+before\s+yesterday)"
+_AGO = _COUNT + r"\s+(?P<u>day|week|month|year)s?\s+ago"
+_IN = r"in\s+" + _COUNT + r"\s+(?P<u>day|week|month|year)s?"
+_RELATIVE_PERIOD = r"(?P<w>last|past|this|next|earlier\s+this)\s+(?P<u>week|month|year|quarter)"
+_WEEKDAY = (r"(?:(?P<w>last|this\s+past|past|next)\s+)?(?P<wd>" + "|".join(_WEEKDAYS)
+            + "|" + "|".join(_WEEKDAY_ABBR) + ")")
+_NTH = r"(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)"
+
+
+# ---- small helpers ---------------------------------------------------------------------
+def _month_number(word: str) -> int:
+    # the pattern already vetted the spelling, so the first three letters decide
+    return ("jan feb mar apr may jun jul aug sep oct nov dec".split()).index(word[:3].lower()) + 1
+
+
+def _full_year(two_digits: int) -> int:
+    # interpretation: 00-69 -> 2000s, 70-99 -> 1900s (the POSIX strptime %y pivot)
+    return 2000 + two_digits if two_digits < 70 else 1900 + two_digits
+
+
+def _year_of(m: re.Match) -> Optional[int]:
+    names = m.re.groupindex
+    if "y" in names and m["y"]:
+        return int(m["y"]) if len(m["y"]) == 4 else _full_year(int(m["y"]))
+    if "yy" in names and m["yy"]:
+        return _full_year(int(m["yy"]))
+    return None
+
+
+def _year_error(year: Optional[int]) -> Optional[str]:
+    if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+        return f"the year {year} is outside {MIN_YEAR}-{MAX_YEAR}"
+    return None
+
+
+def _day_error(month: int, day: int, year: Optional[int] = None) -> Optional[str]:
+    """Why (month, day[, year]) is not a date, in words; None when it is one."""
+    if not 1 <= month <= 12:
+        return f"month {month} does not exist"
+    if day < 1:
+        return f"day {day} does not exist"
+    longest = days_in_month(year if year else 2000, month)  # 2000: a leap year allows Feb 29
+    if day <= longest:
+        return None
+    name = _MONTH_NAMES[month - 1]
+    if year:
+        return f"{name} {year} has only {longest} days"
+    return f"{name} has at most 29 days" if month == 2 else f"{name} has only {longest} days"
+
+
+def _calendar_day(month: int, day: int, year: Optional[int], today: date) -> DateReading:
+    error = _year_error(year) or _day_error(month, day, year)
+    if error:
+        return _failed(error)
+    if year is not None:
+        return DateReading(date(year, month, day), date(year, month, day), date(year, month, day), DAY)
+    # interpretation: no year -> the most recent such day on or before today; the loop
+    # reaches back past non-leap years for Feb 29
+    for candidate_year in range(today.year, today.year - 9, -1):
+        if day <= days_in_month(candidate_year, month) and date(candidate_year, month, day) <= today:
+            return _exact(date(candidate_year, month, day), today)
+    return _failed(UNREADABLE)  # pragma: no cover - a Feb 29 exists within 8 years
+
+
+Build = Callable[[int], Tuple[date, date]]
+
+
+def _resolve(build: Build, year: Optional[int], last: bool, granularity: str, today: date) -> DateReading:
+    """A period in `year`, or without a year the most recent one that has begun by today
+    (`last`: the most recent one entirely over, as in "last March")."""
+    if year is not None:
+        error = _year_error(year)
+        return _failed(error) if error else _period(*build(year), granularity, today, True)
+    for candidate in range(today.year, today.year - 3, -1):
+        start, end = build(candidate)
+        if (end < today) if last else (start <= today):
+            return _period(start, end, granularity, today, False)
+    return _failed(UNREADABLE)  # pragma: no cover - the year before last always qualifies
+
+
+_QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+_THIRD = {"early": 0, "beginning of": 0, "start of": 0, "mid": 1, "middle of": 1,
+          "late": 2, "end of": 2}
+
+
+def _qualifier(m: re.Match) -> Optional[str]:
+    return " ".join(m["q"].lower().split()) if m["q"] else None
+
+
+def _month_range(year: int, month: int, qualifier: Optional[str]) -> Tuple[date, date]:
+    """The month, or its early/mid/late third: days 1-10, 11-20, 21-end."""
+    last = days_in_month(year, month)
+    third = _THIRD.get(qualifier)
+    if third is None:
+        return date(year, month, 1), date(year, month, last)
+    return date(year, month, 1 + 10 * third), date(year, month, last if third == 2 else 10 * (third + 1))
+
+
+def _months_range(year: int, first: int, count: int, qualifier: Optional[str]) -> Tuple[date, date]:
+    """`count` months from `first` (a quarter, a year), or one third of them."""
+    third = _THIRD.get(qualifier)
+    if third is not None:
+        first, count = first + third * count // 3, count // 3
+    last = first + count - 1
+    return date(year, first, 1), date(year, last, days_in_month(year, last))
+
+
+def _shift(today: date, count: int, unit: str) -> date:
+    if unit in (DAY, WEEK):
+        return today + timedelta(days=count * (7 if unit == WEEK else 1))
+    return add_months(today, count * (12 if unit == YEAR else 1)).date  # clamps at month end
+
+
+def _count(text: str) -> int:
+    text = text.lower()
+    if text.isdigit():
+        return int(text)
+    if "couple" in text:
+        return 2
+    return 1 if text in ("a", "an") else number_from_words(text)
+
+
+def _calendar_unit(today: date, unit: str, offset: int) -> Tuple[date, date]:
+    """The calendar week (Monday first), month, quarter or year `offset` units from today's."""
+    if unit == WEEK:
+        monday = today - timedelta(days=today.weekday()) + timedelta(weeks=offset)
+        return monday, monday + timedelta(days=6)
+    if unit == YEAR:
+        return date(today.year + offset, 1, 1), date(today.year + offset, 12, 31)
+    size = 3 if unit == QUARTER else 1
+    first_month = (today.month - 1) // size * size + 1
+    first = add_months(date(today.year, first_month, 1), offset * size).date
+    last = add_months(first, size - 1).date
+    return first, last.replace(day=days_in_month(last.year, last.month))
+
+
+# ---- one handler per written form -----------------------------------------------------
+def _iso(m: re.Match, today: date, day_first: Optional[bool]) -> DateReading:
+    return _calendar_day(int(m["m"]), int(m["d"]), int(m["y"]), today)
+
+
+def _numeric(m: re.Match, today: date, day_first: Optional[bool]) -> DateReading:
+    a, b, year = int(m["a"]), int(m["b"]), _year_of(m)
+    if m["s"] == "." and year is None:  # "3.14" and "59.5" are decimals; "3.14.2025" is a date
+        return _failed(UNREADABLE)
+    if _year_error(year):
+        return _failed(_year_error(year))
+    # (month, day) readings: month-first (US) first; a part over 12 cannot be the month
+    readings = list(dict.fromkeys(r for r in ((a, b), (b, a)) if 1 <= r[0] <= 12))
+    if not readings:
+        return _failed(f"month {a} does not exist" if a == b else f"neither {a} nor {b} is a month")
+    if len(readings) == 2 and day_first is not None:
+        readings = [readings[1] if day_first else readings[0]]
+    results = [_calendar_day(month, day, year, today) for month, day in readings]
+    if len(results) == 1 or any(r.error for r in results):
+        return results[0] if len(results) == 1 else next(r for r in results if r.error)
+    # never guess: both days exist, so the user must say which one they meant
+    return DateReading(granularity=DAY, needs_confirmation=DAY_MONTH_ORDER,
+                       alternatives=tuple(r.value for r in results))
+
+
+def _named_day(m: re.Match, today: date, day_first: Optional[bool]) -> DateReading:
+    day = int(m["d"]) if m["d"] else _ORDINALS[re.sub(r"[\s-]+", "-", m["dw"].lower())]
+    return _calendar_day(_month_number(m["mon"]), day, _year_of(m), today)
+
+
+def _month_period(m: re.Match, today: date, day_first: Optional[bool]) -> DateReading:
+    month, qualifier = _month_number(m["mon"]), _qualifier(m)
+    last = qualifier in ("last", "this past")
+    return _resolve(lambda y: _month_range(y, month, qualifier), _year_of(m), last, MONTH, today)
+
+
+def _quarter(m: re.Match, today: date, day_first: Optional[bool]) -> DateReading:
+    number = int(m["n"]) if m["n"] else _QUARTER_WORDS[m["nw"].lower()]
+    qualifier = _qualifier(m)
+    build = lambda y: _months_range(y, 3 * number - 2, 3, qualifier)  # noqa: E731
+    return _resolve(build, _year_of(m), qualifier == "last", QUARTER, today)
+
+
+def _year(m: re.Match, today: date, day_first: Optional[bool]) -> DateReading:
+    qualifier = _qualifier(m)
+    return _resolve(lambda y: _months_range(y, 1, 12, qualifier), int(m["y"]), False, YEAR, today)
+
+
+def _relative_day(m: re.Match, today: date, day_first: Optional[bool]) -> DateReading:
+    offsets = {"yesterday": -1, "today": 0, "tomorrow": 1}
+    return _exact(today + timedelta(days=offsets.get(m["r"].lower(), -2)), today)
+
+
+def _ago(m: re.Match, today: date, day_first: Optional[bool]) -> DateReading:
+    return _exact(_shift(today, -_count(m["n"]), m["u"].lower()), today)
+
+
+def _in(m: re.Match, today: date, day_first: Optional[bool]) -> DateReading:
+    return _exact(_shift(today, _count(m["n"]), m["u"].lower()), today)
+
+
+def _relative_period(m: re.Match, today: date, day_first: Optional[bool]) -> DateReading:
+    which, unit = " ".join(m["w"].lower().split()), m["u"].lower()
+    offset = {"last": -1, "past": -1, "this": 0, "earlier this": 0, "next": 1}[which]
+    start, end = _calendar_unit(today, unit, offset)
+    if which == "earlier this":  # interpretation: from the unit's start up to today
+        end = today
+    return _period(start, end, unit, today, False)
+
+
+def _weekday(m: re.Match, today: date, day_first: Optional[bool]) -> DateReading:
+    name = m["wd"].lower()
+    weekday = _WEEKDAY_ABBR[name] if name in _WEEKDAY_ABBR else _WEEKDAYS.index(name)
+    if (m["w"] or "").lower() == "next":
+        return _exact(today + timedelta(days=(weekday - today.weekday()) % 7 or 7), today)
+    # interpretation: "Friday" / "last Friday" = the most recent Friday strictly before today
+    return _exact(today - timedelta(days=(today.weekday() - weekday) % 7 or 7), today)
+
+
+def _nth(m: re.Match, today: date, day_first: Optional[bool]) -> DateReading:
+    """ "the 14th": the most recent 14th on or before today."""
+    day = int(m["d"])
+    for back in range(12):
+        first = add_months(today.replace(day=1), -back).date
+        if day <= days_in_month(first.year, first.month) and first.replace(day=day) <= today:
+            return _exact(first.replace(day=day), today)
+    return _failed(UNREADABLE)  # pragma: no cover - every day number occurs within a year
+
+
+Handler = Callable[[re.Match, date, Optional[bool]], DateReading]
+_FORMS: Tuple[Tuple[str, str, Handler], ...] = (
+    ("iso", _ISO, _iso), ("numeric", _NUMERIC, _numeric), ("month_day", _MONTH_DAY, _named_day),
+    ("day_month", _DAY_MONTH, _named_day), ("month", _MONTH_PERIOD, _month_period),
+    ("quarter", _QUARTER, _quarter), ("year", _YEAR, _year),
+    ("relative_day", _RELATIVE_DAY, _relative_day), ("ago", _AGO, _ago), ("in", _IN, _in),
+    ("relative_period", _RELATIVE_PERIOD, _relative_period), ("weekday", _WEEKDAY, _weekday),
+    ("nth", _NTH, _nth),
+)
+_PARSERS = tuple((re.compile(pattern, re.IGNORECASE), handler) for _, pattern, handler in _FORMS)
+_LEAD = re.compile(r"^(?:(?:on|in|at|by|from|since|around|about|during|sometime\s+in|back\s+in)\s+)?"
+                   r"(?:the\s+)?")
+
+
+def parse_date(text: str, today: date, *, day_first: Optional[bool] = None) -> DateReading:
+    """Read one date expression; see the module docstring for the forms and readings."""
+    if not isinstance(today, date):
+        raise TypeError("today must be a datetime.date")
+    if not isinstance(text, str):
+        return _failed(UNREADABLE)
+    cleaned = " ".join(text.lower().replace("’", "'").split()).strip(" ,.!?")
+    for candidate in dict.fromkeys((cleaned, _LEAD.sub("", cleaned, count=1))):
+        for pattern, handler in _PARSERS:
+            match = pattern.fullmatch(candidate)
+            if match:
+                return handler(match, today, day_first)
+    return _failed(UNREADABLE)
+
+
+# ---- finding dates in a message --------------------------------------------------------
+_WORD_EDGES = (r"\b", r"(?!\w)")
+_EDGES = {
+    "iso": (r"(?<![\w/.-])", r"(?![\w/]|[.-]\d)"),
+    "numeric": (r"(?<![\w/.$,-])", r"(?![\w/%]|[.-]\d|\s+of\b)"),
+    "year": (r"(?<![\w$.,/-])", r"(?![\w%]|[.,]\d|\s*(?:k\b|%|percent\b))"),
+    "nth": (r"(?<=\bthe\s)", r"(?!\w|\s+(?:of|payment|installment|time|day|week|month|year|quarter|"
+                             r"anniversary|birthday|paycheck)\b)"),
+}
+_FINDERS = tuple((name, re.compile(_EDGES.get(name, _WORD_EDGES)[0] + pattern
+                                   + _EDGES.get(name, _WORD_EDGES)[1], re.IGNORECASE))
+                 for name, pattern, _ in _FORMS)
+# "may" alone is a month only after one of these words ("in May", not "I may roll it over")
+_MAY_BEFORE = re.compile(r"\b(?:in|of|since|by|until|till|from|during|before|after|through|thru|"
+                         r"early|mid|late|last|end\s+of|start\s+of|beginning\s+of|middle\s+of)\s+$",
+                         re.IGNORECASE)
+
+
+def _found(name: str, m: re.Match, text: str) -> bool:
+    if name == "numeric":  # "3-14" and "3.14" are too often not dates; with a year they are
+        return m["s"] == "/" or bool(m["y"])
+    if name == "year":
+        return bool(m["q"]) or m["y"][:2] in ("19", "20")
+    if name == "month" and m["mon"].lower() == "may" and not (m["q"] or m["y"] or m["yy"]):
+        return _may_is_month(text, m.start(), m.end())
+    return True
+
+
+def _may_is_month(text: str, start: int, end: int) -> bool:
+    """ "in May", "April and May", a bare "May": yes. "I may roll it over": no."""
+    if _MAY_BEFORE.search(text[:start]) or text.strip(" .!?").lower() == "may":
+        return True
+    in_a_list = re.search(r"(?:,|\band|\bor|&)\s*$", text[:start], re.IGNORECASE)
+    return bool(in_a_list and re.match(r"\s*(?:$|[.,;!?)]|and\b|or\b)", text[end:], re.IGNORECASE))
+
+
+def find_date_spans(text: str) -> List[Tuple[int, int, bool]]:
+    """Candidate date spans (start, end, bare_year), possibly overlapping; the extractor
+    keeps the longest. Surrounding words are not part of a span ("on March 14th" ->
+    "March 14th", "in June" -> "June"), but words that change the meaning are ("last
+    March", "end of Q2", "early 2024", "in two weeks"). `bare_year` marks a lone 4-digit
+    year ("2024"), which the extractor may read as an amount when money words govern it."""
+    spans = []
+    for name, pattern in _FINDERS:
+        for match in pattern.finditer(text):
+            if _found(name, match, text):
+                spans.append((match.start(), match.end(), name == "year" and not match["q"]))
+    return spans

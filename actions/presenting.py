@@ -1,0 +1,103 @@
+"""Turns the rules core's assessment into chat messages. Words live in presentation.yml and
+in the core's explanation topics; this module only arranges them."""
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, Iterable, List
+
+import yaml
+
+from rules_core.render import long_date
+
+
+@lru_cache(maxsize=1)
+def words() -> Dict[str, Any]:
+    return yaml.safe_load((Path(__file__).parent / "presentation.yml").read_text(encoding="utf-8"))
+
+
+def _by_prefix(entries: Iterable[dict], *prefixes: str) -> List[dict]:
+    return [e for e in entries if e["topic"].startswith(prefixes)]
+
+
+def _sources(*groups: Iterable[dict]) -> str:
+    labels: Dict[str, None] = {}
+    for group in groups:
+        for entry in group:
+            for citation in entry.get("citations", ()):
+                labels[citation["label"]] = None
+    return words()["sources"].format(labels="; ".join(labels)) if labels else ""
+
+
+def _dates_message(result: dict) -> str:
+    w = words()
+    lines = [w["dates_heading"]]
+    for entry in result["timeline"]:
+        if entry["rule"] == "user_fact":
+            continue
+        line = w["date_line"].format(label=entry["label"], date=long_date(date.fromisoformat(entry["date"])),
+                                     says=entry["says"])
+        lines.append(line + w["date_flag"].get(entry["certainty"], ""))
+    return "\n".join(lines) if len(lines) > 1 else ""
+
+
+def _code_and_tax_message(result: dict) -> str:
+    w, parts = words(), []
+    if result["form_1099r_box7"]:
+        parts.append(w["code_heading"].format(code=result["form_1099r_box7"]))
+    elif result["event_date"]:
+        parts.append(w["code_unknown"])
+    check = result.get("code_check")
+    if check and check.get("note"):
+        parts.append(check["note"])
+        if check.get("question_for_plan"):
+            parts.append(f"You could ask the plan: \"{check['question_for_plan']}\"")
+    for entry in _by_prefix(result["explanations"], "amount.", "tax.", "withholding."):
+        parts.append(entry["text"])
+    if result.get("estimated_cost"):
+        parts.append(result["estimated_cost"]["note"])
+    return "\n\n".join(dict.fromkeys(parts))
+
+
+def _steps_message(result: dict) -> str:
+    w = words()
+    if not result["next_steps"]:
+        return ""
+    lines = [w["steps_heading"]]
+    for step in result["next_steps"]:
+        first_paragraph = step["text"].split("\n\n")[0]
+        lines.append(w["step_line"].format(title=step["title"], text=first_paragraph))
+    return "\n".join(lines)
+
+
+def _missing_message(result: dict) -> str:
+    if result["classification"] == "needs_more_facts" or not result["missing_facts"]:
+        return ""  # the conclusion already says what is missing
+    names = [words()["fact_words"].get(name, name.replace("_", " ")) for name in result["missing_facts"]]
+    return words()["missing"].format(facts=", ".join(names))
+
+
+def assessment_messages(result: dict, disclaimer: bool) -> List[Dict[str, Any]]:
+    """Readable messages, then the whole assessment as a custom payload for rich clients."""
+    conclusions = _by_prefix(result["explanations"], "result.")
+    flags = _by_prefix(result["explanations"], "rollover.", "window.", "cure.", "code.")
+    texts = [
+        "\n\n".join(e["text"] for e in conclusions),
+        _dates_message(result),
+        "\n\n".join(e["text"] for e in flags if e["topic"] != "code.expected"),
+        _code_and_tax_message(result),
+        _steps_message(result),
+        _missing_message(result),
+        _sources(result["explanations"], result["next_steps"], result["timeline"]),
+        result["disclaimer"] if disclaimer else "",
+    ]
+    messages: List[Dict[str, Any]] = [{"text": t} for t in texts if t]
+    messages.append({"json_message": {"assessment": result}})
+    return messages
+
+
+def topic_messages(entry: dict, disclaimer_text: str = "") -> List[Dict[str, Any]]:
+    """A FAQ answer: the topic's text, its sources, and the disclaimer the first time."""
+    texts = [entry["text"], _sources([entry]), disclaimer_text]
+    return [{"text": t} for t in texts if t]

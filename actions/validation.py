@@ -1,0 +1,237 @@
+"""Slot validation: what the user wrote becomes a canonical fact value, or a friendly re-ask.
+
+One mixin serves both the global slot-mapping validation (facts mentioned at any time) and
+the form (facts given in answer to a question), so a fact is read the same way wherever it
+comes from. Parsing lives in actions/parsing; contradictions are the rules core's to find.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction, ValidationAction
+from rasa_sdk.types import DomainDict
+
+from rules_core import api
+from rules_core.facts import FactsError, parse_facts
+from rules_core.render import long_date
+
+from .conversation import conversation_date
+from .facts_adapter import CAUGHT_UP_DATE_UNKNOWN, MARKERS, facts_from_slots, slots_to_ask
+from .parsing.ages import parse_age
+from .parsing.amounts import read_amount
+from .parsing.codes import parse_box7
+from .parsing.dates import parse_date
+from .parsing.rates import parse_rate
+from .presenting import words
+
+logger = logging.getLogger(__name__)
+
+DATE_SLOTS = ("separation_date", "offset_date", "missed_payment_due_date", "caught_up_on", "birth_date",
+              "plan_termination_date", "loan_date")
+MONEY_SLOTS = ("loan_balance", "amount_rolled_over", "cash_paid_not_rolled_over")
+# Dates that must already have happened when the question is asked.
+PAST_ONLY = ("separation_date", "caught_up_on", "birth_date", "loan_date")
+STILL_EMPLOYED_WORDS = ("still", "currently", "haven't left", "have not left", "didn't leave")
+
+Result = Dict[Text, Any]
+
+
+def _say(dispatcher: CollectingDispatcher, key: str, **values: Any) -> None:
+    dispatcher.utter_message(text=words()["validation"][key].format(**values))
+
+
+class FactValidation:
+    """validate_<slot> for every fact slot the user can state."""
+
+    # -- dates -------------------------------------------------------------------------------
+    def _date(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Result:
+        if value in MARKERS or value is None:
+            return {slot: value}
+        slots = tracker.current_slot_values()
+        today = conversation_date(slots, tracker.latest_message.get("metadata"))
+        reading = parse_date(str(value), today, day_first=slots.get("day_first"))
+        what = words()["fact_words"].get(slot, slot.replace("_", " "))
+        if reading.error:
+            _say(dispatcher, "bad_date", text=value, reason=reading.error, what=what)
+            return {slot: None}
+        if reading.needs_confirmation == "day_month_order":
+            first, second = (long_date(d) for d in reading.alternatives[:2])
+            _say(dispatcher, "day_month_order", text=value, first=first, second=second)
+            return {slot: None}
+        day = reading.value
+        if day is None:
+            return self._partial_date(slot, reading, dispatcher, what)
+        if slot in PAST_ONLY and day > today:
+            _say(dispatcher, "future_date", date=long_date(day), what=what)
+            return {slot: None}
+        return self._consistent(slot, day.isoformat(), dispatcher, tracker, extra=_order_hint(str(value)))
+
+    def _partial_date(self, slot: str, reading: Any, dispatcher: CollectingDispatcher, what: str) -> Result:
+        """A month, quarter or year without a day. For a missed installment only the quarter
+        matters to the cure deadline, so its end is used, and said; otherwise we ask."""
+        if slot == "missed_payment_due_date" and reading.end is not None and reading.granularity == "month":
+            _say(dispatcher, "month_end_used", date=long_date(reading.end))
+            return {slot: reading.end.isoformat()}
+        period = _describe(reading)
+        _say(dispatcher, "which_day", period=period, what=what)
+        return {slot: None}
+
+    def validate_separation_date(self, value, dispatcher, tracker, domain) -> Result:
+        result = self._date("separation_date", value, dispatcher, tracker)
+        if result.get("separation_date") not in (None, *MARKERS):
+            result["left_job"] = True  # a last day at work means they left
+        return result
+
+    def validate_offset_date(self, value, dispatcher, tracker, domain) -> Result:
+        return self._date("offset_date", value, dispatcher, tracker)
+
+    def validate_missed_payment_due_date(self, value, dispatcher, tracker, domain) -> Result:
+        return self._date("missed_payment_due_date", value, dispatcher, tracker)
+
+    def validate_caught_up_on(self, value, dispatcher, tracker, domain) -> Result:
+        if value == CAUGHT_UP_DATE_UNKNOWN:
+            _say(dispatcher, "caught_up_when")
+            return {"caught_up_on": None}
+        return self._date("caught_up_on", value, dispatcher, tracker)
+
+    def validate_birth_date(self, value, dispatcher, tracker, domain) -> Result:
+        return self._date("birth_date", value, dispatcher, tracker)
+
+    def validate_plan_termination_date(self, value, dispatcher, tracker, domain) -> Result:
+        result = self._date("plan_termination_date", value, dispatcher, tracker)
+        if result.get("plan_termination_date") not in (None, *MARKERS):
+            result["plan_terminated"] = True
+        return result
+
+    def validate_loan_date(self, value, dispatcher, tracker, domain) -> Result:
+        return self._date("loan_date", value, dispatcher, tracker)
+
+    # -- amounts, ages, codes, rates ------------------------------------------------------------
+    def _money(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Result:
+        if value in MARKERS or value is None:
+            return {slot: value}
+        reading = read_amount(str(value))
+        if reading is None or reading.value is None:
+            reason = f"{reading.error[0].upper()}{reading.error[1:]}." if reading and reading.error else ""
+            _say(dispatcher, "bad_amount", text=value, reason=reason)
+            return {slot: None}
+        return self._consistent(slot, str(reading.value), dispatcher, tracker)
+
+    def validate_loan_balance(self, value, dispatcher, tracker, domain) -> Result:
+        return self._money("loan_balance", value, dispatcher, tracker)
+
+    def validate_amount_rolled_over(self, value, dispatcher, tracker, domain) -> Result:
+        return self._money("amount_rolled_over", value, dispatcher, tracker)
+
+    def validate_cash_paid_not_rolled_over(self, value, dispatcher, tracker, domain) -> Result:
+        return self._money("cash_paid_not_rolled_over", value, dispatcher, tracker)
+
+    def validate_age(self, value, dispatcher, tracker, domain) -> Result:
+        if value is None:
+            return {"age": None}
+        reading = parse_age(str(value))
+        if reading is None or reading.error:
+            reason = f"{reading.error[0].upper()}{reading.error[1:]}." if reading and reading.error else ""
+            _say(dispatcher, "bad_age", text=value, reason=reason)
+            return {"age": None}
+        return self._consistent("age", str(reading.years), dispatcher, tracker)
+
+    def validate_box7_code(self, value, dispatcher, tracker, domain) -> Result:
+        if value is None:
+            return {"box7_code": None}
+        code = parse_box7(str(value))
+        return {"box7_code": code or str(value).strip()}  # an invalid code is explained by the check
+
+    def validate_marginal_tax_rate(self, value, dispatcher, tracker, domain) -> Result:
+        rate = parse_rate(str(value)) if value is not None else None
+        if value is not None and rate is None:
+            _say(dispatcher, "bad_rate", text=value)
+        return {"marginal_tax_rate": str(rate) if rate is not None else None}
+
+    # -- yes/no facts stated in words ----------------------------------------------------------
+    def validate_left_job(self, value, dispatcher, tracker, domain) -> Result:
+        if isinstance(value, bool) or value is None:
+            return {"left_job": value}
+        still = any(word in str(value).lower() for word in STILL_EMPLOYED_WORDS)
+        return self._consistent("left_job", not still, dispatcher, tracker)
+
+    def validate_plan_terminated(self, value, dispatcher, tracker, domain) -> Result:
+        return {"plan_terminated": value if isinstance(value, bool) or value is None else True}
+
+    def validate_loan_in_good_standing(self, value, dispatcher, tracker, domain) -> Result:
+        return {"loan_in_good_standing": value}
+
+    # -- consistency with everything else the user said -------------------------------------------
+    def _consistent(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                    extra: Optional[Result] = None) -> Result:
+        """Accept `value` unless the rules core finds it contradicts the other facts. The
+        newest statement wins: an older fact it contradicts is cleared and asked again."""
+        slots = dict(tracker.current_slot_values())
+        slots[slot] = value
+        try:
+            parse_facts(facts_from_slots(slots))
+        except FactsError as bad:
+            return self._resolve_conflict(slot, value, bad.errors, dispatcher, extra)
+        return {slot: value, **(extra or {})}
+
+    def _resolve_conflict(self, slot: str, value: Any, errors: Dict[str, str],
+                          dispatcher: CollectingDispatcher, extra: Optional[Result]) -> Result:
+        if slot in errors:
+            _say(dispatcher, "conflict_new", reason=errors[slot])
+            return {slot: None}
+        cleared = {name: None for name in errors}
+        reasons = "; ".join(f"{name.replace('_', ' ')}: {why}" for name, why in errors.items())
+        _say(dispatcher, "conflict_old", reason=reasons)
+        return {slot: value, **cleared, **(extra or {})}
+
+
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]")
+
+
+def _order_hint(text: str) -> Optional[Result]:
+    """Remember how the user writes numeric dates: 14/03/2025 can only be day first, 03/14/2025
+    only month first, so their next 03/05/2025 is read their way instead of asked about."""
+    match = _NUMERIC_DATE.match(text)
+    if not match:
+        return None
+    first, second = int(match.group(1)), int(match.group(2))
+    if first > 12 >= second:
+        return {"day_first": True}
+    if second > 12 >= first:
+        return {"day_first": False}
+    return None
+
+
+def _describe(reading: Any) -> str:
+    start, end = reading.start, reading.end
+    if start is None or end is None:
+        return "that period"
+    if reading.granularity == "month":
+        return start.strftime("%B %Y")
+    return f"{long_date(start)} to {long_date(end)}"
+
+
+class ValidateSlotMappings(FactValidation, ValidationAction):
+    """Validates facts mentioned at any point of the conversation (action_validate_slot_mappings)."""
+
+
+class ValidateLoanForm(FactValidation, FormValidationAction):
+    """The form asks only for what the rules core still needs, in the core's order."""
+
+    def name(self) -> Text:
+        return "validate_loan_form"
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> List[Text]:
+        slots = tracker.current_slot_values()
+        try:
+            result = api.assess(facts_from_slots(slots))
+        except FactsError as bad:
+            logger.info("facts not yet consistent: %s", bad.errors)
+            return [name for name in domain_slots if name in bad.errors]
+        return slots_to_ask(result["missing_facts"], slots, domain_slots)

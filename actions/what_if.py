@@ -1,0 +1,175 @@
+"""What-if questions: run the rules core on changed facts, leaving the real ones untouched.
+
+Reading the change is ours (which fact, what new value); deciding what follows is the core's.
+Understood changes: a rollover amount ("half", "all of it", "5k", "60%"), a different date for
+a fact ("what if I had left in May?"), a different age, and acting later ("what if I wait
+until January?"), which is checked against the deadline the core computed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from rules_core import api
+from rules_core.facts import FactsError
+from rules_core.law.dates import add_years
+from rules_core.render import long_date
+
+from .conversation import conversation_date
+from .facts_adapter import facts_from_slots
+from .parsing.ages import parse_age
+from .parsing.amounts import parse_amount
+from .parsing.dates import parse_date
+from .presenting import words
+
+FRACTIONS = {"half": Decimal("0.5"), "a third": Decimal(1) / 3, "a quarter": Decimal("0.25"),
+             "all": Decimal(1), "everything": Decimal(1), "the whole": Decimal(1), "the full": Decimal(1),
+             "none": Decimal(0), "nothing": Decimal(0)}
+WAIT_WORDS = re.compile(r"\b(wait|until|till|hold off|later|delay)\b", re.I)
+ROLL_WORDS = re.compile(r"\b(roll|rolled|rolling|rollover|ira|deposit)\b", re.I)
+PERCENT = re.compile(r"(\d{1,3})\s*(%|percent)", re.I)
+DATE_FACTS = ("separation_date", "offset_date", "missed_payment_due_date", "caught_up_on", "birth_date",
+              "plan_termination_date")
+COMPARED = ("classification", "event_date", "tax_year", "taxable_amount", "form_1099r_box7",
+            "rollover_deadline", "rollover_deadline_without_extension", "qplo_window_end", "cure_deadline")
+
+
+@dataclass
+class WhatIf:
+    overrides: Dict[str, Any] = field(default_factory=dict)
+    wait_until: Optional[date] = None
+    notes: List[str] = field(default_factory=list)
+    describe: str = ""
+
+
+def read_what_if(text: str, entities: List[Dict[str, Any]], facts: Dict[str, Any], today: date) -> WhatIf:
+    """The change a what-if question asks about, as fact overrides or a later date to act on."""
+    wi = WhatIf(describe=text.strip().rstrip("?").removeprefix("what if ").removeprefix("What if "))
+    lowered = text.lower()
+    for entity in entities:
+        _apply_entity(wi, entity, facts, today, lowered)
+    if "amount_rolled_over" not in wi.overrides and ROLL_WORDS.search(lowered):
+        share = _share(lowered)
+        if share is not None and facts.get("loan_balance") is not None:
+            wi.overrides["amount_rolled_over"] = str((Decimal(str(facts["loan_balance"])) * share).quantize(Decimal("0.01")))
+    return wi
+
+
+def _share(lowered: str) -> Optional[Decimal]:
+    percent = PERCENT.search(lowered)
+    if percent:
+        return min(Decimal(percent.group(1)), Decimal(100)) / 100
+    for words_, share in FRACTIONS.items():
+        if re.search(rf"\b{words_}\b", lowered):
+            return share
+    return None
+
+
+def _apply_entity(wi: WhatIf, entity: Dict[str, Any], facts: Dict[str, Any], today: date, lowered: str) -> None:
+    label, raw = entity.get("entity"), str(entity.get("value", ""))
+    if label in ("amount_rolled_over", "amount") and ROLL_WORDS.search(lowered):
+        amount = _amount(raw)
+        if amount is not None:
+            wi.overrides["amount_rolled_over"] = str(amount)
+    elif label == "age":
+        reading = parse_age(raw)
+        if reading is not None and not reading.error:
+            wi.overrides["age"] = reading.years
+            wi.overrides["birth_date"] = None
+    elif label in DATE_FACTS or label == "date":
+        _apply_date(wi, label, raw, today, lowered)
+
+
+def _apply_date(wi: WhatIf, label: str, raw: str, today: date, lowered: str) -> None:
+    reading = parse_date(raw, today)
+    day = reading.value or reading.end
+    if day is None:
+        return
+    if label == "date" or WAIT_WORDS.search(lowered):
+        # "wait until January": the next such date, not the last one
+        if day <= today and not re.search(r"\b(19|20)\d\d\b", raw):
+            day = add_years(day, 1).date
+        wi.wait_until = day
+        return
+    if reading.value is None:
+        wi.notes.append(f"I used {long_date(day)} for \"{raw}\".")
+    wi.overrides[label] = day.isoformat()
+    if label == "separation_date":
+        wi.overrides["left_job"] = True
+
+
+def _amount(raw: str) -> Optional[Decimal]:
+    return parse_amount(raw)
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-":
+        return long_date(date.fromisoformat(value))
+    return str(value)
+
+
+def compare(before: Dict[str, Any], after: Dict[str, Any]) -> List[str]:
+    w = words()
+    lines = []
+    for name in COMPARED:
+        old, new = before.get(name), after.get(name)
+        if old != new:
+            if name == "classification":
+                old, new = (w["classification_words"].get(v, v) for v in (old, new))
+            lines.append(w["what_if_change_line"].format(label=w["fact_labels"][name], before=_plain(old), after=_plain(new)))
+    old_tax, new_tax = (before.get("additional_tax") or {}), (after.get("additional_tax") or {})
+    if old_tax.get("amount") != new_tax.get("amount"):
+        lines.append(w["what_if_change_line"].format(label=w["fact_labels"]["additional_tax"],
+                                                     before=_plain(old_tax.get("amount")), after=_plain(new_tax.get("amount"))))
+    return lines
+
+
+def wait_message(base: Dict[str, Any], when: date) -> str:
+    w = words()
+    deadline = base.get("rollover_deadline") or base.get("cure_deadline")
+    if not deadline:
+        reason = base["explanations"][0]["text"] if base.get("explanations") else ""
+        return w["wait_until_no_deadline"].format(reason=reason)
+    key = "wait_until_ok" if when <= date.fromisoformat(deadline) else "wait_until_late"
+    return w[key].format(when=long_date(when), deadline=long_date(date.fromisoformat(deadline)))
+
+
+class ActionWhatIf(Action):
+    def name(self) -> Text:
+        return "action_what_if"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict]:
+        slots = tracker.current_slot_values()
+        facts = facts_from_slots(slots)
+        today = conversation_date(slots, tracker.latest_message.get("metadata"))
+        wi = read_what_if(tracker.latest_message.get("text") or "", tracker.latest_message.get("entities") or [],
+                          facts, today)
+        if not wi.overrides and wi.wait_until is None:
+            dispatcher.utter_message(text=words()["what_if_unclear"])
+            return []
+        try:
+            base = api.assess(facts)
+            changed = api.assess({k: v for k, v in {**facts, **wi.overrides}.items() if v is not None})
+        except FactsError as bad:
+            dispatcher.utter_message(text=" ".join(f"{k.replace('_', ' ')}: {v}." for k, v in bad.errors.items()))
+            return []
+        texts = list(wi.notes)
+        if wi.wait_until is not None:
+            texts.append(wait_message(base, wi.wait_until))
+        if wi.overrides:
+            lines = compare(base, changed) or [words()["what_if_same"]]
+            texts.append("\n".join([words()["what_if_heading"].format(change=wi.describe)] + lines))
+        for text in texts:
+            dispatcher.utter_message(text=text)
+        dispatcher.utter_message(json_message={"what_if": {"changes": wi.overrides,
+                                                           "wait_until": wi.wait_until.isoformat() if wi.wait_until else None,
+                                                           "assessment": changed}})
+        return []  # the real facts stay as they were

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Train only when the model is stale: the model file is named after a hash of everything that
+# shapes it (config.yml, domain.yml, data/), so an unchanged project reuses its model at once.
+# Prints the model's path.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+hash="$(cat config.yml domain.yml $(find data -type f -name '*.yml' | sort) | sha256sum | cut -c1-16)"
+model="models/model-$hash.tar.gz"
+if [ ! -f "$model" ]; then
+  echo "train: config, domain or data changed; training $model" >&2
+  mkdir -p models
+  PYTHONHASHSEED=0 "$root/.venv/bin/rasa" train --fixed-model-name "model-$hash" --out models \
+    --config config.yml --domain domain.yml --data data >&2
+fi
+echo "$model"

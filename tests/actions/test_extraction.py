@@ -1,0 +1,371 @@
+"""The rule-based entity extractor (actions/extraction.py) against docs/nlu-annotation.md.
+
+Each case is a message in our own words (typos, slang, several facts at once) with the
+exact spans and labels the annotation guide asks for, in order. Offsets are checked
+exactly: each expected text is found after the previous one. Then properties that must
+hold for any message: spans never overlap, text[start:end] == span.text, labels are the
+guide's, every span reads back with its parser, and it is fast.
+"""
+import random
+import re
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from actions.extraction import ENTITY_LABELS, Span, extract_entities, phrase_value
+from actions.parsing import parse_age, parse_box7, parse_date, parse_rate, read_amount
+from actions.parsing.dates import UNREADABLE
+from rules_core.facts import FACT_NAMES
+
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "nlu-annotation.md"
+TODAY = date(2025, 11, 1)
+
+CASES = [
+    # several facts at once: the guide's own example
+    ("left my job 3/14, they offset the loan in June, I'm 41, owed about 12k",
+     [("left_job", "left my job"), ("separation_date", "3/14"), ("offset_date", "June"),
+      ("age", "41"), ("loan_balance", "12k")]),
+    # typos in cue words, lower case
+    ("got laid of in march and they ofset my loan in june",
+     [("left_job", "got laid of"), ("separation_date", "march"), ("offset_date", "june")]),
+    ("got laid of 3/14 n they ofset it in june, i owed like 12k",
+     [("left_job", "got laid of"), ("separation_date", "3/14"), ("offset_date", "june"),
+      ("loan_balance", "12k")]),
+    ("hi, got layed off 10/03/2025 and the plan ofsetted my loan 10/20/2025. balance was like 14,200",
+     [("left_job", "got layed off"), ("separation_date", "10/03/2025"), ("offset_date", "10/20/2025"),
+      ("loan_balance", "14,200")]),
+    ("I payed it back on the 20th", [("caught_up_on", "20th")]),
+    ("skiped 2 payments in feb", [("missed_payment_due_date", "feb")]),
+    ("i was let go on 8/15/2025, my ballance was 10,250.50, they cut me a check for 1,000",
+     [("left_job", "was let go"), ("separation_date", "8/15/2025"), ("loan_balance", "10,250.50"),
+      ("cash_paid_not_rolled_over", "1,000")]),
+    # shouting
+    ("LEFT MY JOB ON MARCH 14TH. OWED 12K.",
+     [("left_job", "LEFT MY JOB"), ("separation_date", "MARCH 14TH"), ("loan_balance", "12K")]),
+    # a list of dates keeps its cue; "May" after a list is a month, "may" the verb is not
+    ("I missed payments in March, April and May",
+     [("missed_payment_due_date", "March"), ("missed_payment_due_date", "April"),
+      ("missed_payment_due_date", "May")]),
+    ("I missed payments in March, April, and in May",
+     [("missed_payment_due_date", "March"), ("missed_payment_due_date", "April"),
+      ("missed_payment_due_date", "May")]),
+    ("I missed a payment and may miss another", []),
+    # ...but a new sentence is not a list item
+    ("They offset the loan in June. Two weeks ago I rolled it over",
+     [("offset_date", "June"), ("date", "Two weeks ago")]),
+    # a cue in the neighbouring clause
+    ("I got laid off, it was March 3", [("left_job", "got laid off"), ("separation_date", "March 3")]),
+    ("In June, they offset my loan", [("offset_date", "June")]),
+    ("I got laid off but it was March 3", [("left_job", "got laid off"), ("separation_date", "March 3")]),
+    # relative dates
+    ("Was let go on Friday, loan balance was $12,450.88",
+     [("left_job", "Was let go"), ("separation_date", "Friday"), ("loan_balance", "$12,450.88")]),
+    ("I was fired two weeks ago and my loan got offset yesterday",
+     [("left_job", "was fired"), ("separation_date", "two weeks ago"), ("offset_date", "yesterday")]),
+    ("i got let go 2 days ago", [("left_job", "got let go"), ("separation_date", "2 days ago")]),
+    ("i'm 48 n got laid off like 3 weeks ago, owe bout 9k",
+     [("age", "48"), ("left_job", "got laid off"), ("separation_date", "3 weeks ago"),
+      ("loan_balance", "9k")]),
+    ("Hi! Quick question - I left the company 2 weeks ago and they offset my 401k loan today. I owe $4,300.",
+     [("left_job", "left the company"), ("separation_date", "2 weeks ago"), ("offset_date", "today"),
+      ("loan_balance", "$4,300")]),
+    # ISO and numeric dates, "they ... me"
+    ("they laid me off on 2025-03-14 and offset the loan on 2025-05-01",
+     [("left_job", "laid me off"), ("separation_date", "2025-03-14"), ("offset_date", "2025-05-01")]),
+    ("Got terminated 02/03/2025 and they offset on 03/15/2025",
+     [("left_job", "Got terminated"), ("separation_date", "02/03/2025"), ("offset_date", "03/15/2025")]),
+    ("Offset happened 10/1/25. Separation date was 9/30/25.",
+     [("offset_date", "10/1/25"), ("separation_date", "9/30/25")]),
+    ("Retired 12/31/24, plan offset the loan 2/15/25",
+     [("left_job", "Retired"), ("separation_date", "12/31/24"), ("offset_date", "2/15/25")]),
+    # birth dates and ages
+    ("DOB 7/4/1970, I'm 55", [("birth_date", "7/4/1970"), ("age", "55")]),
+    ("my birthday is March 3rd 1966", [("birth_date", "March 3rd 1966")]),
+    ("my date of birth is 1961-08-22", [("birth_date", "1961-08-22")]),
+    ("I was born on the 3rd of June 1972 and I'm 53 years old",
+     [("birth_date", "3rd of June 1972"), ("age", "53")]),
+    ("born 1984, I'm 41 years old and owe 2000",
+     [("birth_date", "1984"), ("age", "41"), ("loan_balance", "2000")]),
+    ("I'm 54 and a half, got laid off last Friday",
+     [("age", "54 and a half"), ("left_job", "got laid off"), ("separation_date", "last Friday")]),
+    ("I'm 59 1/2 and I retired early 2024",
+     [("age", "59 1/2"), ("left_job", "retired"), ("separation_date", "early 2024")]),
+    ("I'm 59½, does the 10% apply?", [("age", "59½")]),
+    ("Age: 62", [("age", "62")]),
+    ("I'm like 52 and quit in feb, the loan offset hit in april, owed 7,500",
+     [("age", "52"), ("left_job", "quit"), ("separation_date", "feb"), ("offset_date", "april"),
+      ("loan_balance", "7,500")]),
+    ("I turned 55 in 2023 and separated from service in 2024",
+     [("age", "55"), ("date", "2023"), ("left_job", "separated from service"), ("separation_date", "2024")]),
+    # loan dates, missed payments, catching up
+    ("took the loan in 2022, left in 2024",
+     [("loan_date", "2022"), ("left_job", "left"), ("separation_date", "2024")]),
+    ("I took the loan in January 2023 and stopped paying in May",
+     [("loan_date", "January 2023"), ("missed_payment_due_date", "May")]),
+    ("I'm 41, took a 401k loan of $15k in 2023, got fired on 3/14/2025",
+     [("age", "41"), ("loan_balance", "$15k"), ("loan_date", "2023"), ("left_job", "got fired"),
+      ("separation_date", "3/14/2025")]),
+    ("skipped the payment due 10/15 then brought it current on 11/1",
+     [("missed_payment_due_date", "10/15"), ("caught_up_on", "11/1")]),
+    ("caught up on 9/1/2025 after skipping the 7/15 and 8/15 payments",
+     [("caught_up_on", "9/1/2025"), ("missed_payment_due_date", "7/15"), ("missed_payment_due_date", "8/15")]),
+    ("missed my loan payment due on the 15th, I'm still working there",
+     [("missed_payment_due_date", "15th"), ("left_job", "still working there")]),
+    ("I quit paying in January", [("missed_payment_due_date", "January")]),
+    ("payroll stopped taking payments in Sept, I'm still employed",
+     [("missed_payment_due_date", "Sept"), ("left_job", "still employed")]),
+    ("I still work there but I missed a payment due 3/1 and caught up on 4/15",
+     [("left_job", "still work there"), ("missed_payment_due_date", "3/1"), ("caught_up_on", "4/15")]),
+    ("I haven't left my job but missed 3 payments since January",
+     [("left_job", "haven't left my job"), ("missed_payment_due_date", "January")]),
+    ("the loan of 10k defaulted after I missed the March 31 payment",
+     [("loan_balance", "10k"), ("missed_payment_due_date", "March 31")]),
+    # offsets in other words
+    ("they took the loan out of my account on July 1", [("offset_date", "July 1")]),
+    ("owed ~20K when the loan was closed out on 8/30/2025",
+     [("loan_balance", "20K"), ("offset_date", "8/30/2025")]),
+    ("i'm 64 and retired on 6/30/2025, plan used my balance to pay off the loan on 7/15/2025",
+     [("age", "64"), ("left_job", "retired"), ("separation_date", "6/30/2025"), ("offset_date", "7/15/2025")]),
+    ("quit my job in early 2024 and the loan was offset at the end of Q2",
+     [("left_job", "quit my job"), ("separation_date", "early 2024"), ("offset_date", "end of Q2")]),
+    ("I'm 45. Lost my job on Sept 5th. They offset my loan of 18,500 in October.",
+     [("age", "45"), ("left_job", "Lost my job"), ("separation_date", "Sept 5th"), ("loan_balance", "18,500"),
+      ("offset_date", "October")]),
+    ("Can I still roll it over? I left on 9/12 and the offset was 10/3",
+     [("left_job", "left"), ("separation_date", "9/12"), ("offset_date", "10/3")]),
+    # plan terminations
+    ("the plan was terminated in June 2024 and the loan was offset in August",
+     [("plan_terminated", "plan was terminated"), ("plan_termination_date", "June 2024"),
+      ("offset_date", "August")]),
+    ("company shut down the 401k last year",
+     [("plan_terminated", "company shut down the 401k"), ("plan_termination_date", "last year")]),
+    ("My employer terminated the plan on 5/1/2025",
+     [("plan_terminated", "employer terminated the plan"), ("plan_termination_date", "5/1/2025")]),
+    ("the 401(k) plan was terminated 3/31/2025, balance $15,000",
+     [("plan_terminated", "401(k) plan was terminated"), ("plan_termination_date", "3/31/2025"),
+      ("loan_balance", "$15,000")]),
+    ("plan got shut down in Q3 2024",
+     [("plan_terminated", "plan got shut down"), ("plan_termination_date", "Q3 2024")]),
+    ("I'm 33 and my employer closed our 401k plan in 2023",
+     [("age", "33"), ("plan_terminated", "employer closed our 401k plan"), ("plan_termination_date", "2023")]),
+    ("the plan isn't terminated, I'm still with the company",
+     [("plan_terminated", "plan isn't terminated"), ("left_job", "still with the company")]),
+    # amounts: balance, rollover, cash
+    ("rolled over 5k of the 12k", [("amount_rolled_over", "5k"), ("loan_balance", "12k")]),
+    ("they sent me a check for $3,000 and I rolled over the rest", [("cash_paid_not_rolled_over", "$3,000")]),
+    ("I cashed out 2.5k and put 9,500 into an IRA",
+     [("cash_paid_not_rolled_over", "2.5k"), ("amount_rolled_over", "9,500")]),
+    ("I have 8k left on the loan and I still work there",
+     [("loan_balance", "8k"), ("left_job", "still work there")]),
+    ("I have 12k left on the loan and I left in June",
+     [("loan_balance", "12k"), ("left_job", "left", "I left"), ("separation_date", "June")]),
+    ("i still work there, haven't missed anything, owe about 6 grand",
+     [("left_job", "still work there"), ("loan_balance", "6 grand")]),
+    ("they mailed me 1,200 after the offset", [("cash_paid_not_rolled_over", "1,200")]),
+    ("Laid off 6/2. Got a check for $2,100. Rolled over $10k.",
+     [("left_job", "Laid off"), ("separation_date", "6/2"), ("cash_paid_not_rolled_over", "$2,100"),
+      ("amount_rolled_over", "$10k")]),
+    ("I resigned on 2025-06-30; offset 2025-08-01; rolled over $8,000; kept $1,500 in cash",
+     [("left_job", "resigned"), ("separation_date", "2025-06-30"), ("offset_date", "2025-08-01"),
+      ("amount_rolled_over", "$8,000"), ("cash_paid_not_rolled_over", "$1,500")]),
+    ("Rolled over the whole 15,000 to my IRA on 9/1", [("amount_rolled_over", "15,000"), ("date", "9/1")]),
+    ("borrowed 20k back in 2021", [("amount", "20k"), ("loan_date", "2021")]),
+    # tax brackets: with a cue or as the whole answer; never a withholding or a penalty
+    ("I'm 61, 24 percent bracket, rolled over twelve grand",
+     [("age", "61"), ("marginal_tax_rate", "24 percent"), ("amount_rolled_over", "twelve grand")]),
+    ("i think we're in the 12% tax bracket", [("marginal_tax_rate", "12%")]),
+    ("I'm in the 22% bracket and they withheld 20%", [("marginal_tax_rate", "22%")]),
+    ("we're in the 24% bracket and i'm 50, loan balance 22k",
+     [("marginal_tax_rate", "24%"), ("age", "50"), ("loan_balance", "22k")]),
+    ("plan terminated 12/31/2024, offset 1/31/2025, I'm 47 and in the 32% bracket",
+     [("plan_terminated", "plan terminated"), ("plan_termination_date", "12/31/2024"),
+      ("offset_date", "1/31/2025"), ("age", "47"), ("marginal_tax_rate", "32%")]),
+    ("my marginal rate is 0.22", [("marginal_tax_rate", "0.22")]),
+    ("the 10% penalty, does it apply to me? I'm 56", [("age", "56")]),
+    # box 7 codes, as written, without "code"
+    ("my 1099-R says L1, what is that", [("box7_code", "L1")]),
+    ("what does code M1 mean?", [("box7_code", "M1")]),
+    ("what does M1 mean", [("box7_code", "M1")]),
+    ("code 1M on my 1099-R", [("box7_code", "1M")]),
+    ("box 7 says L 1", [("box7_code", "L 1")]),
+    ("thx, also my 1099-R shows 1M", [("box7_code", "1M")]),
+    ("what does code G mean", [("box7_code", "G")]),
+    ("I'm 62 years old, separated from service 12/15/2024, offset 2/1/2025, code M7",
+     [("age", "62"), ("left_job", "separated from service"), ("separation_date", "12/15/2024"),
+      ("offset_date", "2/1/2025"), ("box7_code", "M7")]),
+    # bare answers: the generic labels
+    ("March 14th", [("date", "March 14th")]),
+    ("about 12k", [("amount", "12k")]),
+    ("~20K", [("amount", "20K")]),
+    ("about 12 thousand", [("amount", "12 thousand")]),
+    ("22%", [("marginal_tax_rate", "22%")]),
+    ("mid-2024", [("date", "mid-2024")]),
+    ("end of Q2", [("date", "end of Q2")]),
+    ("I'm not sure of the date, sometime in late June?", [("date", "late June")]),
+    ("last March", [("date", "last March")]),
+    ("in 2024", [("date", "2024")]),
+    # what is not tagged
+    ("24", []),                                    # a bare small number: the form reads it
+    ("What if I roll over half?", []),
+    ("I'm 3 months behind on payments", []),
+    ("they withheld 20% for taxes", []),
+    ("what's a 401(k) loan offset? is the 60-day rollover window real?", []),
+    ("what does box 7 mean", []),
+    ("I got a W-2 and a 1099-R", []),
+    ("does the rule of 55 apply if I was 54 when I left", [("left_job", "left")]),
+    ("my coworker quit last month", [("separation_date", "last month")]),   # not the user's job
+    ("my husband got laid off in 2024", [("separation_date", "2024")]),
+    ("what if I had left in 2024", [("left_job", "left"), ("separation_date", "2024")]),  # what_if decides
+]
+
+
+def _expected_spans(message, expected):
+    """Each expected text, found after the previous one: exact offsets without counting.
+    An optional third item is a longer context to find first ("left" in "I left")."""
+    spans, position = [], 0
+    for label, text, *context in expected:
+        start = message.index(context[0], position) if context else position
+        start = message.index(text, start)
+        spans.append(Span(start, start + len(text), label, text))
+        position = start + len(text)
+    return spans
+
+
+@pytest.mark.parametrize("message, expected", CASES, ids=[c[0][:50] for c in CASES])
+def test_known_messages(message, expected):
+    assert extract_entities(message) == _expected_spans(message, expected)
+
+
+def test_there_are_enough_cases():
+    assert len(CASES) >= 40
+    assert len({item[0] for _, expected in CASES for item in expected}) == len(ENTITY_LABELS)
+
+
+# ---- left_job / plan_terminated phrases: what they say ----------------------------------
+@pytest.mark.parametrize("label, text, value", [
+    ("left_job", "left my job", True), ("left_job", "got laid off", True), ("left_job", "quit", True),
+    ("left_job", "was let go", True), ("left_job", "don't work there anymore", True),
+    ("left_job", "no longer work there", True), ("left_job", "not working there anymore", True),
+    ("left_job", "still work there", False), ("left_job", "still employed", False),
+    ("left_job", "haven't left my job", False), ("left_job", "didn't get laid off", False),
+    ("left_job", "never quit", False),
+    ("plan_terminated", "plan was terminated", True), ("plan_terminated", "company shut down the 401k", True),
+    ("plan_terminated", "plan isn't terminated", False), ("plan_terminated", "plan is still active", False),
+    ("age", "41", None),
+])
+def test_phrase_values(label, text, value):
+    assert phrase_value(label, text) is value
+
+
+@pytest.mark.parametrize("message, phrase", [
+    ("I don't work there anymore", "don't work there anymore"),
+    ("I no longer work there", "no longer work there"),
+    ("i didn't get laid off", "didn't get laid off"),
+    ("our 401k plan is still active", "401k plan is still active"),
+    ("they fired me in May", "fired me"),
+    ("they let me go", "let me go"),
+    ("I changed jobs", "changed jobs"),
+])
+def test_phrase_spans(message, phrase):
+    found = [s.text for s in extract_entities(message) if s.label in ("left_job", "plan_terminated")]
+    assert found == [phrase]
+
+
+@pytest.mark.parametrize("message", [
+    "my wife quit her job", "he got laid off in March", "my boss was fired", "I quit paying the loan",
+    "how much is left on the loan", "what's left over",
+])
+def test_not_the_users_job(message):
+    assert not [s for s in extract_entities(message) if s.label == "left_job"]
+
+
+# ---- properties, for the cases and for generated messages -----------------------------
+FRAGMENTS = [
+    "I left my job on 3/14", "they offset the loan in June", "I'm 41", "owed about 12k",
+    "got laid of last Friday", "rolled over $5,000", "they sent me 1.5k", "code M1",
+    "my 1099-R says 1M", "I'm in the 24% bracket", "born 7/4/1970", "I missed the 2/15 payment",
+    "caught up on the 20th", "the plan was terminated end of Q2", "took the loan in 2022",
+    "still work there", "I'm 59 1/2", "two weeks ago", "2025-03-14", "about twelve grand",
+    "the 401(k) was shut down in early 2024", "balance 12,450.88", "I owe 2000", "age 54 and a half",
+    "withheld 20%", "may", "March", "yesterday", "Q3 2025", "box 7 says L 1", "03/05/2025",
+    "no idea", "thanks", "what if I quit", "in 60 days", "$0", "3 days ago",
+]
+
+
+def _generated(count=300, seed=7):
+    rng = random.Random(seed)
+    joins = [", ", " and ", ". ", " ", "; ", " but ", " - "]
+    for _ in range(count):
+        parts = rng.sample(FRAGMENTS, rng.randint(1, 5))
+        text = parts[0] + "".join(rng.choice(joins) + part for part in parts[1:])
+        yield text.upper() if rng.random() < 0.1 else text
+
+
+CORPUS = [message for message, _ in CASES] + list(_generated())
+READS = {
+    "age": lambda t: parse_age(t) is not None and parse_age(t).error is None,
+    "box7_code": lambda t: parse_box7(t) is not None,
+    "marginal_tax_rate": lambda t: parse_rate(t) is not None,
+    "left_job": lambda t: phrase_value("left_job", t) is not None,
+    "plan_terminated": lambda t: phrase_value("plan_terminated", t) is not None,
+}
+
+
+def _reads(span):
+    if span.label in ("date", "separation_date", "offset_date", "missed_payment_due_date", "caught_up_on",
+                      "birth_date", "plan_termination_date", "loan_date"):
+        return parse_date(span.text, TODAY).error != UNREADABLE
+    if span.label in ("amount", "loan_balance", "amount_rolled_over", "cash_paid_not_rolled_over"):
+        reading = read_amount(span.text)
+        return reading is not None and reading.value is not None
+    return READS[span.label](span.text)
+
+
+@pytest.mark.parametrize("message", CORPUS)
+def test_span_properties(message):
+    spans = extract_entities(message)
+    assert spans == sorted(spans)
+    for span in spans:
+        assert message[span.start:span.end] == span.text
+        assert span.text == span.text.strip() and span.text
+        assert span.label in ENTITY_LABELS
+        assert _reads(span), span
+    for before, after in zip(spans, spans[1:]):
+        assert before.end <= after.start, (before, after)
+    assert extract_entities(message) == spans  # deterministic
+
+
+def test_case_does_not_change_labels():
+    for message, expected in CASES:
+        if any(item[0] == "box7_code" for item in expected):
+            continue  # "my" vs "MY": code letters are case-sensitive on purpose
+        upper = [(s.label, s.text) for s in extract_entities(message.upper())]
+        assert upper == [(item[0], item[1].upper()) for item in expected], message
+
+
+def test_odd_inputs():
+    assert extract_entities("") == []
+    assert extract_entities("   ") == []
+    assert extract_entities(None) == []
+    assert extract_entities("I’m 41") == [Span(4, 6, "age", "41")]  # a curly apostrophe
+
+
+def test_labels_are_the_guides_and_the_fact_names():
+    table = GUIDE.read_text(encoding="utf-8").split("## Entities", 1)[1]
+    guide_labels = set(re.findall(r"^\| `([a-z0-9_]+)` \|", table, re.MULTILINE))
+    assert guide_labels == set(ENTITY_LABELS)
+    assert set(ENTITY_LABELS) - {"date", "amount"} <= FACT_NAMES
+
+
+def test_fast_enough():
+    messages = [message for message, _ in CASES]
+    extract_entities(messages[0])  # warm the pattern caches
+    rounds = 5
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for message in messages:
+            extract_entities(message)
+    per_message = (time.perf_counter() - start) / (rounds * len(messages))
+    assert per_message < 0.001, f"{per_message * 1000:.2f} ms per message"
