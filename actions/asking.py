@@ -5,6 +5,7 @@ matters) lives with the other presentation words, and can adapt to the conversat
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -13,8 +14,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from .presenting import words
 
 
-class _AskFact(Action):
-    fact = ""
+class _AskFact(Action, ABC):
+    @property
+    @abstractmethod
+    def fact(self) -> str:
+        """The fact this action asks for."""
 
     def name(self) -> Text:
         return f"action_ask_{self.fact}"

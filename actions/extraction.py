@@ -25,17 +25,24 @@ How a message is read, in order:
 5. `left_job` and `plan_terminated` phrases are spans of their own; `phrase_value` says
    whether a phrase means yes ("got laid off") or no ("still work there", "haven't left").
 
+interpretation, following the guide's house conventions as data/nlu.yml applies them:
+- spans leave out subjects and articles: "(my employer) [terminated the plan]", "(I)
+  [got laid off]" (an auxiliary stays: "got", "was"), "(on the) [15th]";
+- a whole message that is a number under 100 is an age ("41", "fifty-five"): the answer to
+  "how old are you?"; "I was 54 when I left" and "retired at 58" are ages too;
+- hypotheticals are tagged like facts ("what if I quit in June?"): the `what_if` intent,
+  not the extractor, keeps them out of the real facts; likewise entities in FAQ questions
+  ("when do I reach 59 1/2?") are found, and the intent decides they are not facts.
+
 interpretation, what is not tagged:
 - a left_job phrase whose subject is someone else ("my husband got laid off", "he quit");
   dates in such a message still get their cue's label (the intent says whose facts they are);
-- hypotheticals are tagged like facts ("what if I quit in June?"): the `what_if` intent,
-  not the extractor, keeps them out of the real facts;
-- a bare number under 100 with no cue (an answer "41" is read by the form with parse_age);
-  a past age ("I was 54 when I left": the `age` fact is the age now);
-  a percentage that is neither near "bracket"/"tax rate" nor the whole answer ("they took
+- a value the user takes back ("the offset was in May, not April": no "April");
+  "today"/"tomorrow" in "that's it for today", "see you tomorrow";
+- a bare number under 100 inside a longer message with no cue ("I have 3 loans");
+- a percentage that is neither near "bracket"/"tax rate" nor the whole answer ("they took
   10%", "the 10% penalty"); "0.22" without a bracket cue; "1M" without a code cue (a million);
-  relative dates that hang on another event ("two weeks later"), vague counts ("a few
-  weeks ago").
+- relative dates that hang on another event ("two weeks later").
 """
 from __future__ import annotations
 
@@ -81,7 +88,8 @@ _I = re.IGNORECASE
 _K = r"401\s?\(?k\)?"
 # Numbers that name things, never values: plan types, forms, boxes, code sections, rules.
 _MASKS = re.compile(
-    r"\b40[13]\s?\(?[kb]\)?|\b457\s?\(?b\)?|\b1099(?:-?r)?\b|\b(?:5498|5329|1040)\b|\bw-?2s?\b|"
+    r"\b40[13]\s?\(?[kb]\)?|\b457\s?\(?b\)?|\b1099(?:-?r)?\b|\b(?:5498|5329|1040|4868|8606|5500)\b|"
+    r"\bw-?2s?\b|"
     r"\bk-?1\b|\bbox\s*(?:7|seven)\b|\b\d+\s?\([a-z]\)(?:\(\d+\))*|"
     r"\b(?:section|sec\.?|pub(?:lication)?|form|irc)\s*\d+\w*|\brule\s+of\s+\d+|"
     r"\b(?:age\s+)?\d+(?:\s*1/2|½|\.5)?(?:[\s-]*year)?[\s-]+(?:rule|exception)\b", _I)
@@ -91,8 +99,9 @@ _LEFT_JOB = tuple(re.compile(p, _I) for p in (
     # no: "haven't left", "didn't get laid off", "never quit", "still work there"
     r"\b(?:haven'?t|have\s+not|didn'?t|did\s+not|never|not)\s+(?:been\s+|got\s+|get\s+)?"
     r"(?:left|quit|resigned|retired|laid\s+off|fired|let\s+go)(?:\s+" + _JOB + r")?\b",
-    r"\bstill\s+(?:work(?:ing)?|employed|am\s+employed)(?:\s+(?:there|here|for\s+them|"
+    r"\bstill\s+(?:work(?:s|ed|ing)?)(?:\s+(?:there|here|for\s+them|"
     r"for\s+(?:the|my)\s+(?:company|employer)|at\s+(?:the|my)\s+(?:company|job)))?\b",
+    r"\bstill\s+(?:am\s+)?employed\b",  # "still employed (there)": the data stops at "employed"
     r"\bstill\s+(?:with|at)\s+(?:the|my)\s+(?:company|employer|job)\b",
     r"\bstill\s+have\s+(?:my|the|that)\s+job\b",
     # yes
@@ -106,6 +115,10 @@ _LEFT_JOB = tuple(re.compile(p, _I) for p in (
     r"\b(?:quit|resigned|retired)(?:\s+(?:from\s+)?" + _JOB + r")?\b"
     r"(?!\s+(?:paying|making|contributing|the\s+loan|payments?)\b)",
     r"\blost\s+(?:my|the)\s+job\b", r"\b(?:changed|switched)\s+jobs\b",
+    r"\b(?:got\s+)?(?:laidoff|layedoff|canned|sacked)\b", r"\bgot\s+the\s+(?:boot|axe|ax)\b",
+    r"\bwalked\s+(?:off|out\s+of)\s+(?:" + _JOB + r"|the\s+job)\b",
+    r"\bbailed\s+on\s+(?:that|the|my|this)\s+job\b", r"\bquite\s+(?:my|the)\s+job\b",
+    r"\bseparated\b(?!\s+from\b)",
     r"\bseparated\s+from\s+(?:service|" + _JOB + r")\b",
     r"\bstopped\s+working\s+(?:there|for\s+them|at\s+(?:the|my)\s+(?:company|job))\b",
     # a bare "left": after I/we, or opening a clause before a time ("left in March")
@@ -116,12 +129,13 @@ _PLAN = r"(?:(?:" + _K + r"|403\s?\(?b\)?|retirement|company)\s+)?plan|" + _K + 
 _ENDED = (r"(?:terminated|terminating|ended|shut\s+down|shutting\s+down|closed|discontinued|"
           r"dissolved|wound\s+down)")
 _PLAN_TERMINATED = tuple(re.compile(p, _I) for p in (
-    r"\b(?:" + _PLAN + r")\s+(?:(?:was|is|got|has\s+been|had\s+been|is\s+being|was\s+being)\s+)?"
+    r"\b(?:" + _PLAN + r")\s+(?:(?:was|is|got|has\s+been|had\s+been|(?:is|was)\s+(?:being|getting))\s+)?"
     + _ENDED + r"\b",
     r"\b(?:" + _PLAN + r")\s+(?:wasn'?t|was\s+not|isn'?t|is\s+not|hasn'?t\s+been|has\s+not\s+been)\s+"
     + _ENDED + r"\b",
     r"\b(?:" + _PLAN + r")\s+is\s+still\s+(?:active|open|running|going|around|there|in\s+place)\b",
-    r"\b(?:(?:company|employer|firm)\s+)?" + _ENDED + r"\s+(?:the|our|my|its|their)\s+(?:" + _PLAN + r")",
+    # the subject is left out, as in data/nlu.yml: "(my employer) [shut down the 401k]"
+    r"\b" + _ENDED + r"\s+(?:the|our|my|its|their)\s+(?:" + _PLAN + r")",
     r"\bplan\s+termination\b",
 ))
 _NEGATED = re.compile(r"\b(?:still|haven'?t|have\s+not|hasn'?t|has\s+not|didn'?t|did\s+not|never|"
@@ -130,31 +144,35 @@ _ANYMORE = re.compile(r"\b(?:any\s?more|no\s+longer)\b", _I)
 _SELF = frozenset({"i", "i've", "ive", "i'm", "im", "we", "me"})
 _OTHERS = frozenset("he she husband wife spouse partner friend coworker coworkers co-worker "
                     "colleague colleagues boss manager dad mom father mother son daughter brother "
-                    "sister someone somebody everyone people employees they".split())
+                    "sister someone somebody everyone people employee employees they".split())
 
 _CUES: Dict[str, str] = {
     "separation_date": r"last\s+day|separat\w*|termination\s+date|stopped\s+working|"
-                       r"(?:job|employment)\s+ended|left|quit|resign\w*|retire[ds]?|(?:laid|layed)\s+of+|"
+                       r"(?:job|employment)\s+ended|left|quit|resign\w*|retire[ds]?|(?:laid|layed)\s*of+|"
                        r"lay\s*offs?|fired|let\s+(?:me\s+)?go|terminated|dismissed|downsized",
-    "offset_date": r"of+-?set+(?:ted|ting|s)?|took\s+(?:the\s+loan|it)\s+out\s+of\s+my\s+(?:account|balance|"
+    "offset_date": r"of+-?set+(?:ted|ting|s)?|(?:the\s+loan|it)\s+out\s+of\s+my\s+(?:account|balance|"
                    + _K + r")|closed\s+(?:out\s+)?(?:the|my)\s+loan|"
                    r"loan\s+(?:was\s+|got\s+)?closed(?:\s+out)?|"
                    r"used\s+my\s+(?:balance|account|" + _K + r")\s+to\s+pay\s+(?:it\s+|the\s+loan\s+)?off",
     "missed_payment_due_date": r"mis+ed|miss(?:ing)?|skip\w*|didn'?t\s+pay|did\s+not\s+pay|"
+                               r"payments?\s+stopped|"
                                r"couldn'?t\s+pay|could\s+not\s+pay|(?:stopped|stoped|quit)\s+(?:paying|"
                                r"making\s+(?:the\s+|my\s+)?payments)|payments?\s+(?:was\s+|were\s+)?due|"
                                r"(?:payroll\s+)?stopped\s+(?:taking|deducting)(?:\s+(?:the\s+)?payments)?|"
                                r"due|bounced|fell\s+behind|behind|late",
-    "caught_up_on": r"ca?u?ght\s+up|cought\s+up|catch\s+up|pa[iy]e?d\s+(?:(?:it|them|that|everything|"
-                    r"what\s+i\s+missed)\s+)?back|made\s+up|brought\s+(?:it|the\s+loan|everything|my\s+loan)"
-                    r"\s+current|current\s+again|repaid",
+    # the object belongs to the cue, so "paid back the missed payments on 7/7" is not a
+    # missed payment: the longer cue covers "missed"
+    "caught_up_on": r"(?:ca?u?ght\s+up(?:\s+on)?|cought\s+up(?:\s+on)?|catch\s+up(?:\s+on)?|"
+                    r"pa[iy]e?d\s+(?:(?:it|them|that|everything|what\s+i\s+missed)\s+)?back|made\s+up|repaid)"
+                    r"(?:\s+(?:all\s+)?(?:the|my|those)\s+(?:missed\s+|late\s+|skipped\s+)?payments?)?|"
+                    r"brought\s+(?:it|the\s+loan|everything|my\s+loan)\s+current|current\s+again",
     "birth_date": r"born|birthday|birth\s*date|b-?day|dob|date\s+of\s+birth",
     "plan_termination_date": r"plan\s+(?:termination|ended|closed|shut\s+down|(?:was\s+)?terminated)|"
                              r"terminat\w+\s+(?:the|our|my)\s+(?:" + _K + r"\s+)?plan",
     "loan_date": r"took\s+(?:out\s+)?(?:the|a|my|this)\s+(?:" + _K + r"\s+)?loan|borrow\w*|"
                  r"loan\s+(?:started|began|was\s+taken|originated|was\s+made|date)|"
                  r"got\s+(?:the|a|my)\s+loan|started\s+the\s+loan",
-    "loan_balance": r"owe[sd]?|owing|bal+ance|bal|outstanding|remaining|unpaid|principal|"
+    "loan_balance": r"owe[sd]?|owing|bal+ance|bal|outstanding|remaining|unpaid|principal|borrow\w*|"
                     r"left\s+on\s+(?:the|my|it)(?:\s+loan)?|on\s+the\s+loan|(?:out\s+)?of\s+the|"
                     r"loan(?:\s+(?:of|was|is|balance|amount))?|of+-?set+(?:ted|ting|s)?|left",
     "amount_rolled_over": r"roll(?:ed|ing)?[\s-]*over|rollover|rol+ed|rol+ing|roll|rolover|"
@@ -258,7 +276,8 @@ def _cue_family(label: str) -> str:
 # ---- 3. phrases and cues ---------------------------------------------------------------
 def _phrase_pieces(message: _Message) -> List[_Piece]:
     found = []
-    for tier, (patterns, label) in enumerate(((_PLAN_TERMINATED, "plan_terminated"), (_LEFT_JOB, "left_job"))):
+    kinds = ((_PLAN_TERMINATED, "plan_terminated"), (_LEFT_JOB, "left_job"))
+    for tier, (patterns, label) in enumerate(kinds):
         for m in (m for pattern in patterns for m in pattern.finditer(message.text)):
             # a bare "left" is matched with its subject or clause start, which the span leaves out
             group = next((g for g in ("p", "q") if g in m.re.groupindex and m[g]), 0)
@@ -357,11 +376,26 @@ def _rate_label(message: _Message, value: _Piece) -> Optional[str]:
     return "marginal_tax_rate" if message.is_bare(index) else None  # "22%" as an answer
 
 
+# "..., not 9,000" / "not June": the value the user takes back; "that's it for today"
+_DISMISSED = re.compile(r"\bnot\s+(?:in\s+|on\s+|at\s+)?$", _I)
+_IDIOM = re.compile(r"\b(?:for|see\s+you|until)\s+$", _I)
+
+
+def _dismissed(message: _Message, value: _Piece) -> bool:
+    before = message.text[max(0, value.start - 20):value.start]
+    if _DISMISSED.search(before):
+        return True
+    said = message.text[value.start:value.end].lower()
+    return said in ("today", "tomorrow", "tonight") and bool(_IDIOM.search(before))
+
+
 def _labels(message: _Message) -> List[Tuple[_Piece, str]]:
     message.families = {v: (_year_family(message, v) if v.kind == "year" else _KIND_FAMILY.get(v.kind))
                         for v in message.values}
     labelled, previous = [], {}
     for value in message.values:
+        if _dismissed(message, value):
+            continue
         family = message.families[value]
         if family:
             label = _governing_label(message, value, family, previous.get(family))

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import date
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction, ValidationAction
 from rasa_sdk.types import DomainDict
@@ -69,7 +69,7 @@ class FactValidation:
         if slot in PAST_ONLY and day > today:
             _say(dispatcher, "future_date", date=long_date(day), what=what)
             return {slot: None}
-        return self._consistent(slot, day.isoformat(), dispatcher, tracker, extra=_order_hint(str(value)))
+        return {slot: day.isoformat(), **(_order_hint(str(value)) or {})}
 
     def _partial_date(self, slot: str, reading: Any, dispatcher: CollectingDispatcher, what: str) -> Result:
         """A month, quarter or year without a day. For a missed installment only the quarter
@@ -120,7 +120,7 @@ class FactValidation:
             reason = f"{reading.error[0].upper()}{reading.error[1:]}." if reading and reading.error else ""
             _say(dispatcher, "bad_amount", text=value, reason=reason)
             return {slot: None}
-        return self._consistent(slot, str(reading.value), dispatcher, tracker)
+        return {slot: str(reading.value)}
 
     def validate_loan_balance(self, value, dispatcher, tracker, domain) -> Result:
         return self._money("loan_balance", value, dispatcher, tracker)
@@ -139,7 +139,7 @@ class FactValidation:
             reason = f"{reading.error[0].upper()}{reading.error[1:]}." if reading and reading.error else ""
             _say(dispatcher, "bad_age", text=value, reason=reason)
             return {"age": None}
-        return self._consistent("age", str(reading.years), dispatcher, tracker)
+        return {"age": str(reading.years)}
 
     def validate_box7_code(self, value, dispatcher, tracker, domain) -> Result:
         if value is None:
@@ -158,7 +158,7 @@ class FactValidation:
         if isinstance(value, bool) or value is None:
             return {"left_job": value}
         still = any(word in str(value).lower() for word in STILL_EMPLOYED_WORDS)
-        return self._consistent("left_job", not still, dispatcher, tracker)
+        return {"left_job": not still}
 
     def validate_plan_terminated(self, value, dispatcher, tracker, domain) -> Result:
         return {"plan_terminated": value if isinstance(value, bool) or value is None else True}
@@ -167,27 +167,31 @@ class FactValidation:
         return {"loan_in_good_standing": value}
 
     # -- consistency with everything else the user said -------------------------------------------
-    def _consistent(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                    extra: Optional[Result] = None) -> Result:
-        """Accept `value` unless the rules core finds it contradicts the other facts. The
-        newest statement wins: an older fact it contradicts is cleared and asked again."""
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> List[Dict[Text, Any]]:
+        """Each slot is read on its own first; then the whole set is checked by the rules
+        core. A new fact that contradicts the others is re-asked; when a new fact contradicts
+        an older one, the newest statement wins and the older one is asked again."""
+        events = await super().get_validation_events(dispatcher, tracker, domain)
         slots = dict(tracker.current_slot_values())
-        slots[slot] = value
+        slots.update({e["name"]: e["value"] for e in events if e.get("event") == "slot"})
         try:
             parse_facts(facts_from_slots(slots))
         except FactsError as bad:
-            return self._resolve_conflict(slot, value, bad.errors, dispatcher, extra)
-        return {slot: value, **(extra or {})}
+            new = {e["name"] for e in events if e.get("event") == "slot"}
+            events += self._resolve_conflicts(bad.errors, new, dispatcher)
+        return events
 
-    def _resolve_conflict(self, slot: str, value: Any, errors: Dict[str, str],
-                          dispatcher: CollectingDispatcher, extra: Optional[Result]) -> Result:
-        if slot in errors:
-            _say(dispatcher, "conflict_new", reason=errors[slot])
-            return {slot: None}
-        cleared = {name: None for name in errors}
+    @staticmethod
+    def _resolve_conflicts(errors: Dict[str, str], new: set, dispatcher: CollectingDispatcher) -> List[Dict]:
+        clashing_new = {name: why for name, why in errors.items() if name in new}
+        if clashing_new:
+            for why in clashing_new.values():
+                _say(dispatcher, "conflict_new", reason=why)
+            return [SlotSet(name, None) for name in clashing_new]
         reasons = "; ".join(f"{name.replace('_', ' ')}: {why}" for name, why in errors.items())
         _say(dispatcher, "conflict_old", reason=reasons)
-        return {slot: value, **cleared, **(extra or {})}
+        return [SlotSet(name, None) for name in errors]
 
 
 _NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]")
@@ -218,6 +222,11 @@ def _describe(reading: Any) -> str:
 
 class ValidateSlotMappings(FactValidation, ValidationAction):
     """Validates facts mentioned at any point of the conversation (action_validate_slot_mappings)."""
+
+    def domain_slots(self, domain: DomainDict) -> List[Text]:
+        # The SDK's default leaves out slots that also have form-conditioned mappings; a fact
+        # stated in passing must be read the same way as one given to the form.
+        return [name for name in domain.get("slots", {}) if hasattr(self, f"validate_{name}")]
 
 
 class ValidateLoanForm(FactValidation, FormValidationAction):

@@ -29,10 +29,15 @@ _NOT_AGE_AFTER = (r"(?![\d/%$½]|[.,]\d|\s*(?:k\b|grand|thousand|dollars|bucks|p
                   r"weeks?\b|months?\b|payments?\b|installments?\b|times\b|hours?\b|minutes?\b|"
                   r"am\b|pm\b|in\s+debt|of\s+them))")
 _FINDERS = tuple(re.compile(p, re.IGNORECASE) for p in (
-    # cue before: "I'm 41", "age 41", "aged 54 and a half", "turned 55", "I'll be 60"
-    r"\b(?:i'?m|i\s+am|age(?:d)?(?:\s+is)?|turned|turning|turn|i'?ll\s+be|i\s+will\s+be)"
-    r"(?:\s*[:=])?\s+(?:about|almost|nearly|only|now|just|currently|like)?\s*(?P<v>"
+    # cue before: "I'm 41", "age 41", "aged 54 and a half", "turned 55", "I was 54 when I left"
+    r"\b(?:i'?m|i\s+am|i\s+was|age(?:d)?(?:\s+is)?|turned|turning|turn|i'?ll\s+be|i\s+will\s+be)"
+    r"(?:\s*[:=])?\s+(?:about|almost|nearly|only|now|just|currently|actually|really|like)?\s*(?P<v>"
     + _AGE_VALUE + r")(?!\w)" + _NOT_AGE_AFTER,
+    # "retired at 56", "left at age 58": two digits after "at" (not a time, not a percentage)
+    r"\bat\s+(?:age\s+)?(?P<v>[1-9]\d(?:" + _HALF + r")?)(?!\w|\s*:)" + _NOT_AGE_AFTER,
+    # the whole message is a number under 100: the answer to "how old are you?"
+    r"^\s*(?:i'?m\s+|about\s+|like\s+)?(?P<v>(?:\d{1,2}|" + _WORD_AGE + r")(?:" + _HALF
+    + r")?)\s*[.!?]*\s*$",
     # cue after: "41 years old", "41-year-old", "41yo", "41 y/o"
     r"\b(?P<v>" + _AGE_VALUE + r")(?:[\s-]*(?:years?|yrs?)[\s-]*(?:old|of\s+age)\b|\s*(?:yo|y/o)\b)",
     # half forms say age on their own: "59 1/2", "59½", "54 and a half"
@@ -98,8 +103,10 @@ def _fraction(digits: Optional[str], half: bool) -> Tuple[bool, Optional[str]]:
 
 def find_age_spans(text: str) -> List[Tuple[int, int]]:
     """Candidate age spans: a number governed by an age cue ("I'm", "age", "turned",
-    "years old") or written with a half ("59 1/2"). Only the number (and its half) is the
-    span: "I'm 41" -> "41", "54 and a half years old" -> "54 and a half"."""
+    "years old", "at"), written with a half ("59 1/2"), or a whole message that is a number
+    under 100 (the answer to "how old are you?", as docs/nlu-annotation.md annotates it).
+    Only the number (and its half) is the span: "I'm 41" -> "41", "54 and a half years
+    old" -> "54 and a half"."""
     spans = []
     for pattern in _FINDERS:
         for match in pattern.finditer(text):

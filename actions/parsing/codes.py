@@ -43,23 +43,37 @@ _CUE = (r"(?:\b1099-?r(?:\s+box\s*(?:7|seven))?|\bbox\s*(?:7|seven)(?:\s+codes?)
 # a lower-case article before the code is filler ("box 7 has a 7"); an upper-case A is code A
 _FILLER = (r"\s*(?:(?:says|said|shows|showed|reads|has|had|is|was|of|as|with|:|=|-)\s*)*"
            r"(?:(?-i:an?|the)\s+)?[\"']?")
-_FINDERS = tuple(re.compile(p, re.IGNORECASE) for p in (
-    _CUE + _FILLER + _CODE_CHARS,                                   # "code M1", "box 7 says 1M"
-    r"(?<![\w$.,])(?<!box\s)" + _CODE_CHARS + r"[\"']?\s+codes?\b",  # "the M1 code"
+_COMPACT = r"(?P<c>[a-z0-9]{1,2})(?!\w)"  # a code written before its cue: "M1 code", "B in box 7"
+_FORM = r"(?:box\s*(?:7|seven)|(?:my|the|a|this|that)\s+(?:form\s+)?1099-?r?)"
+_START = r"(?<![\w$.,'])"
+# (pattern, strict): a strict pattern takes two letters only as a valid pair, so that the
+# "MY" of "MY CODE" is not a code; after an explicit cue ("letters ML") any pair is read.
+_FINDERS = tuple((re.compile(p, re.IGNORECASE), strict) for p, strict in (
+    (_CUE + _FILLER + _CODE_CHARS, False),                            # "code M1", "box 7 says 1M"
+    (_START + r"(?<!box\s)" + _COMPACT + r"[\"']?\s+codes?\b", True),  # "the M1 code"
+    (_START + _COMPACT + r"(?:\s+(?:printed|shown|listed|written|mean|means|stand\s+for))?"
+     r"\s+(?:in|on|of)\s+" + _FORM, True),                             # "B in box 7", "1L on my 1099R"
+    (r"\bletters?\s+" + _CODE_CHARS, False),                         # "the letters ML"
 ))
+# "the 1099-R I got has 7M": a verb that shows a code, once the message is about the form
+_SHOWS = re.compile(r"\b(?:has|shows|says|reads|printed)\s+(?:(?-i:an?|the)\s+)?" + _CODE_CHARS,
+                    re.IGNORECASE)
+_ABOUT_THE_FORM = re.compile(r"\b(?:1099|box\s*(?:7|seven))", re.IGNORECASE)
 # Without a cue only a loan letter with a digit counts ("I got an M1"): "1M" alone is more
 # often a million, and other pairs (K1, A4, W2) are more often something else.
 _BARE = re.compile(r"(?<![\w$.,-])(?P<c>[LM][1247]|[lm][1247])(?![\w.,]\d|\w)")
 
 
-def _plausible(chars: str) -> bool:
-    """Letters alone must be upper case and, two of them, a valid pair ("LB"), so "my",
-    "we", "MY" and the article "a" are not codes."""
+def _plausible(chars: str, strict: bool = True) -> bool:
+    """Letters without a digit must be upper case ("LB", not "my" or "we"), and under a
+    strict pattern a valid pair; the article "a" is never a code."""
     if re.match(r"[ai]\s", chars, re.IGNORECASE):  # "a 7", "I 1": an article or a pronoun
         return False
     letters = [c for c in chars if c.isalpha()]
     if letters and not any(c.isdigit() for c in chars):
-        if not all(c.isupper() for c in letters) or (len(letters) > 1 and not decode_box7(chars).valid):
+        if not all(c.isupper() for c in letters):
+            return False
+        if strict and len(letters) > 1 and not decode_box7(chars).valid:
             return False
     return parse_box7(chars) is not None
 
@@ -67,6 +81,17 @@ def _plausible(chars: str) -> bool:
 def find_box7_spans(text: str) -> List[Tuple[int, int]]:
     """Code spans as written ("L 1", "m1", "1M"), without the cue words: a code after a
     cue ("code", "box 7", "1099-R says") or before "code", or an L/M code with its digit."""
-    spans = [m.span("c") for p in _FINDERS for m in p.finditer(text) if _plausible(m["c"])]
+    finders = _FINDERS + (((_SHOWS, False),) if _ABOUT_THE_FORM.search(text) else ())
+    spans = [span for p, strict in finders for m in p.finditer(text) for span in _code_span(m, strict)]
     spans += [m.span("c") for m in _BARE.finditer(text) if decode_box7(m["c"]).valid]
     return list(dict.fromkeys(spans))
+
+
+def _code_span(m: re.Match, strict: bool) -> List[Tuple[int, int]]:
+    """The code a cue points at; when two separated characters do not make a code
+    ("box 7 says 7, I'm 62"), the first alone may."""
+    if _plausible(m["c"], strict):
+        return [m.span("c")]
+    if not m["c"].isalnum() and _plausible(m["c"][0], strict):
+        return [(m.start("c"), m.start("c") + 1)]
+    return []

@@ -48,7 +48,7 @@ from rules_core.law.dates import add_months, days_in_month
 
 from .amounts import NUMBER_WORD, number_from_words
 
-DAY, WEEK, MONTH, QUARTER, YEAR = "day", "week", "month", "quarter", "year"
+DAY, WEEK, MONTH, QUARTER, SEASON, YEAR = "day", "week", "month", "quarter", "season", "year"
 DAY_MONTH_ORDER, FUTURE, NO_DAY = "day_month_order", "future", "no_day"
 UNREADABLE = "that is not a date I can read"
 MIN_YEAR, MAX_YEAR = 1900, 2100
@@ -58,6 +58,8 @@ _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", 
 
 @dataclass(frozen=True)
 class DateReading:
+    """What a date text says; the fields are explained in the module docstring."""
+
     value: Optional[date] = None
     start: Optional[date] = None
     end: Optional[date] = None
@@ -94,7 +96,12 @@ _MONTH = (r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|febuary|feburary|mar(?:ch)?|apr(?
 _DAY = r"(?:(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?|(?P<dw>" + _ORDINAL + r"))(?!\w)"
 _YEAR_PART = r"(?:,?\s+(?P<y>\d{4})|,?\s+'(?P<yy>\d{2}))(?!\w)"
 _QUAL = r"early|mid|middle\s+of|late|end\s+of|beginning\s+of|start\s+of"
-_COUNT = r"(?P<n>\d{1,3}|(?:a\s+)?couple(?:\s+of)?|an?|" + NUMBER_WORD + r")"
+_COUNT = r"(?P<n>\d{1,3}|(?:a\s+)?couple(?:\s+of)?|(?:a\s+)?few|several|an?|" + NUMBER_WORD + r")"
+_UNIT = r"(?P<u>day|week|wk|month|mo|year|yr)s?"
+_UNITS = {"wk": "week", "mo": "month", "yr": "year"}
+# interpretation: vague counts are ranges, "a few" = 2 to 4, "several" = 3 to 7
+_VAGUE = {"few": (2, 4), "several": (3, 7)}
+_SEASON_START = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY_ABBR = {"tues": 1, "weds": 2, "thurs": 3}
 
@@ -102,16 +109,20 @@ _ISO = r"(?P<y>\d{4})(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})"
 _NUMERIC = r"(?P<a>\d{1,2})(?P<s>[/.-])(?P<b>\d{1,2})(?:(?P=s)(?P<y>\d{4}|\d{2}))?"
 _MONTH_DAY = _MONTH + r"\.?\s+(?:the\s+)?" + _DAY + "(?:" + _YEAR_PART + ")?"
 _DAY_MONTH = _DAY + r"\s+(?:of\s+)?" + _MONTH + "(?:" + _YEAR_PART + ")?"
-_MONTH_PERIOD = (r"(?:(?P<q>" + _QUAL + r"|last|this\s+past)[\s-]+)?" + _MONTH
+_MONTH_PERIOD = (r"(?:(?P<q>" + _QUAL + r"|last|this\s+past|this|next)[\s-]+)?" + _MONTH
                  + r"(?:(?:\s+of)?,?\s+(?P<y>\d{4})|\s+'(?P<yy>\d{2}))?")
 _QUARTER = (r"(?:(?P<q>" + _QUAL + r"|last)[\s-]+(?:the\s+)?)?(?:q(?P<n>[1-4])|"
             r"(?P<nw>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter)"
             r"(?:(?:\s+of)?,?\s+(?P<y>\d{4})|\s*'(?P<yy>\d{2}))?")
 _YEAR = r"(?:(?P<q>" + _QUAL + r")[\s-]+)?(?P<y>\d{4})"
-_RELATIVE_DAY = r"(?P<r>yesterday|today|tomorrow|day\s+before\s+yesterday)"
-_AGO = _COUNT + r"\s+(?P<u>day|week|month|year)s?\s+ago"
-_IN = r"in\s+" + _COUNT + r"\s+(?P<u>day|week|month|year)s?"
-_RELATIVE_PERIOD = r"(?P<w>last|past|this|next|earlier\s+this)\s+(?P<u>week|month|year|quarter)"
+_RELATIVE_DAY = (r"(?P<r>yesterday|today|tomorrow|day\s+before\s+yesterday|tonight|earlier\s+today|"
+                 r"this\s+(?:morning|afternoon|evening))")
+_AGO = _COUNT + r"\s+" + _UNIT + r"\s+ago"
+_IN = r"in\s+" + _COUNT + r"\s+" + _UNIT
+_RELATIVE_PERIOD = (r"(?:(?P<q>" + _QUAL + r")[\s-]+)?(?P<w>last|past|this|next|earlier\s+this)\s+"
+                    r"(?P<u>week|wk|month|year|quarter)")
+_SEASON = (r"(?:(?P<w>last|this\s+past|this|next)\s+)?(?P<season>spring|summer|fall|autumn|winter)"
+           r"(?:(?:\s+of)?,?\s+(?P<y>\d{4})|\s+'(?P<yy>\d{2}))?")
 _WEEKDAY = (r"(?:(?P<w>last|this\s+past|past|next)\s+)?(?P<wd>" + "|".join(_WEEKDAYS)
             + "|" + "|".join(_WEEKDAY_ABBR) + ")")
 _NTH = r"(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)"
@@ -175,17 +186,24 @@ def _calendar_day(month: int, day: int, year: Optional[int], today: date) -> Dat
 Build = Callable[[int], Tuple[date, date]]
 
 
-def _resolve(build: Build, year: Optional[int], last: bool, granularity: str, today: date) -> DateReading:
-    """A period in `year`, or without a year the most recent one that has begun by today
-    (`last`: the most recent one entirely over, as in "last March")."""
+def _resolve(build: Build, year: Optional[int], which: Optional[str], granularity: str,
+             today: date) -> DateReading:
+    """A period in `year`; without a year, by `which`: None (or "this") the most recent one
+    that has begun by today, "last" the most recent one entirely over ("last March"),
+    "next" the first one that begins after today ("next March", flagged as future)."""
     if year is not None:
         error = _year_error(year)
         return _failed(error) if error else _period(*build(year), granularity, today, True)
-    for candidate in range(today.year, today.year - 3, -1):
+    step = 1 if which == "next" else -1
+    for candidate in range(today.year, today.year + 3 * step, step):
         start, end = build(candidate)
-        if (end < today) if last else (start <= today):
+        if {"next": start > today, "last": end < today}.get(which, start <= today):
             return _period(start, end, granularity, today, False)
-    return _failed(UNREADABLE)  # pragma: no cover - the year before last always qualifies
+    return _failed(UNREADABLE)  # pragma: no cover - one of three years always qualifies
+
+
+def _which(qualifier: Optional[str]) -> Optional[str]:
+    return {"last": "last", "this past": "last", "next": "next"}.get(qualifier or "")
 
 
 _QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
@@ -213,6 +231,15 @@ def _months_range(year: int, first: int, count: int, qualifier: Optional[str]) -
         first, count = first + third * count // 3, count // 3
     last = first + count - 1
     return date(year, first, 1), date(year, last, days_in_month(year, last))
+
+
+def _season_range(year: int, season: str) -> Tuple[date, date]:
+    """Meteorological seasons: spring Mar-May, summer Jun-Aug, fall Sep-Nov, winter Dec-Feb.
+    interpretation: "winter 2025" is the winter whose January is in 2025 (Dec 2024-Feb 2025)."""
+    first = _SEASON_START[season]
+    start = date(year - 1 if first == 12 else year, first, 1)
+    last = add_months(start, 2).date
+    return start, last.replace(day=days_in_month(last.year, last.month))
 
 
 def _shift(today: date, count: int, unit: str) -> date:
@@ -276,41 +303,62 @@ def _named_day(m: re.Match, today: date, day_first: Optional[bool]) -> DateReadi
 
 def _month_period(m: re.Match, today: date, day_first: Optional[bool]) -> DateReading:
     month, qualifier = _month_number(m["mon"]), _qualifier(m)
-    last = qualifier in ("last", "this past")
-    return _resolve(lambda y: _month_range(y, month, qualifier), _year_of(m), last, MONTH, today)
+    build = lambda y: _month_range(y, month, qualifier)  # noqa: E731
+    return _resolve(build, _year_of(m), _which(qualifier), MONTH, today)
 
 
 def _quarter(m: re.Match, today: date, day_first: Optional[bool]) -> DateReading:
     number = int(m["n"]) if m["n"] else _QUARTER_WORDS[m["nw"].lower()]
     qualifier = _qualifier(m)
     build = lambda y: _months_range(y, 3 * number - 2, 3, qualifier)  # noqa: E731
-    return _resolve(build, _year_of(m), qualifier == "last", QUARTER, today)
+    return _resolve(build, _year_of(m), _which(qualifier), QUARTER, today)
 
 
 def _year(m: re.Match, today: date, day_first: Optional[bool]) -> DateReading:
     qualifier = _qualifier(m)
-    return _resolve(lambda y: _months_range(y, 1, 12, qualifier), int(m["y"]), False, YEAR, today)
+    return _resolve(lambda y: _months_range(y, 1, 12, qualifier), int(m["y"]), None, YEAR, today)
+
+
+def _season(m: re.Match, today: date, day_first: Optional[bool]) -> DateReading:
+    season = m["season"].lower()
+    which = _which(" ".join(m["w"].lower().split()) if m["w"] else None)
+    return _resolve(lambda y: _season_range(y, season), _year_of(m), which, SEASON, today)
 
 
 def _relative_day(m: re.Match, today: date, day_first: Optional[bool]) -> DateReading:
-    offsets = {"yesterday": -1, "today": 0, "tomorrow": 1}
-    return _exact(today + timedelta(days=offsets.get(m["r"].lower(), -2)), today)
+    said = " ".join(m["r"].lower().split())
+    offsets = {"yesterday": -1, "tomorrow": 1, "day before yesterday": -2}
+    return _exact(today + timedelta(days=offsets.get(said, 0)), today)  # "this morning": today
 
 
 def _ago(m: re.Match, today: date, day_first: Optional[bool]) -> DateReading:
-    return _exact(_shift(today, -_count(m["n"]), m["u"].lower()), today)
+    return _counted(m, today, -1)
 
 
 def _in(m: re.Match, today: date, day_first: Optional[bool]) -> DateReading:
-    return _exact(_shift(today, _count(m["n"]), m["u"].lower()), today)
+    return _counted(m, today, 1)
+
+
+def _counted(m: re.Match, today: date, direction: int) -> DateReading:
+    """ "3 days ago" is one day; "a few weeks ago" is the range 2 to 4 weeks back."""
+    unit = _UNITS.get(m["u"].lower(), m["u"].lower())
+    vague = next((span for word, span in _VAGUE.items() if word in m["n"].lower()), None)
+    if vague is None:
+        return _exact(_shift(today, direction * _count(m["n"]), unit), today)
+    ends = sorted(_shift(today, direction * n, unit) for n in vague)
+    return _period(ends[0], ends[1], unit, today, False)
 
 
 def _relative_period(m: re.Match, today: date, day_first: Optional[bool]) -> DateReading:
-    which, unit = " ".join(m["w"].lower().split()), m["u"].lower()
+    which, unit = " ".join(m["w"].lower().split()), _UNITS.get(m["u"].lower(), m["u"].lower())
     offset = {"last": -1, "past": -1, "this": 0, "earlier this": 0, "next": 1}[which]
     start, end = _calendar_unit(today, unit, offset)
     if which == "earlier this":  # interpretation: from the unit's start up to today
         end = today
+    elif m["q"] and unit != WEEK:  # "end of last year": its last third, like "late 2024"
+        size = {MONTH: 1, QUARTER: 3, YEAR: 12}[unit]
+        start, end = (_month_range(start.year, start.month, _qualifier(m)) if size == 1
+                      else _months_range(start.year, start.month, size, _qualifier(m)))
     return _period(start, end, unit, today, False)
 
 
@@ -340,7 +388,7 @@ _FORMS: Tuple[Tuple[str, str, Handler], ...] = (
     ("quarter", _QUARTER, _quarter), ("year", _YEAR, _year),
     ("relative_day", _RELATIVE_DAY, _relative_day), ("ago", _AGO, _ago), ("in", _IN, _in),
     ("relative_period", _RELATIVE_PERIOD, _relative_period), ("weekday", _WEEKDAY, _weekday),
-    ("nth", _NTH, _nth),
+    ("nth", _NTH, _nth), ("season", _SEASON, _season),
 )
 _PARSERS = tuple((re.compile(pattern, re.IGNORECASE), handler) for _, pattern, handler in _FORMS)
 _LEAD = re.compile(r"^(?:(?:on|in|at|by|from|since|around|about|during|sometime\s+in|back\s+in)\s+)?"

@@ -8,6 +8,8 @@ guide's, every span reads back with its parser, and it is fast.
 """
 import random
 import re
+import subprocess
+import sys
 import time
 from datetime import date
 from pathlib import Path
@@ -140,16 +142,16 @@ CASES = [
      [("plan_terminated", "plan was terminated"), ("plan_termination_date", "June 2024"),
       ("offset_date", "August")]),
     ("company shut down the 401k last year",
-     [("plan_terminated", "company shut down the 401k"), ("plan_termination_date", "last year")]),
+     [("plan_terminated", "shut down the 401k"), ("plan_termination_date", "last year")]),
     ("My employer terminated the plan on 5/1/2025",
-     [("plan_terminated", "employer terminated the plan"), ("plan_termination_date", "5/1/2025")]),
+     [("plan_terminated", "terminated the plan"), ("plan_termination_date", "5/1/2025")]),
     ("the 401(k) plan was terminated 3/31/2025, balance $15,000",
      [("plan_terminated", "401(k) plan was terminated"), ("plan_termination_date", "3/31/2025"),
       ("loan_balance", "$15,000")]),
     ("plan got shut down in Q3 2024",
      [("plan_terminated", "plan got shut down"), ("plan_termination_date", "Q3 2024")]),
     ("I'm 33 and my employer closed our 401k plan in 2023",
-     [("age", "33"), ("plan_terminated", "employer closed our 401k plan"), ("plan_termination_date", "2023")]),
+     [("age", "33"), ("plan_terminated", "closed our 401k plan"), ("plan_termination_date", "2023")]),
     ("the plan isn't terminated, I'm still with the company",
      [("plan_terminated", "plan isn't terminated"), ("left_job", "still with the company")]),
     # amounts: balance, rollover, cash
@@ -171,7 +173,7 @@ CASES = [
      [("left_job", "resigned"), ("separation_date", "2025-06-30"), ("offset_date", "2025-08-01"),
       ("amount_rolled_over", "$8,000"), ("cash_paid_not_rolled_over", "$1,500")]),
     ("Rolled over the whole 15,000 to my IRA on 9/1", [("amount_rolled_over", "15,000"), ("date", "9/1")]),
-    ("borrowed 20k back in 2021", [("amount", "20k"), ("loan_date", "2021")]),
+    ("borrowed 20k back in 2021", [("loan_balance", "20k"), ("loan_date", "2021")]),
     # tax brackets: with a cue or as the whole answer; never a withholding or a penalty
     ("I'm 61, 24 percent bracket, rolled over twelve grand",
      [("age", "61"), ("marginal_tax_rate", "24 percent"), ("amount_rolled_over", "twelve grand")]),
@@ -195,7 +197,33 @@ CASES = [
     ("I'm 62 years old, separated from service 12/15/2024, offset 2/1/2025, code M7",
      [("age", "62"), ("left_job", "separated from service"), ("separation_date", "12/15/2024"),
       ("offset_date", "2/1/2025"), ("box7_code", "M7")]),
-    # bare answers: the generic labels
+    # slang for leaving, and what the data calls left_job
+    ("got the boot in march, balance like 11 grand",
+     [("left_job", "got the boot"), ("separation_date", "march"), ("loan_balance", "11 grand")]),
+    ("i got laidoff last summer", [("left_job", "got laidoff"), ("separation_date", "last summer")]),
+    ("walked off the job in early May", [("left_job", "walked off the job"), ("separation_date", "early May")]),
+    ("got canned at the end of last year, I'm 60",
+     [("left_job", "got canned"), ("separation_date", "end of last year"), ("age", "60")]),
+    ("I separated last month", [("left_job", "separated"), ("separation_date", "last month")]),
+    ("retired at 58 on 6/30", [("left_job", "retired"), ("age", "58"), ("separation_date", "6/30")]),
+    ("the plan was getting shut down in fall 2024",
+     [("plan_terminated", "plan was getting shut down"), ("plan_termination_date", "fall 2024")]),
+    ("they pulled the loan out of my account this morning", [("offset_date", "this morning")]),
+    ("they offset it last wk", [("offset_date", "last wk")]),
+    ("payments stopped in July when I went on leave", [("missed_payment_due_date", "July")]),
+    ("caught up on all the missed payments on 10/2", [("caught_up_on", "10/2")]),
+    # corrections: the value taken back is not a value
+    ("sorry, the offset was in May, not April", [("offset_date", "May")]),
+    ("actually I owed $8,200, not 8k", [("loan_balance", "$8,200")]),
+    # codes written before their cue
+    ("what's an L in box 7", [("box7_code", "L")]),
+    ("what is the 1L on my 1099-R", [("box7_code", "1L")]),
+    ("the letters MB are on my 1099-R", [("box7_code", "MB")]),
+    ("box 7 says 7, I'm 62", [("box7_code", "7", "says 7"), ("age", "62")]),
+    # bare answers: the generic labels, and a bare number under 100 is an age
+    ("57", [("age", "57")]),
+    ("fifty-eight", [("age", "fifty-eight")]),
+    ("a few weeks ago", [("date", "a few weeks ago")]),
     ("March 14th", [("date", "March 14th")]),
     ("about 12k", [("amount", "12k")]),
     ("~20K", [("amount", "20K")]),
@@ -207,14 +235,16 @@ CASES = [
     ("last March", [("date", "last March")]),
     ("in 2024", [("date", "2024")]),
     # what is not tagged
-    ("24", []),                                    # a bare small number: the form reads it
     ("What if I roll over half?", []),
+    ("see you tomorrow", []),
+    ("that's all for today, thanks", []),
+    ("150", [("amount", "150")]),
     ("I'm 3 months behind on payments", []),
     ("they withheld 20% for taxes", []),
     ("what's a 401(k) loan offset? is the 60-day rollover window real?", []),
     ("what does box 7 mean", []),
     ("I got a W-2 and a 1099-R", []),
-    ("does the rule of 55 apply if I was 54 when I left", [("left_job", "left")]),
+    ("does the rule of 55 apply if I was 54 when I left", [("age", "54"), ("left_job", "left")]),
     ("my coworker quit last month", [("separation_date", "last month")]),   # not the user's job
     ("my husband got laid off in 2024", [("separation_date", "2024")]),
     ("what if I had left in 2024", [("left_job", "left"), ("separation_date", "2024")]),  # what_if decides
@@ -357,6 +387,12 @@ def test_labels_are_the_guides_and_the_fact_names():
     guide_labels = set(re.findall(r"^\| `([a-z0-9_]+)` \|", table, re.MULTILINE))
     assert guide_labels == set(ENTITY_LABELS)
     assert set(ENTITY_LABELS) - {"date", "amount"} <= FACT_NAMES
+
+
+def test_importable_without_rasa():
+    code = ("import sys, actions.extraction, actions.parsing; "
+            "assert not [m for m in sys.modules if m.split('.')[0] in ('rasa', 'rasa_sdk', 'tensorflow')]")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=GUIDE.parents[1])
 
 
 def test_fast_enough():

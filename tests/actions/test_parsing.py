@@ -68,6 +68,9 @@ EXACT_DAYS = [
     ("a month ago", d(2025, 3, 31), d(2025, 2, 28)),  # month end clamps, like add_months
     ("2 months ago", d(2024, 4, 30), d(2024, 2, 29)),
     ("a year ago", d(2024, 2, 29), d(2023, 2, 28)),
+    ("this morning", NOV, NOV),
+    ("tonight", NOV, NOV),
+    ("2 wks ago", NOV, d(2025, 10, 18)),
     ("the 14th", NOV, d(2025, 10, 14)),
     ("on the 1st", NOV, d(2025, 11, 1)),
     ("the 31st", NOV, d(2025, 10, 31)),
@@ -161,6 +164,21 @@ PERIODS = [
     ("last quarter", NOV, d(2025, 7, 1), d(2025, 9, 30), "quarter"),
     ("last quarter", FEB, d(2024, 10, 1), d(2024, 12, 31), "quarter"),
     ("last week", NOV, d(2025, 10, 20), d(2025, 10, 26), "week"),            # Monday to Sunday
+    ("last wk", NOV, d(2025, 10, 20), d(2025, 10, 26), "week"),
+    ("end of last year", NOV, d(2024, 9, 1), d(2024, 12, 31), "year"),
+    ("beginning of this year", NOV, d(2025, 1, 1), d(2025, 4, 30), "year"),
+    ("late last month", NOV, d(2025, 10, 21), d(2025, 10, 31), "month"),
+    ("a few days ago", NOV, d(2025, 10, 28), d(2025, 10, 30), "day"),        # 2 to 4 days back
+    ("several weeks ago", NOV, d(2025, 9, 13), d(2025, 10, 11), "week"),     # 3 to 7 weeks back
+    # seasons are meteorological; a winter belongs to the year of its January
+    ("last summer", NOV, d(2025, 6, 1), d(2025, 8, 31), "season"),
+    ("summer", FEB, d(2024, 6, 1), d(2024, 8, 31), "season"),
+    ("summer 2021", NOV, d(2021, 6, 1), d(2021, 8, 31), "season"),
+    ("fall 2024", NOV, d(2024, 9, 1), d(2024, 11, 30), "season"),
+    ("this spring", NOV, d(2025, 3, 1), d(2025, 5, 31), "season"),
+    ("winter 2024", NOV, d(2023, 12, 1), d(2024, 2, 29), "season"),
+    ("last winter", NOV, d(2024, 12, 1), d(2025, 2, 28), "season"),
+    ("winter", FEB, d(2024, 12, 1), d(2025, 2, 28), "season"),               # the one going on
 ]
 
 
@@ -204,6 +222,9 @@ def test_day_first_resolves_the_order(text, day_first, expected):
     ("in 3 months", d(2026, 2, 1)),
     ("next month", d(2025, 12, 1)),
     ("next year", d(2026, 1, 1)),
+    ("next March", d(2026, 3, 1)),
+    ("next spring", d(2026, 3, 1)),
+    ("in a few days", d(2025, 11, 3)),
 ])
 def test_future_without_a_year_asks(text, expected_start):
     reading = parse_date(text, NOV)
@@ -240,7 +261,6 @@ def test_no_year_never_lands_in_the_future():
     ("next blursday", UNREADABLE),
     ("14", UNREADABLE),
     ("3.14", UNREADABLE),   # a decimal, not a date, without a year
-    ("a few weeks ago", UNREADABLE),
 ])
 def test_errors_say_why(text, error):
     reading = parse_date(text, NOV)
