@@ -14,10 +14,20 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from actions.extraction import extract_entities
+
+
+# A general question ("when do I reach 59 1/2?", "code L vs code M") states no facts of the
+# user's own; the intent classifier runs first, so its verdict is known here.
+GENERAL_INTENT_PREFIXES = ("faq_", "sponsor_")
+
+
+def _general_question(message: Message) -> bool:
+    intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) or ""
+    return intent.startswith(GENERAL_INTENT_PREFIXES)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -30,7 +40,7 @@ class FactExtractor(GraphComponent, EntityExtractorMixin):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT)
-            if not text:
+            if not text or _general_question(message):
                 continue
             found = [{"start": span.start, "end": span.end, "value": span.text, "entity": span.label,
                       "confidence": 1.0} for span in extract_entities(text)]

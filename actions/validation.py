@@ -21,6 +21,7 @@ from rules_core.facts import FactsError, parse_facts
 from rules_core.render import long_date
 
 from .conversation import conversation_date
+from .extraction import phrase_value
 from .facts_adapter import CAUGHT_UP_DATE_UNKNOWN, MARKERS, facts_from_slots, slots_to_ask
 from .parsing.ages import parse_age
 from .parsing.amounts import read_amount
@@ -36,7 +37,6 @@ DATE_SLOTS = ("separation_date", "offset_date", "missed_payment_due_date", "caug
 MONEY_SLOTS = ("loan_balance", "amount_rolled_over", "cash_paid_not_rolled_over")
 # Dates that must already have happened when the question is asked.
 PAST_ONLY = ("separation_date", "caught_up_on", "birth_date", "loan_date")
-STILL_EMPLOYED_WORDS = ("still", "currently", "haven't left", "have not left", "didn't leave")
 
 Result = Dict[Text, Any]
 
@@ -157,8 +157,8 @@ class FactValidation:
     def validate_left_job(self, value, dispatcher, tracker, domain) -> Result:
         if isinstance(value, bool) or value is None:
             return {"left_job": value}
-        still = any(word in str(value).lower() for word in STILL_EMPLOYED_WORDS)
-        return {"left_job": not still}
+        left = phrase_value("left_job", str(value))  # "got laid off" True, "still work there" False
+        return {"left_job": left if left is not None else True}
 
     def validate_plan_terminated(self, value, dispatcher, tracker, domain) -> Result:
         return {"plan_terminated": value if isinstance(value, bool) or value is None else True}
