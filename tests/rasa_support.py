@@ -70,7 +70,8 @@ class Servers:
         log = self.workdir / "rasa.log"
         self.processes["rasa"] = subprocess.Popen(
             [str(VENV_BIN / "rasa"), "run", "--enable-api", "-i", "127.0.0.1", "-p", str(self.rasa_port),
-             "--model", str(self.model), "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
+             "--model", str(self.model), "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+             *(["--debug"] if os.environ.get("RASA_DEBUG") else [])],
             cwd=ROOT, env=self.env(), stdout=log.open("ab"), stderr=subprocess.STDOUT)
         wait_for(f"{self.url}/status", 300, self.processes["rasa"], log)
 
