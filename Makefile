@@ -1,10 +1,14 @@
 # The two commands of the README. Everything else lives in scripts/.
-.PHONY: run test bench setup
+.PHONY: run test shell bench bench-dialogue setup
 run:
 	bash scripts/run.sh
 test:
 	bash scripts/test.sh
+shell:
+	bash scripts/shell.sh
 bench:
 	bash scripts/setup_env.sh && .venv/bin/python benchmarks/bench_rules_core.py
+bench-dialogue:
+	bash scripts/setup_env.sh && .venv/bin/python benchmarks/bench_dialogue.py
 setup:
 	bash scripts/setup_env.sh

@@ -7,6 +7,8 @@ bash scripts/setup_env.sh
 py="$root/.venv/bin/python"
 "$py" -c 'import sys; assert sys.version_info[:2] == (3, 10), sys.version'
 echo "== lint (ruff: undefined names, unused imports, likely bugs)"
-"$root/.venv/bin/ruff" check --quiet rules_core tests benchmarks
-echo "== rules core, law modules, command line, golden cases, properties"
+"$root/.venv/bin/ruff" check --quiet rules_core actions tests benchmarks
+echo "== training the model if config, domain or data changed"
+bash scripts/train.sh >/dev/null
+echo "== all suites: rules core, parsers, actions, Rasa checks (validate, held-out NLU, test stories), end to end"
 "$py" -m pytest tests -q -p no:cacheprovider "$@"
