@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -24,13 +25,30 @@ def send(dispatcher: CollectingDispatcher, messages: List[Dict[str, Any]]) -> No
         dispatcher.utter_message(**msg)
 
 
-class ActionAssess(Action):
+class SafeAction(Action, ABC):
+    """An answer that fails for an unexpected reason says so kindly and keeps every slot:
+    no stack trace reaches the user, and the next message works again."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict]:
+        try:
+            return await self.answer(dispatcher, tracker, domain)
+        except Exception:  # noqa: BLE001 - the user gets a plain message, the log gets the trace
+            logger.exception("action %s failed", self.name())
+            dispatcher.utter_message(text=words()["error_retry"])
+            return []
+
+    @abstractmethod
+    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict]:
+        """What the action does when all goes well."""
+
+
+class ActionAssess(SafeAction):
     """Runs the rules core on everything the user told us and presents the answer."""
 
     def name(self) -> Text:
         return "action_assess"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict]:
+    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict]:
         slots = tracker.current_slot_values()
         try:
             result = api.assess(facts_from_slots(slots))
@@ -44,13 +62,13 @@ class ActionAssess(Action):
         return [SlotSet("disclaimer_shown", True)]
 
 
-class ActionFaq(Action):
+class ActionFaq(SafeAction):
     """Answers a general question with the core's explanation topic named after the intent."""
 
     def name(self) -> Text:
         return "action_faq"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict]:
+    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict]:
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         topic_id = intent.replace("_", ".", 1)  # faq_what_is_qplo -> faq.what_is_qplo
         if topic_id not in topics():
@@ -61,13 +79,13 @@ class ActionFaq(Action):
         return [SlotSet("disclaimer_shown", True)]
 
 
-class ActionDecodeCode(Action):
+class ActionDecodeCode(SafeAction):
     """Explains a Form 1099-R box 7 code the user read off their form."""
 
     def name(self) -> Text:
         return "action_decode_code"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict]:
+    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict]:
         codes = [e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "box7_code"]
         code = codes[0] if codes else tracker.get_slot("box7_code")
         if not code:

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from rules_core import api
@@ -21,6 +21,7 @@ from rules_core.facts import FactsError
 from rules_core.law.dates import add_years
 from rules_core.render import long_date
 
+from .answers import SafeAction
 from .conversation import conversation_date
 from .facts_adapter import facts_from_slots
 from .parsing.ages import parse_age
@@ -142,11 +143,11 @@ def wait_message(base: Dict[str, Any], when: date) -> str:
     return w[key].format(when=long_date(when), deadline=long_date(date.fromisoformat(deadline)))
 
 
-class ActionWhatIf(Action):
+class ActionWhatIf(SafeAction):
     def name(self) -> Text:
         return "action_what_if"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict]:
+    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict]:
         slots = tracker.current_slot_values()
         facts = facts_from_slots(slots)
         today = conversation_date(slots, tracker.latest_message.get("metadata"))

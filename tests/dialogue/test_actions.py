@@ -238,3 +238,24 @@ def test_a_declined_question_is_not_asked_again():
     slots = {**LAYOFF, "age": None, "birth_date": "declined"}
     _, result = validate({}, slots=slots, form=True)
     assert result["requested_slot"] is None
+
+
+def test_an_unexpected_failure_is_a_plain_message_not_a_trace(monkeypatch):
+    import actions.answers as answers
+
+    def broken(facts):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(answers.api, "assess", broken)
+    messages, events = run(ActionAssess(), tracker(LAYOFF))
+    said = texts(messages)
+    assert "went wrong on my side" in said and "boom" not in said and events == []
+
+
+def test_the_action_server_registers_exactly_the_domain_actions():
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package("actions.actions")
+    custom = {a for a in DOMAIN["actions"]}
+    assert set(executor.actions) == custom
