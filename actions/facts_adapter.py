@@ -39,11 +39,20 @@ def facts_from_slots(slots: Mapping[str, Any]) -> Dict[str, Any]:
             facts[name] = None  # explicit null: not caught up (absent would mean unknown)
             continue
         if name == "age":
-            value = int(float(value))  # whole years at the event; "54.5" was 54 and a half
+            value = _whole_years(value)
         if name == "cure_period" and str(value).isdigit():
             value = int(value)
         facts[name] = value
     return facts
+
+
+def _whole_years(value: Any) -> Any:
+    """Whole years at the event ("54.5" was 54 and a half). Text not yet read as an age is
+    passed on as it is, for the core to refuse by name."""
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return value
 
 
 def unanswerable(slots: Mapping[str, Any]) -> List[str]:

@@ -1,8 +1,9 @@
 """Slot validation: what the user wrote becomes a canonical fact value, or a friendly re-ask.
 
-One mixin serves both the global slot-mapping validation (facts mentioned at any time) and
-the form (facts given in answer to a question), so a fact is read the same way wherever it
-comes from. Parsing lives in actions/parsing; contradictions are the rules core's to find.
+Every message that states facts (inform, request_assessment) runs the loan form, so the form's
+validation reads every fact wherever in the conversation it comes, without an extra
+action-server call on every turn. Parsing lives in actions/parsing; contradictions are the
+rules core's to find.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import FormValidationAction, ValidationAction
+from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from rules_core import api
@@ -169,17 +170,24 @@ class FactValidation:
     # -- consistency with everything else the user said -------------------------------------------
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> List[Dict[Text, Any]]:
-        """Each slot is read on its own first; then the whole set is checked by the rules
+        """Every fact set by this message is read on its own (not only the one the form asked
+        for: people answer with other facts too); then the whole set is checked by the rules
         core. A new fact that contradicts the others is re-asked; when a new fact contradicts
         an older one, the newest statement wins and the older one is asked again."""
-        events = await super().get_validation_events(dispatcher, tracker, domain)
-        slots = dict(tracker.current_slot_values())
-        slots.update({e["name"]: e["value"] for e in events if e.get("event") == "slot"})
+        updates: Dict[Text, Any] = {}
+        for name, value in tracker.slots_to_validate().items():
+            validate = getattr(self, f"validate_{name}", None)
+            if validate is None:
+                continue
+            result = validate(value, dispatcher, tracker, domain)
+            updates.update(result)
+            tracker.slots.update(result)  # later readers see the canonical value
+        events = [SlotSet(name, value) for name, value in updates.items()]
         try:
-            parse_facts(facts_from_slots(slots))
+            parse_facts(facts_from_slots(tracker.current_slot_values()))
         except FactsError as bad:
-            new = {e["name"] for e in events if e.get("event") == "slot"}
-            events += self._resolve_conflicts(bad.errors, new, dispatcher)
+            events += self._resolve_conflicts(bad.errors, set(updates), dispatcher)
+            tracker.add_slots(events)
         return events
 
     @staticmethod
@@ -218,15 +226,6 @@ def _describe(reading: Any) -> str:
     if reading.granularity == "month":
         return start.strftime("%B %Y")
     return f"{long_date(start)} to {long_date(end)}"
-
-
-class ValidateSlotMappings(FactValidation, ValidationAction):
-    """Validates facts mentioned at any point of the conversation (action_validate_slot_mappings)."""
-
-    def domain_slots(self, domain: DomainDict) -> List[Text]:
-        # The SDK's default leaves out slots that also have form-conditioned mappings; a fact
-        # stated in passing must be read the same way as one given to the form.
-        return [name for name in domain.get("slots", {}) if hasattr(self, f"validate_{name}")]
 
 
 class ValidateLoanForm(FactValidation, FormValidationAction):

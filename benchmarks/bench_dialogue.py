@@ -137,7 +137,7 @@ HOP_LOGGING = """\
 version: 1
 disable_existing_loggers: false
 formatters:
-  plain: {{format: "%(message)s"}}
+  plain: {{format: "%(created).6f %(message)s"}}
 handlers:
   hops: {{class: logging.FileHandler, filename: "{path}", formatter: plain, level: DEBUG}}
 loggers:
@@ -405,10 +405,32 @@ def count_hops(log: Path) -> Dict[str, int]:
     hops: Dict[str, int] = {}
     if log.exists():
         for line in log.read_text(errors="replace").splitlines():
-            if line.startswith("Received request to run '"):
+            if " Received request to run '" in line:
                 name = line.split("'")[1]
                 hops[name] = hops.get(name, 0) + 1
     return hops
+
+
+def executor_times(log: Path, segments: List[Tuple[int, int]]) -> Dict[str, Dict[str, float]]:
+    """Time inside the action server's executor (from "Received request" to "Finished running"),
+    per action, over the given byte ranges of the hop log (the sequential passes, where calls
+    do not overlap)."""
+    times: Dict[str, List[float]] = {}
+    with log.open("rb") as f:
+        for begin, end in segments:
+            f.seek(begin)
+            pending: Dict[str, float] = {}
+            for raw in f.read(end - begin).decode(errors="replace").splitlines():
+                stamp, _, message = raw.partition(" ")
+                if "'" not in message:
+                    continue
+                name = message.split("'")[1]
+                if message.startswith("Received request to run"):
+                    pending[name] = float(stamp)
+                elif message.startswith("Finished running") and name in pending:
+                    times.setdefault(name, []).append(float(stamp) - pending.pop(name))
+    return {name: {"calls": len(v), "mean_ms": statistics.fmean(v) * 1000, "total_ms": sum(v) * 1000}
+            for name, v in times.items()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -486,12 +508,16 @@ def measure(bot: Bot, args, training_s: Optional[float]) -> Dict[str, Any]:
         print(f"[{bot.label}] up: actions {result['start']['actions_s']:.1f} s, "
               f"rasa {result['start']['rasa_s']:.1f} s; warming up", flush=True)
 
+        segments: List[Tuple[int, int]] = []
+
         async def traffic() -> None:
             # warm-up: one pass over every conversation, not measured
             await sequential(bot.webhook, bot.conversations, bot.today, 1, "warm")
             seq, conc = [], []
             for rep in range(args.repeats):
+                begin = bot.hop_log.stat().st_size
                 seq.append(await sequential(bot.webhook, bot.conversations, bot.today, args.seq_turns, f"seq{rep}"))
+                segments.append((begin, bot.hop_log.stat().st_size))
                 conc.append(await concurrent(bot.webhook, bot.conversations, bot.today, args.load_turns,
                                              args.load_seconds, f"load{rep}"))
                 print(f"[{bot.label}] repeat {rep + 1}/{args.repeats}: sequential p50 {seq[-1]['p50_ms']:.1f} ms, "
@@ -506,6 +532,10 @@ def measure(bot: Bot, args, training_s: Optional[float]) -> Dict[str, Any]:
         sent = 1 + sum(len(t) for _, t in bot.conversations) + result["sequential"]["turns"] + result["load"]["turns"]
         result["hops"] = {"by_action": hops, "total": sum(hops.values()), "turns_sent": sent,
                           "per_turn": sum(hops.values()) / sent}
+        inside = executor_times(bot.hop_log, segments)
+        result["action_executor_sequential"] = {
+            "by_action": inside,
+            "ms_per_turn": sum(v["total_ms"] for v in inside.values()) / result["sequential"]["turns"]}
         result["sqlite_events"] = bot.sqlite_events()
         result["load_after"] = os.getloadavg()[0]
     finally:
@@ -577,6 +607,8 @@ def print_table(rows: List[Dict[str, Any]]) -> None:
         ("load: p95 (ms)", lambda r: fmt(r["load"]["p95_ms"])),
         ("load: p99 (ms)", lambda r: fmt(r["load"]["p99_ms"])),
         ("action-server calls per turn", lambda r: fmt(r["hops"]["per_turn"], ".2f")),
+        ("ms per turn inside action executor (sequential)",
+         lambda r: fmt(r["action_executor_sequential"]["ms_per_turn"])),
         ("errors / empty replies", lambda r: f"{r['sequential']['errors'] + r['load']['errors']} / "
                                              f"{r['sequential']['empty_replies'] + r['load']['empty_replies']}"),
         ("1-min load average before / after", lambda r: f"{r['load_before']:.1f} / {r['load_after']:.1f}"),
@@ -637,6 +669,7 @@ def main() -> int:
 
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, _terminate)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with SIGINT ignored
     tmp = Path(tempfile.mkdtemp(prefix="bench_dialogue_"))
     began = time.perf_counter()
     rows: List[Dict[str, Any]] = []
@@ -698,6 +731,9 @@ def main() -> int:
     except (Exception, KeyboardInterrupt) as error:
         print(f"\nbenchmark aborted: {type(error).__name__}: {error}", file=sys.stderr)
         return 130 if isinstance(error, KeyboardInterrupt) else 1
+    except SystemExit as stop:  # SIGTERM / SIGHUP
+        print(f"\nbenchmark stopped by a signal (exit {stop.code}); cleaning up", file=sys.stderr)
+        raise
     finally:
         CLEANUP.stop_all()
         if args.keep_tmp:
