@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
+
+import actions.rasa_speedups  # noqa: F401  (installs the response-validation fix in the Rasa server)
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage

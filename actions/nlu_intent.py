@@ -17,6 +17,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_union
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
+
+import actions.rasa_speedups  # noqa: F401  (installs the response-validation fix in the Rasa server)
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
