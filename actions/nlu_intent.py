@@ -3,7 +3,7 @@
 Chosen on measurements against Rasa's own LogisticRegressionClassifier, DIET and the stock
 pipeline (benchmarks/README and the closing notes): sub-linear TF-IDF of words (1-2) and of
 character n-grams within words (2-5, which absorbs typos), with a less regularised model
-(C=10) than Rasa's built-in one, which fixes C=1. Trains in about a second; deterministic.
+(C=10) than Rasa's built-in one, which fixes C=1. Fits in about half a second; deterministic.
 Runs in the Rasa server only.
 """
 from __future__ import annotations
@@ -34,8 +34,8 @@ def build_pipeline(config: Dict[str, Any]) -> Pipeline:
     words = TfidfVectorizer(ngram_range=(1, config["word_max_ngram"]), sublinear_tf=True)
     chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(config["char_min_ngram"], config["char_max_ngram"]),
                             sublinear_tf=True)
-    model = LogisticRegression(C=config["C"], max_iter=config["max_iter"], class_weight="balanced",
-                               random_state=config["random_state"])
+    model = LogisticRegression(C=config["C"], solver=config["solver"], max_iter=config["max_iter"],
+                               class_weight="balanced", random_state=config["random_state"])
     return Pipeline([("features", make_union(words, chars)), ("model", model)])
 
 
@@ -43,8 +43,10 @@ def build_pipeline(config: Dict[str, Any]) -> Pipeline:
 class TextIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
+        # liblinear (one-vs-rest) fits in ~0.5 s where lbfgs takes ~7 s, for the same dev-set
+        # accuracy (0.904 vs 0.907): training time is a product target too.
         return {"word_max_ngram": 2, "char_min_ngram": 2, "char_max_ngram": 5, "C": 10.0,
-                "max_iter": 3000, "random_state": 7, "ranking_length": 10}
+                "solver": "liblinear", "max_iter": 3000, "random_state": 7, "ranking_length": 10}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  pipeline: Optional[Pipeline] = None) -> None:
