@@ -24,12 +24,13 @@ it), and the stock bot as `rasa init` makes it (in-memory tracker store). Ratios
 taken on the SQLite row and checked against the targets.
 
 Action-server hops: the stock project's actions file is all comments, so the benchmark gives it
-a trivial actions package with the same two always-on hooks our bot has: `action_session_start`
-(one call at each conversation's start) and `action_validate_slot_mappings` (Rasa calls it after
-every user message, from action_extract_slots). So each stock turn makes at least one HTTP call
-to its action server, as ours does. Our bot makes more calls on some turns (form validation, ask
-actions, answers); the calls are counted (the action server logs `rasa_sdk.executor` at DEBUG
-to a file, the same for both bots) and shown as hops per turn.
+a trivial actions package with two custom actions doing nothing: `action_session_start` (one
+call at each conversation's start; ours overrides it too) and `action_validate_slot_mappings`
+(Rasa calls it after every user message, from action_extract_slots). So each stock turn makes
+at least one HTTP call to its action server. Ours makes none on some turns (greetings, thanks)
+and several on others (form validation, ask actions, answers). The calls are counted (the action
+server logs `rasa_sdk.executor` at DEBUG to a file, the same for both bots) and shown as calls
+per turn, with the time spent inside the action executor.
 
 All traffic goes to 127.0.0.1; telemetry is switched off (RASA_TELEMETRY_ENABLED=false) in every
 Rasa process. Servers run in their own process groups; they, and the temporary directory, are
@@ -49,7 +50,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 import urllib.request
 from pathlib import Path
@@ -105,7 +105,7 @@ assert [len(t) for _, t in OURS_CONVERSATIONS] == [len(t) for _, t in STOCK_CONV
 
 STOCK_ACTIONS = '''\
 """Trivial custom actions added by benchmarks/bench_dialogue.py, so that the stock bot calls its
-action server on every turn, as ours does: the same two always-on hooks, doing nothing."""
+action server on every turn: two hooks Rasa calls by itself, doing nothing."""
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -211,7 +211,7 @@ def run_timed(cmd: List[Any], cwd: Path, env: Dict[str, str], log: Path, timeout
         code = process.wait(timeout)
     except subprocess.TimeoutExpired:
         CLEANUP.stop(process)
-        raise RuntimeError(f"timed out after {timeout:.0f} s: {' '.join(map(str, cmd))}\n{tail(log)}")
+        raise RuntimeError(f"timed out after {timeout:.0f} s: {' '.join(map(str, cmd))}\n{tail(log)}") from None
     elapsed = time.perf_counter() - start
     CLEANUP.stop(process)
     if code != 0:

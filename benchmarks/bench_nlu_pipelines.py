@@ -117,7 +117,7 @@ class Processes:
             code = process.wait(timeout)
         except subprocess.TimeoutExpired:
             self.stop(process)
-            raise RuntimeError(f"timed out after {timeout:.0f} s: {' '.join(map(str, cmd))}\n{tail(log)}")
+            raise RuntimeError(f"timed out after {timeout:.0f} s: {' '.join(map(str, cmd))}\n{tail(log)}") from None
         elapsed = time.perf_counter() - start
         self.stop(process)
         if code != 0:
