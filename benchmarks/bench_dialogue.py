@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import os
 import shutil
@@ -143,6 +144,28 @@ handlers:
 loggers:
   rasa_sdk.executor: {{level: DEBUG, handlers: [hops], propagate: false}}
 """
+
+
+PROJECT_FILES = ("config.yml", "domain.yml", "endpoints.yml", "credentials.yml", "data", "actions", "rules_core")
+
+
+def project_fingerprint() -> Dict[str, Optional[str]]:
+    """The git commit and a hash of every file that shapes our bot, to notice a project that
+    changed while the benchmark ran (it reads the files at several moments)."""
+    digest = hashlib.sha256()
+    for name in PROJECT_FILES:
+        path = ROOT / name
+        files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) \
+            if path.is_dir() else [path]
+        for file in files:
+            if file.exists():
+                digest.update(str(file.relative_to(ROOT)).encode() + b"\0" + file.read_bytes() + b"\0")
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                                text=True, timeout=10).stdout.strip() or None
+    except (OSError, subprocess.TimeoutExpired):
+        commit = None
+    return {"commit": commit, "files_sha256": digest.hexdigest()[:16]}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -677,7 +700,9 @@ def main() -> int:
                               "settings": {k: v for k, v in vars(args).items() if k != "json"},
                               "today_metadata": TODAY}
     try:
-        print(f"work dir {tmp}; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f}", flush=True)
+        report["project_at_start"] = project_fingerprint()
+        print(f"work dir {tmp}; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f}; project at "
+              f"{report['project_at_start']['commit']}, files {report['project_at_start']['files_sha256']}", flush=True)
         model, ours_train = prepare_ours(tmp, args)
         (tmp / "run-sqlite").mkdir()
         ours = Bot("ours (SQLite)", tmp / "run-sqlite", tmp / "ours", model, "actions.actions",
@@ -718,6 +743,10 @@ def main() -> int:
                 print_checks("For information, ours (in-memory tracker store) / stock:", secondary, informative=True)
         elapsed = time.perf_counter() - began
         report["elapsed_s"] = elapsed
+        report["project_at_end"] = project_fingerprint()
+        if report["project_at_end"] != report["project_at_start"]:
+            print(f"\nWARNING: the project changed during the run ({report['project_at_start']} -> "
+                  f"{report['project_at_end']}): rows may mix versions; run again.")
         print(f"\nlatency and load figures: median of {args.repeats} passes each; training and start: one "
               f"measurement per run. Whole run {elapsed / 60:.1f} min.")
         if args.json:
