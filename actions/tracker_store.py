@@ -10,16 +10,24 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from sqlalchemy import event
+from sqlalchemy.pool import QueuePool
 
 
 class SQLiteTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite":
+            # SQLAlchemy 1.4 opens a new SQLite connection per session (NullPool); a small
+            # pool keeps them, so a turn does not pay for connecting (and tuning) twice.
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = sa.create_engine(url, poolclass=QueuePool, pool_size=4, max_overflow=4,
+                                           connect_args={"check_same_thread": False})
             event.listen(self.engine, "connect", _tune_sqlite)
-            self.engine.dispose()  # connections opened while creating the tables get the pragmas too
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
 
 def _tune_sqlite(connection: Any, _record: Any) -> None:
