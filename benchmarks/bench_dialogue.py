@@ -1,6 +1,6 @@
 """Our Rasa bot against the stock `rasa init` bot, side by side, on this machine.
 
-Not a test: prints figures. Run (about 6-9 minutes on 2 cores; `--skip-stock` about 2):
+Not a test: prints figures. Run (about 6-7 minutes on 2 cores; `--skip-stock` about 1.5):
 
     .venv/bin/python benchmarks/bench_dialogue.py [--json [PATH]] [--skip-stock] [--repeats N]
 
@@ -20,8 +20,11 @@ over the repeats. Training and start are measured once per run (repeat the run f
 
 Rows: ours with the SQLite tracker store exactly as shipped (endpoints.yml), ours with the
 in-memory tracker store (same model, endpoints without tracker_store; `--no-memory-row` skips
-it), and the stock bot as `rasa init` makes it (in-memory tracker store). Ratios ours/stock are
-taken on the SQLite row and checked against the targets.
+it), the stock bot as `rasa init` makes it (in-memory tracker store) with the trivial action path
+below, and, for information, the stock bot with no action server at all (`rasa init`'s own
+model and endpoints; `--no-plain-stock-row` skips it). Ratios ours/stock are taken on the SQLite
+row against the stock bot with the action path and checked against the targets; the other
+ratios are printed for information.
 
 Action-server hops: the stock project's actions file is all comments, so the benchmark gives it
 a trivial actions package with two custom actions doing nothing: `action_session_start` (one
@@ -482,16 +485,19 @@ class Bot:
             body["metadata"] = {"today": self.today}
         return body
 
-    def start(self, timeout: float) -> Dict[str, float]:
-        logging_config = self.workdir / "hop_logging.yml"
-        logging_config.write_text(HOP_LOGGING.format(path=self.hop_log))
-        log = self.workdir / "actions.log"
-        t0 = time.perf_counter()
-        self.processes["actions"] = CLEANUP.spawn(
-            [RASA, "run", "actions", "--actions", self.actions_module, "--port", str(self.action_port),
-             "--logging-config-file", logging_config], self.project, self.env, log)
-        wait_health(f"http://127.0.0.1:{self.action_port}/health", self.processes["actions"], log, 120)
-        actions_s = time.perf_counter() - t0
+    def start(self, timeout: float) -> Dict[str, Optional[float]]:
+        self.hop_log.touch()
+        actions_s = None
+        if self.actions_module:  # None: a bot without an action server
+            logging_config = self.workdir / "hop_logging.yml"
+            logging_config.write_text(HOP_LOGGING.format(path=self.hop_log))
+            log = self.workdir / "actions.log"
+            t0 = time.perf_counter()
+            self.processes["actions"] = CLEANUP.spawn(
+                [RASA, "run", "actions", "--actions", self.actions_module, "--port", str(self.action_port),
+                 "--logging-config-file", logging_config], self.project, self.env, log)
+            wait_health(f"http://127.0.0.1:{self.action_port}/health", self.processes["actions"], log, 120)
+            actions_s = time.perf_counter() - t0
         log = self.workdir / "rasa.log"
         t0 = time.perf_counter()
         self.processes["rasa"] = CLEANUP.spawn(
@@ -502,8 +508,10 @@ class Bot:
         rasa_s = time.perf_counter() - t0
         return {"actions_s": actions_s, "rasa_s": rasa_s}
 
-    def memory(self) -> Dict[str, float]:
+    def memory(self) -> Dict[str, Optional[float]]:
         rasa = rss_bytes(self.processes["rasa"].pid) / 2**20
+        if "actions" not in self.processes:
+            return {"rasa_mib": rasa, "actions_mib": None, "total_mib": rasa}
         actions = rss_bytes(self.processes["actions"].pid) / 2**20
         return {"rasa_mib": rasa, "actions_mib": actions, "total_mib": rasa + actions}
 
@@ -523,12 +531,13 @@ class Bot:
 
 
 def measure(bot: Bot, args, training_s: Optional[float]) -> Dict[str, Any]:
-    print(f"[{bot.label}] starting the action server and the Rasa server ...", flush=True)
+    print(f"[{bot.label}] starting {'the action server and ' if bot.actions_module else ''}the Rasa server ...",
+          flush=True)
     result: Dict[str, Any] = {"label": bot.label, "training_s": training_s,
                               "load_before": os.getloadavg()[0]}
     try:
         result["start"] = bot.start(args.start_timeout)
-        print(f"[{bot.label}] up: actions {result['start']['actions_s']:.1f} s, "
+        print(f"[{bot.label}] up: actions {fmt(result['start']['actions_s'])} s, "
               f"rasa {result['start']['rasa_s']:.1f} s; warming up", flush=True)
 
         segments: List[Tuple[int, int]] = []
@@ -584,13 +593,17 @@ def prepare_ours(tmp: Path, args) -> Tuple[Path, float]:
     return project / "models" / "ours.tar.gz", seconds
 
 
-def prepare_stock(tmp: Path, args) -> Tuple[Path, Path, float, float]:
+def prepare_stock(tmp: Path, args) -> Tuple[Path, Path, float, float, Path, Path]:
     project = tmp / "stock"
     project.mkdir()
     print("[stock] rasa init --no-prompt (it trains once itself; not counted) ...", flush=True)
     init_s = run_timed([RASA, "init", "--no-prompt", "--init-dir", project], tmp,
                        rasa_env(RASA_CACHE_DIRECTORY=str(tmp / "cache-init")), tmp / "init-stock.log",
                        args.train_timeout)
+    # `rasa init`'s own model and endpoints, untouched: the row without an action server
+    init_model = max((project / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    plain_endpoints = tmp / "stock-endpoints-as-init.yml"
+    shutil.copy2(project / "endpoints.yml", plain_endpoints)
     # the trivial action path: an actions module and the two hooks listed in the domain
     (project / "actions" / "actions.py").write_text(STOCK_ACTIONS)
     with (project / "domain.yml").open("a") as f:
@@ -602,7 +615,7 @@ def prepare_stock(tmp: Path, args) -> Tuple[Path, Path, float, float]:
     seconds = run_timed([RASA, "train", "--force", "--out", project / "models", "--fixed-model-name", "stock"],
                         project, env, tmp / "train-stock.log", args.train_timeout)
     print(f"[stock] trained in {seconds:.1f} s", flush=True)
-    return project, project / "models" / "stock.tar.gz", seconds, init_s
+    return project, project / "models" / "stock.tar.gz", seconds, init_s, init_model, plain_endpoints
 
 
 # ---------------------------------------------------------------------------------------------
@@ -645,12 +658,13 @@ def print_table(rows: List[Dict[str, Any]]) -> None:
         print(name.ljust(width) + " | " + " | ".join(get(r).rjust(c) for r, c in zip(rows, cols)))
 
 
-def ratios(ours: Dict[str, Any], stock: Dict[str, Any]) -> Dict[str, float]:
+def ratios(ours: Dict[str, Any], stock: Dict[str, Any],
+           training_from: Optional[Dict[str, Any]] = None) -> Dict[str, float]:
     return {
         "per-turn p50": ours["sequential"]["p50_ms"] / stock["sequential"]["p50_ms"],
         "start": ours["start"]["rasa_s"] / stock["start"]["rasa_s"],
         "memory": ours["memory"]["total_mib"] / stock["memory"]["total_mib"],
-        "training": ours["training_s"] / stock["training_s"],
+        "training": ours["training_s"] / (training_from or stock)["training_s"],
         "throughput": ours["load"]["msgs_per_s"] / stock["load"]["msgs_per_s"],
     }
 
@@ -675,6 +689,8 @@ def main() -> int:
                         help="also dump all numbers as JSON (to PATH, or stdout when no PATH)")
     parser.add_argument("--skip-stock", action="store_true", help="measure our bot only (no ratios)")
     parser.add_argument("--no-memory-row", action="store_true", help="skip ours with the in-memory tracker store")
+    parser.add_argument("--no-plain-stock-row", action="store_true",
+                        help="skip the stock bot without an action server (rasa init's own model)")
     parser.add_argument("--repeats", type=int, default=3, help="latency and load passes per server (median)")
     parser.add_argument("--seq-turns", type=int, default=60, help="minimum measured sequential turns per pass")
     parser.add_argument("--load-turns", type=int, default=320, help="turns per load pass (all clients)")
@@ -720,7 +736,7 @@ def main() -> int:
                            {"PYTHONPATH": str(ROOT)})
             rows.append(measure(ours_mem, args, ours_train))
         if not args.skip_stock:
-            project, stock_model, stock_train, init_s = prepare_stock(tmp, args)
+            project, stock_model, stock_train, init_s, init_model, plain_endpoints = prepare_stock(tmp, args)
             report["stock_init_s"] = init_s
             (tmp / "run-stock").mkdir()
             stock = Bot("stock (memory)", tmp / "run-stock", project, stock_model, "actions",
@@ -728,24 +744,35 @@ def main() -> int:
             rows.append(measure(stock, args, stock_train))
             if not rows[-1]["hops"]["by_action"].get("action_validate_slot_mappings"):
                 raise RuntimeError("the stock bot never called its action server")
+            stock_row = rows[-1]
+            if not args.no_plain_stock_row:
+                (tmp / "run-stock-plain").mkdir()
+                plain = Bot("stock, no act. srv", tmp / "run-stock-plain", project, init_model, None,
+                            plain_endpoints, project / "credentials.yml", STOCK_CONVERSATIONS, None, {})
+                rows.append(measure(plain, args, None))
 
         print_table(rows)
         report["rows"] = rows
         if not args.skip_stock:
-            primary = ratios(rows[0], rows[-1])
+            primary = ratios(rows[0], stock_row)
             report["ratios_sqlite"] = primary
             report["verdicts"] = print_checks(
                 "Targets, ours (SQLite tracker store, as shipped) / stock (in-memory, as `rasa init` makes it):",
                 primary)
             if not args.no_memory_row:
-                secondary = ratios(rows[1], rows[-1])
+                secondary = ratios(rows[1], stock_row)
                 report["ratios_memory"] = secondary
                 print_checks("For information, ours (in-memory tracker store) / stock:", secondary, informative=True)
+            if not args.no_plain_stock_row:
+                plain_ratios = ratios(rows[0], rows[-1], training_from=stock_row)
+                report["ratios_sqlite_vs_stock_without_action_server"] = plain_ratios
+                print_checks("For information, ours (SQLite) / stock without any action server (`rasa init`'s own "
+                             "model; training: the retrained stock's):", plain_ratios, informative=True)
         elapsed = time.perf_counter() - began
         report["elapsed_s"] = elapsed
         report["project_at_end"] = project_fingerprint()
-        if report["project_at_end"] != report["project_at_start"]:
-            print(f"\nWARNING: the project changed during the run ({report['project_at_start']} -> "
+        if report["project_at_end"]["files_sha256"] != report["project_at_start"]["files_sha256"]:
+            print(f"\nWARNING: the bot's files changed during the run ({report['project_at_start']} -> "
                   f"{report['project_at_end']}): rows may mix versions; run again.")
         print(f"\nlatency and load figures: median of {args.repeats} passes each; training and start: one "
               f"measurement per run. Whole run {elapsed / 60:.1f} min.")

@@ -1,6 +1,6 @@
 """NLU pipelines compared on the dev set: training time, intent accuracy, entity F1, model size.
 
-Not a test: prints figures. Run (about 5-8 minutes on 2 cores, most of it DIET):
+Not a test: prints figures. Run (about 10 minutes on 2 cores, 7-8 of them DIET):
 
     .venv/bin/python benchmarks/bench_nlu_pipelines.py [--only NAME ...] [--repeats N] [--json [PATH]]
 

@@ -2,6 +2,7 @@
 # The README's run command: environment, training when stale, the action server and the Rasa
 # server (REST channel, HTTP API, SQLite tracker store), on localhost. Ctrl-C stops both.
 set -euo pipefail
+export RASA_TELEMETRY_ENABLED=false  # no calls home from any Rasa process we start
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 bash scripts/setup_env.sh

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A terminal chat: `rasa shell` with the action server, on the current model.
 set -euo pipefail
+export RASA_TELEMETRY_ENABLED=false  # no calls home from any Rasa process we start
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 bash scripts/setup_env.sh

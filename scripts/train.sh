@@ -3,6 +3,7 @@
 # shapes it (config.yml, domain.yml, data/), so an unchanged project reuses its model at once.
 # Prints the model's path.
 set -euo pipefail
+export RASA_TELEMETRY_ENABLED=false  # no calls home from any Rasa process we start
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 hash="$(cat config.yml domain.yml $(find data -type f -name '*.yml' | sort) | sha256sum | cut -c1-16)"

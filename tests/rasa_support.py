@@ -57,7 +57,8 @@ class Servers:
 
     def env(self) -> Dict[str, str]:
         return {**os.environ, "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
-                "TRACKER_DB": str(self.tracker_db), "PYTHONHASHSEED": "0"}
+                "TRACKER_DB": str(self.tracker_db), "PYTHONHASHSEED": "0",
+                "RASA_TELEMETRY_ENABLED": "false"}
 
     def start_actions(self) -> None:
         log = self.workdir / "actions.log"
