@@ -5,6 +5,10 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 venv="$root/.venv"
+# One setup at a time (parallel test runs, `make run` beside `make test`): the second waits and
+# then finds the stamp current.
+exec 8>"$root/.venv.lock"
+flock 8
 stamp="$venv/.requirements.sha256"
 want="$(cat requirements/*.txt | sha256sum | cut -d' ' -f1)"
 if [ -x "$venv/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
