@@ -79,7 +79,9 @@ def _missing_message(result: dict) -> str:
 
 
 def assessment_messages(result: dict, disclaimer: bool) -> List[Dict[str, Any]]:
-    """Readable messages, then the whole assessment as a custom payload for rich clients."""
+    """Readable messages, then the whole assessment (and its deadlines as an .ics calendar) as a
+    custom payload for rich clients."""
+    from .calendar_export import deadline_calendar  # it reads this module's words
     conclusions = _by_prefix(result["explanations"], "result.")
     flags = _by_prefix(result["explanations"], "rollover.", "window.", "cure.", "code.")
     texts = [
@@ -93,7 +95,11 @@ def assessment_messages(result: dict, disclaimer: bool) -> List[Dict[str, Any]]:
         result["disclaimer"] if disclaimer else "",
     ]
     messages: List[Dict[str, Any]] = [{"text": t} for t in texts if t]
-    messages.append({"json_message": {"assessment": result}})
+    custom: Dict[str, Any] = {"assessment": result}
+    calendar = deadline_calendar(result)
+    if calendar:  # the deadlines still ahead as an .ics file, for "Add deadlines to my calendar"
+        custom["calendar"] = calendar
+    messages.append({"json_message": custom})
     return messages
 
 
