@@ -45,8 +45,10 @@ def wait_for(url: str, seconds: float, process: subprocess.Popen, log: Path) -> 
 class Servers:
     """An action server and a Rasa server on free ports, with their own SQLite tracker store."""
 
-    def __init__(self, model: Path, workdir: Path, tracker_db: Optional[Path] = None):
+    def __init__(self, model: Path, workdir: Path, tracker_db: Optional[Path] = None,
+                 extra_env: Optional[Dict[str, str]] = None):
         self.model, self.workdir = model, workdir
+        self.extra_env = dict(extra_env or {})  # e.g. a channel's secrets and stand-in URLs
         self.action_port, self.rasa_port = free_port(), free_port()
         self.tracker_db = tracker_db or workdir / "tracker.db"
         self.processes: Dict[str, subprocess.Popen] = {}
@@ -58,7 +60,7 @@ class Servers:
     def env(self) -> Dict[str, str]:
         return {**os.environ, "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
                 "TRACKER_DB": str(self.tracker_db), "PYTHONHASHSEED": "0",
-                "RASA_TELEMETRY_ENABLED": "false"}
+                "RASA_TELEMETRY_ENABLED": "false", **self.extra_env}
 
     def start_actions(self) -> None:
         log = self.workdir / "actions.log"
