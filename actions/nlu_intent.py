@@ -9,9 +9,11 @@ Runs in the Rasa server only.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from collections import Counter
+from typing import Any, Dict, List, Optional, Sequence, Text
 
 import joblib
+import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_union
@@ -39,6 +41,43 @@ def build_pipeline(config: Dict[str, Any]) -> Pipeline:
     return Pipeline([("features", make_union(words, chars)), ("model", model)])
 
 
+class LinearScorer:
+    """The fitted pipeline's `predict_proba` for one text, without scikit-learn's per-call input
+    checks and joblib dispatch, which cost more than the arithmetic for a single short message
+    (about 1 ms of every turn). Same steps, same numbers (tests/dialogue/test_nlu_intent.py
+    compares both on every NLU example): each vectorizer's n-gram counts, sub-linear tf times
+    idf, L2-normalised per vectorizer; one-vs-rest logistic scores, normalised to sum to one."""
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        union, model = pipeline.named_steps["features"], pipeline.named_steps["model"]
+        self.classes: Sequence[Text] = list(model.classes_)
+        self._parts = []
+        offset = 0
+        for _, vectorizer in union.transformer_list:
+            idf = vectorizer.idf_
+            self._parts.append((vectorizer.build_analyzer(), vectorizer.vocabulary_, idf, offset))
+            offset += len(idf)
+        self._coef_t = np.ascontiguousarray(model.coef_.T)  # features x classes
+        self._intercept = model.intercept_
+        self._binary = len(self.classes) == 2
+
+    def probabilities(self, text: Text) -> np.ndarray:
+        scores = self._intercept.astype(float).copy()
+        for analyzer, vocabulary, idf, offset in self._parts:
+            counts = Counter(j for j in map(vocabulary.get, analyzer(text)) if j is not None)
+            if not counts:
+                continue
+            columns = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
+            weights = (np.log(np.fromiter(counts.values(), dtype=float, count=len(counts))) + 1.0) * idf[columns]
+            weights /= np.sqrt(weights @ weights)
+            scores += weights @ self._coef_t[columns + offset]
+        if self._binary:  # scikit-learn's binary case: one score for the second class
+            positive = 1.0 / (1.0 + np.exp(-scores[0]))
+            return np.array([1.0 - positive, positive])
+        probabilities = 1.0 / (1.0 + np.exp(-scores))
+        return probabilities / probabilities.sum()
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class TextIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
@@ -52,6 +91,7 @@ class TextIntentClassifier(GraphComponent, IntentClassifier):
                  pipeline: Optional[Pipeline] = None) -> None:
         self.config = {**self.get_default_config(), **config}
         self._storage, self._resource, self.pipeline = model_storage, resource, pipeline
+        self.scorer = LinearScorer(pipeline) if pipeline is not None else None
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -64,6 +104,7 @@ class TextIntentClassifier(GraphComponent, IntentClassifier):
                                                         [m.get(INTENT) for m in examples])
         with self._storage.write_to(self._resource) as folder:
             joblib.dump(self.pipeline, Path(folder) / _FILE)
+        self.scorer = LinearScorer(self.pipeline)
         return self._resource
 
     @classmethod
@@ -78,10 +119,10 @@ class TextIntentClassifier(GraphComponent, IntentClassifier):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT)
-            if not text or self.pipeline is None:
+            if not text or self.scorer is None:
                 continue
-            probabilities = self.pipeline.predict_proba([text])[0]
-            ranked = sorted(zip(self.pipeline.classes_, probabilities), key=lambda item: -item[1])
+            probabilities = self.scorer.probabilities(text)
+            ranked = sorted(zip(self.scorer.classes, probabilities), key=lambda item: -item[1])
             ranking = [{INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: float(p)}
                        for name, p in ranked[: self.config["ranking_length"]]]
             message.set(INTENT, ranking[0], add_to_output=True)

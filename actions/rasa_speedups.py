@@ -1,23 +1,41 @@
-"""A measured fix for Rasa 3.6's per-action cost, applied in the Rasa server process.
+"""Measured fixes for Rasa 3.6's per-turn overheads, applied in the Rasa server process.
 
-Rasa checks every action server response with `jsonschema.validate(result, schema)`, which
-re-validates the (large) schema itself on every call: about 50 ms per custom action on this
-machine, most of a turn's latency (benchmarks/bench_dialogue.py, profiled with cProfile).
-Here the schema is checked once and a compiled validator is reused: the response is still
-validated in full, against the same schema, raising the same error. Imported by the NLU
-components, which are the project code Rasa loads into its server.
+Each fix keeps Rasa's behaviour (same results, same errors) and only removes repeated work that
+profiling (py-spy on the Rasa server under benchmarks/bench_dialogue.py traffic) showed on
+every turn. Imported by the NLU components, which are the project code Rasa loads into its
+server; tests/dialogue/test_rasa_speedups.py checks each against Rasa's own code path.
+
+1. Action-response validation. Rasa checks every action server response with
+   `jsonschema.validate(result, schema)`, which re-validates the (large) schema itself on every
+   call: about 20-50 ms per custom action here. The schema is now checked once and a compiled
+   validator reused: the response is still validated in full, raising the same error.
+2. Unique entity mappings of a form. After every user message Rasa builds a fresh `FormAction`
+   for each from_entity slot mapping and recomputes, from the whole domain, which mappings are
+   unique to one slot (~5% of a turn's CPU). The answer depends only on the form and the
+   domain, so it is kept per form for as long as the same domain object is loaded.
+3. Action server connections. Rasa opens a new HTTP client session, and so a new TCP
+   connection, for every action call (1.5 calls per turn on average here). One kept-alive
+   session per endpoint and event loop reuses connections. A connection the action server
+   closed in the meantime (idle timeout, restart) fails before any answer; such a call is
+   sent once more on a fresh connection. The action server is stateless, so a repeat is safe.
 """
 from __future__ import annotations
 
+import asyncio
+import json
 from functools import lru_cache
-from typing import Any, Dict, Text
+from typing import Any, Dict, FrozenSet, Optional, Text, Tuple
 
+import aiohttp
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
+from rasa.core.actions.forms import FormAction
 from rasa.shared.constants import DOCS_BASE_URL
+from rasa.shared.core.domain import Domain
+from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
-_ORIGINAL = RemoteAction._validate_action_result
+# -- 1. action-response validation ------------------------------------------------------------
 
 
 @lru_cache(maxsize=1)
@@ -39,8 +57,67 @@ def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool
         raise error
 
 
+# -- 2. unique entity mappings, once per form and domain ----------------------------------------
+
+# form name -> (the domain the answer was computed from, the unique mappings as JSON strings)
+_unique_mappings: Dict[Text, Tuple[Domain, FrozenSet[Text]]] = {}
+
+
+def _entity_mapping_is_unique(self: FormAction, slot_mapping: Dict[Text, Any], domain: Domain) -> bool:
+    known = _unique_mappings.get(self.name())
+    if known is None or known[0] is not domain:  # a new model brings a new domain object
+        known = (domain, frozenset(self._create_unique_entity_mappings(domain)))
+        _unique_mappings[self.name()] = known
+    return json.dumps(slot_mapping, sort_keys=True) in known[1]
+
+
+# -- 3. kept-alive connections to the action server --------------------------------------------
+
+_RASA_REQUEST = EndpointConfig.request
+
+
+class _Kept:
+    """Lends a kept session to Rasa's `async with endpoint.session() as session:` without
+    closing it at the end of the block."""
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self._session = session
+
+    async def __aenter__(self) -> aiohttp.ClientSession:
+        return self._session
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        return None
+
+
+def _kept_session(self: EndpointConfig) -> _Kept:
+    loop = asyncio.get_running_loop()
+    kept: Optional[Tuple[asyncio.AbstractEventLoop, aiohttp.ClientSession]] = getattr(self, "_kept_session", None)
+    if kept is None or kept[0] is not loop or kept[1].closed:
+        # as Rasa's EndpointConfig.session() builds it: the endpoint's headers, auth, timeout
+        auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) if self.basic_auth else None
+        session = aiohttp.ClientSession(headers=self.headers, auth=auth,
+                                        timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT))
+        kept = (loop, session)
+        self._kept_session = kept
+    return _Kept(kept[1])
+
+
+async def _request(self: EndpointConfig, *args: Any, **kwargs: Any) -> Optional[Any]:
+    try:
+        return await _RASA_REQUEST(self, *args, **dict(kwargs))
+    except aiohttp.ClientConnectorError:
+        raise  # nothing listens: no point in trying again
+    except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError):
+        # the kept connection was closed by the server before it answered: once more, fresh
+        return await _RASA_REQUEST(self, *args, **dict(kwargs))
+
+
 def install() -> None:
     RemoteAction._validate_action_result = _validate_action_result
+    FormAction.entity_mapping_is_unique = _entity_mapping_is_unique
+    EndpointConfig.session = _kept_session
+    EndpointConfig.request = _request
 
 
 install()

@@ -23,3 +23,73 @@ def test_invalid_responses_fail_both(result):
         validate(result, SCHEMA)
     with pytest.raises(ValidationError, match="Failed to validate Action server response"):
         RemoteAction._validate_action_result(None, result)
+
+
+# -- unique entity mappings: the kept answer is Rasa's own, recomputed for a new domain --------
+
+def test_unique_entity_mapping_answers_are_rasas_for_every_mapping_of_the_form():
+    from rasa.core.actions.forms import FormAction
+    from rasa.shared.core.domain import Domain
+
+    from tests.rasa_support import ROOT
+
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    form = FormAction("loan_form", None)
+    rasa_unique = form._create_unique_entity_mappings(domain)  # Rasa's own computation
+    mappings = [m for slot in domain.slots for m in slot.mappings if m.get("type") == "from_entity"]
+    assert mappings
+    import json
+    for mapping in mappings:
+        assert form.entity_mapping_is_unique(mapping, domain) == (json.dumps(mapping, sort_keys=True) in rasa_unique)
+    # a new FormAction (Rasa makes one per check) reuses the answer; a different domain does not
+    other = Domain.from_dict({"entities": ["loan_balance"], "slots": {"loan_balance": {
+        "type": "any", "mappings": [{"type": "from_entity", "entity": "loan_balance"}]}},
+        "forms": {"loan_form": {"required_slots": ["loan_balance"]}}})
+    mapping = other.slots[0].mappings[0]
+    assert FormAction("loan_form", None).entity_mapping_is_unique(mapping, other) is True
+    assert FormAction("loan_form", None).entity_mapping_is_unique(mapping, domain) == (
+        json.dumps(mapping, sort_keys=True) in rasa_unique)
+
+
+# -- kept-alive action server connections ------------------------------------------------------
+
+def test_action_calls_reuse_one_connection_and_survive_a_server_restart():
+    import asyncio
+
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    from tests.rasa_support import free_port
+
+    async def scenario():
+        port, calls, peers = free_port(), [], set()
+
+        async def webhook(request):
+            peers.add(request.transport.get_extra_info("peername"))
+            calls.append(await request.json())
+            return web.json_response({"events": [], "responses": []})
+
+        async def start():
+            app = web.Application()
+            app.router.add_post("/webhook", webhook)
+            runner = web.AppRunner(app)
+            await runner.setup()
+            await web.TCPSite(runner, "127.0.0.1", port).start()
+            return runner
+
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+        runner = await start()
+        for n in range(5):
+            assert await endpoint.request(json={"n": n}, method="post") == {"events": [], "responses": []}
+        assert len(calls) == 5 and len(peers) == 1  # one TCP connection for five calls
+        await runner.cleanup()  # the action server goes away, closing the kept connection
+        runner = await start()
+        assert await endpoint.request(json={"n": 5}, method="post") == {"events": [], "responses": []}
+        assert [c["n"] for c in calls] == [0, 1, 2, 3, 4, 5]  # answered once, on a fresh connection
+        await runner.cleanup()
+        import aiohttp
+        with pytest.raises(aiohttp.ClientConnectorError):  # nothing listening: Rasa's error
+            await endpoint.request(json={"n": 6}, method="post")
+        assert len(calls) == 6
+
+    asyncio.run(scenario())
