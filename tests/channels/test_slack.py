@@ -1,0 +1,358 @@
+"""Slack through the real servers, without the internet: signed Events API callbacks, button
+clicks and /loanhelp commands go to the Rasa server; the bot's replies are caught on a local
+stand-in for Slack's Web API (SLACK_API_URL). Each test asserts what a Slack user would see."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from datetime import date
+from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+import pytest
+
+from actions.presenting import words
+from rules_core import api
+from rules_core.render import dollars, long_date
+from tests.rasa_support import Servers, free_port, post_json, trained_model
+
+pytestmark = pytest.mark.e2e
+SECRET = "test-signing-secret"
+TOKEN = "xoxb-test-token"
+BOT_USER = "UBOT"
+_ts = itertools.count(1)
+
+
+def slack_ts() -> str:
+    """A fresh Slack message timestamp ("seconds.micro"), unique in this run."""
+    return f"{int(time.time())}.{next(_ts):06d}"
+
+
+# ---- the stand-in for Slack's Web API -----------------------------------------------------
+class SlackStandIn:
+    """Records every Web API call (method, token, JSON body) and answers like Slack: ok."""
+
+    def __init__(self) -> None:
+        self.calls: List[Dict[str, Any]] = []
+        self.lock = threading.Lock()
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                body = json.loads(raw) if self.headers.get("Content-Type", "").startswith("application/json") \
+                    else dict(urllib.parse.parse_qsl(raw.decode()))
+                ts = slack_ts()
+                with stand_in.lock:
+                    stand_in.calls.append({"method": self.path.rsplit("/", 1)[-1], "auth": self.headers.get("Authorization"),
+                                           "body": body, "ts": ts})
+                answer = json.dumps({"ok": True, "channel": body.get("channel"), "ts": ts}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def posts(self, thread: Optional[str] = None, channel: Optional[str] = None) -> List[Dict[str, Any]]:
+        with self.lock:
+            found = [c for c in self.calls if c["method"] == "chat.postMessage"]
+        return [c for c in found if (thread is None or c["body"].get("thread_ts") == thread)
+                and (channel is None or c["body"].get("channel") == channel)]
+
+    def wait_for(self, count_before: int, thread: Optional[str], channel: str, done: Callable[[List[dict]], bool],
+                 seconds: float = 90) -> List[Dict[str, Any]]:
+        """The posts after the first `count_before` in this thread, once `done` says the turn is in."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            new = [c for c in self.posts(channel=channel) if c["body"].get("thread_ts") == thread][count_before:]
+            if new and done(new):
+                time.sleep(0.5)  # a turn's last messages follow within milliseconds
+                return [c for c in self.posts(channel=channel) if c["body"].get("thread_ts") == thread][count_before:]
+            time.sleep(0.2)
+        raise AssertionError(f"no reply in thread {thread}; calls so far: {json.dumps(self.calls)[-3000:]}")
+
+
+# ---- signed requests ------------------------------------------------------------------------
+def signed_headers(body: bytes, content_type: str, timestamp: Optional[int] = None,
+                   secret: str = SECRET) -> Dict[str, str]:
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), f"v0:{ts}:".encode() + body, hashlib.sha256).hexdigest()
+    return {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
+
+
+def send(url: str, body: bytes, headers: Dict[str, str]) -> Tuple[int, bytes]:
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return answer.status, answer.read()
+    except urllib.error.HTTPError as refused:
+        return refused.code, refused.read()
+
+
+def event_body(text: str, channel: str, ts: str, thread: Optional[str] = None, kind: str = "app_mention") -> bytes:
+    event = {"type": kind, "user": "UEMPLOYEE", "text": text, "ts": ts, "channel": channel, "event_ts": ts}
+    if thread:
+        event["thread_ts"] = thread
+    if channel.startswith("D"):
+        event["channel_type"] = "im"
+    return json.dumps({"token": "unused", "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
+                       "event_id": f"Ev{ts}", "event_time": int(time.time()), "event": event,
+                       "authorizations": [{"user_id": BOT_USER, "is_bot": True}]}).encode()
+
+
+def button_body(value: str, channel: str, thread: str, message_ts: str) -> bytes:
+    payload = {"type": "block_actions", "user": {"id": "UEMPLOYEE"}, "channel": {"id": channel},
+               "container": {"type": "message", "message_ts": message_ts, "channel_id": channel, "thread_ts": thread},
+               "message": {"ts": message_ts, "thread_ts": thread, "type": "message"},
+               "actions": [{"type": "button", "action_id": "follow_ups-0", "value": value}]}
+    return urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
+
+
+def command_body(text: str) -> bytes:
+    return urllib.parse.urlencode({"command": "/loanhelp", "text": text, "user_id": "UBENEFITS", "channel_id": "C9",
+                                   "response_url": "http://127.0.0.1:9/unused"}).encode()
+
+
+# ---- what a Slack user sees ----------------------------------------------------------------
+def all_text(post: Dict[str, Any]) -> str:
+    """Every word a post shows: its blocks' texts, fields, context and buttons."""
+    found: List[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("text"), str):
+                found.append(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+    walk(post.get("blocks") or [])
+    return "\n".join(found) or post.get("text", "")
+
+
+def card_fields(blocks: List[Dict[str, Any]]) -> Dict[str, str]:
+    fields = {}
+    for block in blocks:
+        for field in block.get("fields") or ():
+            label, _, value = field["text"].partition("\n")
+            fields[label.strip("*")] = value
+    return fields
+
+
+def buttons(blocks: List[Dict[str, Any]]) -> Dict[str, str]:
+    return {e["text"]["text"]: e["value"] for b in blocks if b["type"] == "actions" for e in b["elements"]}
+
+
+def expected_fields(facts: Dict[str, Any]) -> Dict[str, str]:
+    """What the card must say, from the rules core itself."""
+    result, labels = api.assess(facts), words()["fact_labels"]
+    tax = result["additional_tax"]
+    return {labels["event_date"]: long_date(date.fromisoformat(result["event_date"])),
+            labels["form_1099r_box7"]: result["form_1099r_box7"],
+            labels["rollover_deadline"]: long_date(date.fromisoformat(result["rollover_deadline"])),
+            labels["taxable_amount"]: dollars(Decimal(result["taxable_amount"])),
+            labels["additional_tax"]: f"{dollars(Decimal(tax['amount']))} (applies)"}
+
+
+def card(posts: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+    return next((p for p in posts if any(b["type"] == "header" for b in p["body"].get("blocks") or ())), None)
+
+
+# ---- servers ------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def slack_api():
+    stand_in = SlackStandIn()
+    yield stand_in
+    stand_in.server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory, slack_api):
+    s = Servers(trained_model(), tmp_path_factory.mktemp("slack"),
+                extra_env={"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": slack_api.url})
+    try:
+        s.start_actions()
+        s.start_rasa()
+        yield s
+    finally:
+        s.stop_all()
+
+
+def webhook(servers: Servers) -> str:
+    return f"{servers.url}/webhooks/slack/webhook"
+
+
+def say(servers: Servers, slack_api: SlackStandIn, text: str, channel: str, thread: Optional[str],
+        done: Callable[[List[dict]], bool] = bool) -> List[Dict[str, Any]]:
+    """A mention (or a DM) in a thread; returns the bot's posts in that thread for this turn."""
+    ts = slack_ts()
+    before = len([c for c in slack_api.posts(channel=channel) if c["body"].get("thread_ts") == (thread or ts)])
+    body = event_body(text, channel, ts, thread, "message" if channel.startswith("D") else "app_mention")
+    status, _ = send(webhook(servers), body, signed_headers(body, "application/json"))
+    assert status == 200
+    reply_thread = thread or (None if channel.startswith("D") else ts)
+    return slack_api.wait_for(before, reply_thread, channel, done)
+
+
+def has_card(posts: List[dict]) -> bool:
+    return card(posts) is not None
+
+
+# ---- conversations in threads ---------------------------------------------------------------
+FACTS = {"left_job": True, "separation_date": "2025-03-14", "offset_date": "2025-06-30", "age": 41,
+         "loan_balance": "12000", "loan_in_good_standing": True}
+
+
+def test_a_thread_is_one_conversation_answered_with_a_card(servers, slack_api):
+    channel, root = "CBENEFITS", slack_ts()
+    before = len(slack_api.posts(thread=root))
+    body = event_body(f"<@{BOT_USER}> I left my job on 2025-03-14 and the plan offset my loan on 2025-06-30, "
+                      "I'm 41 and owed 12000", channel, root)
+    status, _ = send(webhook(servers), body, signed_headers(body, "application/json"))
+    assert status == 200
+    question = slack_api.wait_for(before, root, channel, bool)
+    said = "\n".join(all_text(p["body"]) for p in question)
+    assert "up to date" in said and all(p["auth"] == f"Bearer {TOKEN}" for p in question)
+    answer_buttons = buttons(question[-1]["body"]["blocks"])
+    assert "Yes, up to date" in answer_buttons
+
+    # the follow-up in the same thread continues the case: the answer is one card
+    posts = say(servers, slack_api, f"<@{BOT_USER}> yes", channel, root, has_card)
+    answer = card(posts)["body"]
+    assert expected_fields(FACTS).items() <= card_fields(answer["blocks"]).items()
+    context = [b for b in answer["blocks"] if b["type"] == "context"][0]
+    assert "Sources:" in all_text({"blocks": [context]}) and "not tax or legal advice" in all_text({"blocks": [context]})
+    # the card replaces the long text answer: no post repeats the conclusion on its own
+    assert len(posts) == 1, [p["body"]["text"] for p in posts]
+    follow_ups = buttons(answer["blocks"])
+    assert set(follow_ups) == {"What if I roll it all over?", "Explain code M1", "Start over"}
+
+    # a follow-up button: the click arrives as an interactive payload and stays in the thread
+    before = len(slack_api.posts(thread=root))
+    click = button_body(follow_ups["What if I roll it all over?"], channel, root, posts[0]["ts"])
+    status, _ = send(webhook(servers), click, signed_headers(click, "application/x-www-form-urlencoded"))
+    assert status == 200
+    what_if = "\n".join(all_text(p["body"]) for p in slack_api.wait_for(before, root, channel, bool))
+    assert "12000.00 → 0.00" in what_if, what_if
+
+    before = len(slack_api.posts(thread=root))
+    click = button_body(follow_ups["Explain code M1"], channel, root, posts[0]["ts"])
+    send(webhook(servers), click, signed_headers(click, "application/x-www-form-urlencoded"))
+    explained = "\n".join(all_text(p["body"]) for p in slack_api.wait_for(before, root, channel, bool))
+    assert "Code M1" in explained and "loan offset" in explained
+
+    # another thread in the same channel is another conversation: it knows none of these facts
+    other = say(servers, slack_api, f"<@{BOT_USER}> what if I roll over all of it?", channel, None)
+    other_text = "\n".join(all_text(p["body"]) for p in other)
+    assert "→" not in other_text and other_text, other_text
+    assert other[0]["body"]["thread_ts"] != root
+
+
+def test_start_over_forgets_the_thread_s_facts(servers, slack_api):
+    channel, root = "CBENEFITS", slack_ts()
+    body = event_body(f"<@{BOT_USER}> I left my job on 2025-03-14 and the plan offset my loan on 2025-06-30, "
+                      "I'm 41 and owed 12000", channel, root)
+    send(webhook(servers), body, signed_headers(body, "application/json"))
+    slack_api.wait_for(0, root, channel, bool)
+    posts = say(servers, slack_api, f"<@{BOT_USER}> yes", channel, root, has_card)
+    start_over = buttons(card(posts)["body"]["blocks"])["Start over"]
+    click = button_body(start_over, channel, root, posts[0]["ts"])
+    status, _ = send(webhook(servers), click, signed_headers(click, "application/x-www-form-urlencoded"))
+    assert status == 200
+    time.sleep(3)  # the restart itself may say nothing; the next question shows the facts are gone
+    after = say(servers, slack_api, f"<@{BOT_USER}> what if I roll over all of it?", channel, root)
+    assert "→" not in "\n".join(all_text(p["body"]) for p in after)
+
+
+def test_a_direct_message_is_answered_in_the_dm_without_a_thread(servers, slack_api):
+    posts = say(servers, slack_api, "what does code L1 mean?", "DEMPLOYEE", None)
+    assert all("thread_ts" not in p["body"] for p in posts)
+    assert "Code L1" in "\n".join(all_text(p["body"]) for p in posts)
+
+
+# ---- the slash command ------------------------------------------------------------------------
+def slash(servers: Servers, text: str, **sign: Any) -> Tuple[int, Any]:
+    body = command_body(text)
+    status, raw = send(f"{servers.url}/webhooks/slack/slash", body,
+                       signed_headers(body, "application/x-www-form-urlencoded", **sign))
+    return status, (json.loads(raw) if status == 200 else raw.decode())
+
+
+LINE = "left 2025-03-14 offset 2025-06-30 born 1985-07-01 balance 12000 current as-of 2025-11-01"
+LINE_FACTS = {"as_of": "2025-11-01", "left_job": True, "separation_date": "2025-03-14", "offset_date": "2025-06-30",
+              "birth_date": "1985-07-01", "loan_balance": "12000", "loan_in_good_standing": True}
+
+
+def test_slash_command_answers_in_the_channel_in_one_message(servers, slack_api):
+    posts_before = len(slack_api.posts())
+    status, answer = slash(servers, LINE)
+    assert status == 200 and answer["response_type"] == "in_channel"
+    assert expected_fields(LINE_FACTS).items() <= card_fields(answer["blocks"]).items()
+    assert "qualified plan loan offset" in answer["blocks"][0]["text"]["text"]
+    assert len(slack_api.posts()) == posts_before  # the answer is the HTTP response itself
+
+
+def test_slash_command_private_answer_and_friendly_usage(servers):
+    status, answer = slash(servers, "private " + LINE)
+    assert answer["response_type"] == "ephemeral" and card_fields(answer["blocks"])[words()["fact_labels"]["form_1099r_box7"]] == "M1"
+
+    _, incomplete = slash(servers, LINE.replace(" current", ""))
+    said = all_text(incomplete)
+    assert incomplete["response_type"] == "ephemeral" and "`current`" in said and "How to use /loanhelp" in said
+
+    _, bad = slash(servers, "left 03/05/2025 offset yesterday-ish balance lots")
+    said = all_text(bad)
+    assert "could be March 5, 2025 or May 3, 2025" in said and "\"lots\"" in said and "Traceback" not in said
+
+    _, empty = slash(servers, "")
+    assert "How to use /loanhelp" in all_text(empty)
+
+
+# ---- refused requests ---------------------------------------------------------------------------
+def test_bad_or_stale_signatures_are_refused_and_get_no_reply(servers, slack_api):
+    channel = "CBENEFITS"
+    forged_thread, stale_thread = slack_ts(), slack_ts()
+    forged = event_body(f"<@{BOT_USER}> what is a qplo?", channel, forged_thread)
+    status, _ = send(webhook(servers), forged, signed_headers(forged, "application/json", secret="not-the-secret"))
+    assert status == 400
+    stale = event_body(f"<@{BOT_USER}> what is a qplo?", channel, stale_thread)
+    status, _ = send(webhook(servers), stale, signed_headers(stale, "application/json", timestamp=int(time.time()) - 6 * 60))
+    assert status == 400
+    status, text = slash(servers, LINE, secret="not-the-secret")
+    assert status == 400 and "blocks" not in text
+    status, _ = slash(servers, LINE, timestamp=int(time.time()) - 6 * 60)
+    assert status == 400
+    # a genuine request afterwards is answered; the refused ones never were
+    say(servers, slack_api, f"<@{BOT_USER}> what is a qplo?", channel, None)
+    assert not slack_api.posts(thread=forged_thread) and not slack_api.posts(thread=stale_thread)
+
+
+def test_without_slack_settings_the_server_runs_and_refuses_slack(tmp_path):
+    s = Servers(trained_model(), tmp_path, extra_env={"SLACK_BOT_TOKEN": "", "SLACK_SIGNING_SECRET": ""})
+    try:
+        s.start_actions()
+        s.start_rasa()
+        body = event_body("hello", "DEMPLOYEE", slack_ts())
+        # signed with an empty key: exactly what an unconfigured connector must not accept
+        status, text = send(f"{s.url}/webhooks/slack/webhook", body, signed_headers(body, "application/json", secret=""))
+        assert status == 503 and b"not configured" in text
+        reply = post_json(f"{s.url}/webhooks/rest/webhook", {"sender": "no-slack", "message": "what is a qplo?"})
+        assert any("qualified plan loan offset" in m.get("text", "").lower() for m in reply)
+    finally:
+        s.stop_all()
