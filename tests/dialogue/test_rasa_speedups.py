@@ -93,3 +93,20 @@ def test_action_calls_reuse_one_connection_and_survive_a_server_restart():
         assert len(calls) == 6
 
     asyncio.run(scenario())
+
+
+# -- event classes by name ------------------------------------------------------------------------
+
+def test_every_event_type_resolves_to_the_class_rasas_own_lookup_finds():
+    from rasa.shared.core.events import Event
+    from rasa.shared.utils.common import all_subclasses
+
+    names = {cls.type_name for cls in all_subclasses(Event)}
+    assert {"user", "bot", "action", "slot", "session_started", "active_loop"} <= names
+    for name in names:
+        rasa_first = next(cls for cls in all_subclasses(Event) if cls.type_name == name)
+        assert Event.resolve_by_type(name) is rasa_first
+    assert Event.resolve_by_type("topic") is None  # Rasa's backward compatibility
+    assert Event.resolve_by_type("no_such_event", default=Event) is Event
+    with pytest.raises(ValueError, match="Unknown event name"):
+        Event.resolve_by_type("no_such_event")
