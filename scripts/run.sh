@@ -44,6 +44,11 @@ The assistant is running.
   Shell:  bash scripts/shell.sh   (a terminal chat against the same servers)
 Ctrl-C stops both servers.
 MSG
+    if [ -n "${SLACK_SIGNING_SECRET:-}" ] && [ -n "${SLACK_BOT_TOKEN:-}" ]; then
+      echo "  Slack:  on. Events and buttons: https://<public host>/webhooks/slack/webhook; /loanhelp: https://<public host>/webhooks/slack/slash"
+    else
+      echo "  Slack:  off. Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to turn it on (README, \"Slack for benefits teams\")."
+    fi
     wait -n "${pids[@]}"
     echo "a server exited; see var/rasa.log and var/actions.log" >&2
     exit 1
