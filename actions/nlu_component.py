@@ -12,6 +12,7 @@ from typing import Any, Dict, List, Text
 from rasa.engine.graph import ExecutionContext, GraphComponent
 
 import actions.rasa_speedups  # noqa: F401  (installs the response-validation fix in the Rasa server)
+import actions.action_server_outage  # noqa: F401  (an unreachable action server gets a kind reply)
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage

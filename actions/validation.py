@@ -33,6 +33,7 @@ from .presenting import words
 
 logger = logging.getLogger(__name__)
 
+UNVALIDATED_FACTS = "unvalidated_facts"  # slot filled by actions/action_server_outage.py
 DATE_SLOTS = ("separation_date", "offset_date", "missed_payment_due_date", "caught_up_on", "birth_date",
               "plan_termination_date", "loan_date")
 MONEY_SLOTS = ("loan_balance", "amount_rolled_over", "cash_paid_not_rolled_over")
@@ -175,7 +176,13 @@ class FactValidation:
         core. A new fact that contradicts the others is re-asked; when a new fact contradicts
         an older one, the newest statement wins and the older one is asked again."""
         updates: Dict[Text, Any] = {}
-        for name, value in tracker.slots_to_validate().items():
+        # Facts stated while the action server was down (action_server_outage.py) are read
+        # now, as if said with this message; what this message says about the same fact wins.
+        set_aside = tracker.get_slot(UNVALIDATED_FACTS) or {}
+        if set_aside:
+            updates[UNVALIDATED_FACTS] = None
+            tracker.slots.update(set_aside)
+        for name, value in {**set_aside, **tracker.slots_to_validate()}.items():
             validate = getattr(self, f"validate_{name}", None)
             if validate is None:
                 continue

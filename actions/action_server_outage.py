@@ -1,0 +1,142 @@
+"""When the action server cannot be reached, the user hears so, and nothing they said is lost.
+
+Stock Rasa 3.6 logs the failed call, drops the action's events and carries on: the user gets
+no reply at all, a form that was being filled stalls, and the facts of that message stay in
+their slots unchecked (the form later rejects them as unreadable). This patch, applied in the
+Rasa server process (imported by the NLU components, like actions/rasa_speedups.py), changes
+only what happens when the action server is unreachable, times out or answers with a 5xx:
+
+- the user gets `action_server_unavailable` from actions/presentation.yml;
+- the facts this message stated are set aside, raw, in the `unvalidated_facts` slot and their
+  slots keep their earlier, validated values; the form's validation (actions/validation.py)
+  reads them with the next message's facts once the server is back (a newer statement wins);
+- a form that was about to start is marked active, so the next message continues it;
+- the bot then listens (FollowupAction), instead of predicting actions that would fail too.
+Any other failure keeps Rasa's own handling.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Dict, List, Optional
+
+import aiohttp
+from rasa.core.actions.action import Action, ActionSessionStart, RemoteAction, create_bot_utterance
+from rasa.core.actions.loops import LoopAction
+from rasa.core.processor import MessageProcessor
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME, SESSION_START_METADATA_SLOT
+from rasa.shared.core.events import ActiveLoop, Event, FollowupAction, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import RasaException
+
+from actions.conversation import conversation_date
+from actions.facts_adapter import FACT_SLOTS
+from actions.presenting import words
+
+logger = logging.getLogger(__name__)
+
+UNVALIDATED_FACTS = "unvalidated_facts"  # slot (domain.yml): {fact slot: what the user wrote}
+
+
+class ActionServerUnavailable(RasaException):
+    """The action server could not be reached or failed as a server (not a rejection)."""
+
+
+def _is_outage(error: BaseException) -> bool:
+    """Connection refused or reset, a timeout, or a 5xx (a proxy saying the server is gone)."""
+    seen = error
+    while seen is not None:
+        if isinstance(seen, (aiohttp.ClientConnectionError, asyncio.TimeoutError)):
+            return True
+        if isinstance(seen, aiohttp.ClientResponseError) and seen.status >= 500:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+_REMOTE_RUN = RemoteAction.run
+
+
+async def _remote_run(self: RemoteAction, *args: Any, **kwargs: Any) -> List[Event]:
+    try:
+        return await _REMOTE_RUN(self, *args, **kwargs)
+    except ActionServerUnavailable:
+        raise
+    except Exception as error:  # noqa: BLE001 - re-raised unchanged unless it is an outage
+        if _is_outage(error):
+            raise ActionServerUnavailable(f"action server unavailable while running '{self.name()}'") from error
+        raise
+
+
+def _turn_start(tracker: DialogueStateTracker) -> Optional[int]:
+    for index in range(len(tracker.events) - 1, -1, -1):
+        if isinstance(tracker.events[index], UserUttered):
+            return index
+    return None
+
+
+def outage_events(action: Action, tracker: DialogueStateTracker, domain: Any) -> List[Event]:
+    """What the conversation records when `action` could not reach the action server."""
+    events: List[Event] = []
+    if isinstance(action, LoopAction) and tracker.active_loop_name != action.name():
+        events.append(ActiveLoop(action.name()))  # the form this message started goes on next time
+    start = _turn_start(tracker)
+    if start is not None:
+        stated: Dict[str, Any] = {}
+        for event in list(tracker.events)[start:]:
+            if isinstance(event, SlotSet) and event.key in FACT_SLOTS:
+                stated[event.key] = event.value
+        if stated:
+            before = DialogueStateTracker.from_events(tracker.sender_id, list(tracker.events)[:start],
+                                                      slots=domain.slots)
+            pending = {**(tracker.get_slot(UNVALIDATED_FACTS) or {}), **stated}
+            events += [SlotSet(name, before.get_slot(name)) for name in stated]
+            events.append(SlotSet(UNVALIDATED_FACTS, pending))
+    events.append(create_bot_utterance({"text": words()["action_server_unavailable"]}))
+    events.append(FollowupAction(ACTION_LISTEN_NAME))
+    return events
+
+
+async def session_start_without_action_server(output_channel: Any, nlg: Any, tracker: DialogueStateTracker,
+                                             domain: Any) -> List[Event]:
+    """Rasa's own session start, plus the conversation's date that actions/session.py sets."""
+    events = await ActionSessionStart().run(output_channel, nlg, tracker, domain)
+    today = conversation_date({}, tracker.get_slot(SESSION_START_METADATA_SLOT) or {})
+    return events[:-1] + [SlotSet("as_of", today.isoformat())] + events[-1:]  # before action_listen
+
+
+class _OutageAware:
+    """The action the processor runs, with an outage turned into `outage_events`."""
+
+    def __init__(self, action: Action) -> None:
+        self._action = action
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._action, name)
+
+    async def run(self, output_channel: Any, nlg: Any, tracker: DialogueStateTracker, domain: Any) -> List[Event]:
+        try:
+            return await self._action.run(output_channel, nlg, tracker, domain)
+        except ActionServerUnavailable as outage:
+            if self._action.name() == ACTION_SESSION_START_NAME:
+                # Nothing to tell the user yet: start the session as our action would (the
+                # message that follows gets the explanation if the server is still away).
+                logger.error("%s; the session was started without it", outage)
+                return await session_start_without_action_server(output_channel, nlg, tracker, domain)
+            logger.error("%s; the user was asked to try again and their facts were set aside", outage)
+            return outage_events(self._action, tracker, domain)
+
+
+_RUN_ACTION = MessageProcessor._run_action
+
+
+async def _run_action(self: MessageProcessor, action: Action, *args: Any, **kwargs: Any) -> bool:
+    return await _RUN_ACTION(self, _OutageAware(action), *args, **kwargs)
+
+
+def install() -> None:
+    RemoteAction.run = _remote_run
+    MessageProcessor._run_action = _run_action
+
+
+install()
