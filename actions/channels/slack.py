@@ -193,6 +193,12 @@ class SlackChannel(SlackInput):
         async def refuse_when_unconfigured(request: Request) -> Optional[HTTPResponse]:
             if not self.enabled and request.method == "POST":
                 return response.text(refused["not_configured"], status=HTTPStatus.SERVICE_UNAVAILABLE)
+            if (request.method == "POST" and request.headers.get("content-type") == "application/json"
+                    and (request.json or {}).get("type") == "url_verification"
+                    and self.is_request_from_slack_authentic(request)):
+                # Slack checks the Request URL with a challenge; it documents {"challenge": ...}
+                # as an answer (Rasa's own answer is the bare JSON string).
+                return response.json({"challenge": request.json.get("challenge")})
             return None
 
         @routes.route("/slash", methods=["POST"])

@@ -343,6 +343,15 @@ def test_bad_or_stale_signatures_are_refused_and_get_no_reply(servers, slack_api
     assert not slack_api.posts(thread=forged_thread) and not slack_api.posts(thread=stale_thread)
 
 
+def test_the_request_url_check_answers_the_challenge_only_when_signed(servers):
+    body = json.dumps({"token": "unused", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+                       "type": "url_verification"}).encode()
+    status, answer = send(webhook(servers), body, signed_headers(body, "application/json"))
+    assert status == 200 and json.loads(answer) == {"challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}
+    status, answer = send(webhook(servers), body, signed_headers(body, "application/json", secret="not-the-secret"))
+    assert status == 400 and b"3eZbrw" not in answer
+
+
 def test_without_slack_settings_the_server_runs_and_refuses_slack(tmp_path):
     s = Servers(trained_model(), tmp_path, extra_env={"SLACK_BOT_TOKEN": "", "SLACK_SIGNING_SECRET": ""})
     try:
