@@ -52,13 +52,18 @@ class SlackThreadBot(SlackBot):
     """Slack output for one user message: collects the turn's messages, posts them at the end."""
 
     def __init__(self, token: Text, slack_channel: Optional[Text], thread_id: Optional[Text],
-                 proxy: Optional[Text], api_url: Text) -> None:
+                 proxy: Optional[Text], api_url: Text, buffered: bool = False) -> None:
         super().__init__(token, slack_channel, thread_id, proxy)
         self.client = AsyncWebClient(token, base_url=api_url, proxy=proxy)
         self.pending: List[Dict[str, Any]] = []
+        # Only a turn we run ourselves is flushed at its end; messages Rasa sends on its own
+        # (e.g. an intent triggered through the HTTP API) go out one by one.
+        self.buffered = buffered
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
         self.pending.append(dict(message))
+        if not self.buffered:
+            await self.flush(recipient_id)
 
     async def flush(self, recipient_id: Text) -> None:
         """Post the turn: texts and questions as they came; an assessment as one card that
@@ -159,8 +164,10 @@ class SlackChannel(SlackInput):
             return sender_id
         return f"{channel_id}-{thread_id}" if thread_id else channel_id
 
-    def get_output_channel(self, channel: Optional[Text] = None, thread_id: Optional[Text] = None) -> OutputChannel:
-        return SlackThreadBot(self.slack_token, channel or self.slack_channel, thread_id, self.proxy, self.api_url)
+    def get_output_channel(self, channel: Optional[Text] = None, thread_id: Optional[Text] = None,
+                           buffered: bool = False) -> OutputChannel:
+        return SlackThreadBot(self.slack_token, channel or self.slack_channel, thread_id, self.proxy, self.api_url,
+                              buffered)
 
     async def process_message(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]],
                               text: Text, sender_id: Optional[Text], metadata: Optional[Dict]) -> Any:
@@ -169,7 +176,7 @@ class SlackChannel(SlackInput):
         if request.headers.get(self.retry_num_header) and retry_reason in self.errors_ignore_retry:
             return response.text("", status=HTTPStatus.CREATED, headers={"X-Slack-No-Retry": "1"})
         metadata = metadata or {}
-        output = self.get_output_channel(metadata.get("out_channel"), metadata.get("thread_id"))
+        output = self.get_output_channel(metadata.get("out_channel"), metadata.get("thread_id"), buffered=True)
         user_message = UserMessage(text, output, sender_id, input_channel=self.name(), metadata=metadata)
 
         async def run_turn() -> None:

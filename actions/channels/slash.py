@@ -164,6 +164,8 @@ def answer_command(text: str, command: str = "/loanhelp", today: Optional[date] 
     def reply(blocks: List[Dict[str, Any]], fallback: str, kind: str = response_type) -> Dict[str, Any]:
         return {"response_type": kind, "text": fallback, "blocks": blocks}
 
+    if text.strip().lower() in w["help_words"]:
+        return reply(_usage(command, [w["empty"]]), w["empty"], "ephemeral")
     if request.problems:
         # Input we cannot read goes back to the sender only: it is not an answer for the channel.
         return reply(_usage(command, request.problems), " ".join(request.problems), "ephemeral")

@@ -2,6 +2,7 @@
 accepts for every golden case (Slack rejects a whole message whose blocks break its limits)."""
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import date
 from pathlib import Path
@@ -10,9 +11,11 @@ import pytest
 import yaml
 
 from actions.channels import blocks
+from actions.channels.slack import SlackThreadBot
 from actions.channels.slash import answer_command, read_command
 from rules_core import api
 from rules_core.facts import FactsError
+from tests.channels.test_slack import SlackStandIn
 
 TODAY = date(2025, 11, 1)
 CASES = Path(__file__).resolve().parents[1] / "cases"
@@ -94,6 +97,7 @@ def test_dates_are_read_against_the_line_s_own_as_of():
 
 @pytest.mark.parametrize("line, says", [
     ("hello there", "I didn't understand \"hello\""),
+    ("help", "Give me the employee's facts in one line"),
     ("left", "`left` needs a value"),
     ("left June 2025", "is not a single day"),
     ("balance lots", "I couldn't read \"lots\" after `balance`"),
@@ -117,3 +121,15 @@ def test_a_decided_answer_lists_facts_that_would_complete_it_as_command_syntax()
 def test_text_that_looks_like_slack_markup_is_escaped():
     [section] = blocks.text_sections("Roll over <b>now</b> & keep <@U123> out")
     assert section["text"]["text"] == "Roll over &lt;b&gt;now&lt;/b&gt; &amp; keep &lt;@U123&gt; out"
+
+
+def test_messages_rasa_sends_outside_a_slack_turn_are_posted_at_once():
+    stand_in = SlackStandIn()
+    try:
+        bot = SlackThreadBot("xoxb-test", "C1", "1700000000.000100", None, stand_in.url)
+        asyncio.run(bot.send_response("C1", {"text": "Your deadline & what to do"}))
+        [post] = stand_in.posts()
+        assert post["body"]["thread_ts"] == "1700000000.000100" and post["auth"] == "Bearer xoxb-test"
+        assert post["body"]["blocks"][0]["text"]["text"] == "Your deadline &amp; what to do"
+    finally:
+        stand_in.server.shutdown()
