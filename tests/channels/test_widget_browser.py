@@ -1,0 +1,219 @@
+"""The website widget in a real browser (Debian's headless Chromium, driven by Playwright) on the
+demo portal page, talking to the real Rasa and action servers over socket.io. Each test does
+what a person would: types, clicks, reloads, downloads, and checks what they would see."""
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from tests.channels.conftest import DemoPage
+from tests.rasa_support import ROOT, free_port
+
+pytestmark = [pytest.mark.e2e]
+TODAY = "2025-11-01"
+QPLO_STORY = "left my job 3/14, they offset the loan on June 30, I'm 41, owed about 12k"
+# What the timeline must show for that story, as of TODAY (rules core: the QPLO golden case).
+QPLO_DATES = {
+    "separation_date": ("2025-03-14", "March 14, 2025"),
+    "offset_date": ("2025-06-30", "June 30, 2025"),
+    "qplo_window_end": ("2026-03-14", "March 14, 2026"),
+    "rollover_deadline_without_extension": ("2026-04-15", "April 15, 2026"),
+    "rollover_deadline": ("2026-10-15", "October 15, 2026"),
+}
+REPLY_TIMEOUT = 60_000  # ms; the 2-core machine is shared
+
+
+def open_widget(page, url):
+    page.goto(url)
+    page.get_by_role("button", name="Open the 401(k) loan help chat").click()
+    box = page.get_by_role("textbox", name="Your message")
+    box.wait_for()
+    return box
+
+
+def send(page, text):
+    box = page.get_by_role("textbox", name="Your message")
+    box.fill(text)
+    box.press("Enter")
+
+
+def card(page):
+    return page.get_by_role("article", name=re.compile("Your assessment"))
+
+
+def save_whole_card(page, answer, path: Path) -> None:
+    """A picture of the whole card: the panel grows to its content just for the screenshot."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": 4000})
+    page.evaluate("""() => { const root = document.querySelector('.loan-assistant-widget').shadowRoot;
+      const panel = root.querySelector('.panel'); panel.dataset.height = panel.style.height;
+      panel.style.height = (root.querySelector('.log').scrollHeight + 160) + 'px'; }""")
+    answer.screenshot(path=str(path))
+    page.evaluate("""() => { const panel = document.querySelector('.loan-assistant-widget').shadowRoot
+      .querySelector('.panel'); panel.style.height = panel.dataset.height; }""")
+    page.set_viewport_size(size)
+
+
+def test_qplo_conversation_card_calendar_and_reload(browser, demo, artifacts, tmp_path):
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        open_widget(page, f"{demo.url}?today={TODAY}")
+        starters = page.get_by_role("group", name="Common questions").get_by_role("button")
+        assert starters.all_inner_texts() == ["I missed payments", "I left my job", "Explain my 1099-R code",
+                                              "How much can I borrow?"]
+        assert page.evaluate("typeof window.io") == "undefined"  # the bundled client stays private
+
+        send(page, QPLO_STORY)
+        up_to_date = page.get_by_role("group", name="Suggested replies").get_by_role("button", name="Yes, up to date")
+        up_to_date.wait_for(timeout=REPLY_TIMEOUT)
+        up_to_date.click()
+
+        answer = card(page)
+        answer.wait_for(timeout=REPLY_TIMEOUT)
+        assert "Qualified plan loan offset" in answer.get_attribute("aria-label")
+        for name, (iso, shown) in QPLO_DATES.items():
+            entry = answer.locator(f'li[data-name="{name}"] time')
+            assert entry.get_attribute("datetime") == iso, name
+            assert entry.inner_text() == shown, name
+        assert answer.locator("li.next").get_attribute("data-name") == "qplo_window_end"  # the next deadline
+        assert answer.locator(".box7 .code").inner_text() == "M1"
+        assert "$1,200.00" in answer.locator(".tax-line").inner_text()
+        assert "$12,000.00" in answer.locator(".keys").inner_text()
+        assert answer.locator(".steps li").count() >= 1
+        source_links = answer.locator(".sources a")
+        assert source_links.count() >= 2
+        assert all(h.startswith("https://") for h in source_links.evaluate_all("ls => ls.map(l => l.href)"))
+        page.screenshot(path=str(artifacts / "widget-qplo-desktop.png"))
+        save_whole_card(page, answer, artifacts / "widget-qplo-card.png")
+
+        with page.expect_download() as download_info:
+            answer.get_by_role("button", name="Add deadlines to my calendar").click()
+        download = download_info.value
+        assert download.suggested_filename.endswith(".ics")
+        ics = tmp_path / download.suggested_filename
+        download.save_as(ics)
+        events = Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
+        starts = sorted(e.decoded("dtstart") for e in events)
+        assert starts == [date(2026, 3, 14), date(2026, 4, 15), date(2026, 10, 15)]  # deadlines still ahead
+        for event in events:
+            (alarm,) = event.walk("VALARM")
+            assert alarm.decoded("trigger") == timedelta(days=-7)
+            assert "401(k) loan" in str(event["summary"])
+
+        page.reload()
+        assert page.get_by_role("textbox", name="Your message").is_visible()  # still open after the reload
+        assert page.locator(".msg.user", has_text=QPLO_STORY).count() == 1
+        restored = card(page)
+        assert restored.locator('li[data-name="rollover_deadline"] time').inner_text() == "October 15, 2026"
+        # The server kept the conversation too: a follow-up is answered from the same facts.
+        send(page, "so what does this mean for me?")
+        page.wait_for_function("() => document.querySelector('.loan-assistant-widget').shadowRoot"
+                               ".querySelectorAll('article.card').length === 2", timeout=REPLY_TIMEOUT)
+        again = card(page).last
+        assert again.locator('li[data-name="rollover_deadline"] time').get_attribute("datetime") == "2026-10-15"
+    finally:
+        context.close()
+
+
+def test_mobile_width_fills_the_screen(browser, demo, artifacts):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        open_widget(page, f"{demo.url}?today={TODAY}")
+        panel = page.get_by_role("dialog", name="401(k) loan help")
+        box = panel.bounding_box()
+        assert (box["x"], box["width"]) == (0, 390) and box["height"] == 844
+        send(page, "what does code 1M on my 1099-R mean?")
+        page.locator(".msg.bot", has_text="Code M1").wait_for(timeout=REPLY_TIMEOUT)
+        page.screenshot(path=str(artifacts / "widget-mobile.png"))
+    finally:
+        context.close()
+
+
+def test_keyboard_only_and_screen_reader_labels(browser, demo):
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(f"{demo.url}?today={TODAY}")
+        launcher = page.get_by_role("button", name="Open the 401(k) loan help chat")
+        assert launcher.get_attribute("aria-expanded") == "false"
+        launcher.focus()
+        page.keyboard.press("Enter")
+        box = page.get_by_role("textbox", name="Your message")
+        assert box.evaluate("el => el.getRootNode().activeElement === el")  # focus moved into the chat
+        assert page.get_by_role("log").get_attribute("aria-live") == "polite"
+        page.keyboard.press("Shift+Tab")  # back through the panel: the last quick reply, then the others
+        focused = page.evaluate("() => document.querySelector('.loan-assistant-widget').shadowRoot.activeElement.textContent")
+        assert focused == "How much can I borrow?"
+        page.keyboard.press("Enter")
+        page.locator(".msg.bot", has_text="$50,000").wait_for(timeout=REPLY_TIMEOUT)
+        assert box.evaluate("el => el.getRootNode().activeElement === el")  # back to typing after a quick reply
+        page.keyboard.press("Escape")
+        assert page.get_by_role("dialog").count() == 0
+        assert launcher.evaluate("el => el.getRootNode().activeElement === el")  # focus returns to the launcher
+        # Colour contrast of the text people read (WCAG AA: 4.5:1), from the computed styles.
+        launcher.click()
+        ratios = page.evaluate("""() => {
+          const root = document.querySelector('.loan-assistant-widget').shadowRoot;
+          const rgb = s => s.match(/\\d+/g).slice(0, 3).map(Number);
+          const lum = c => c.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+                            .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+          const ratio = el => { const st = getComputedStyle(el); const a = lum(rgb(st.color)), b = lum(rgb(st.backgroundColor));
+                                return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05); };
+          return ['.header', '.msg.user', '.msg.bot', '.chip'].map(sel => root.querySelector(sel))
+                   .filter(Boolean).map(ratio);
+        }""")
+        assert len(ratios) >= 3 and min(ratios) >= 4.5, ratios
+    finally:
+        context.close()
+
+
+def test_unreachable_server_keeps_the_message_and_sends_it_when_back(browser, demo):
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.route("**/socket.io/**", lambda route: route.abort())  # the assistant is down
+        open_widget(page, f"{demo.url}?today={TODAY}")
+        alert = page.get_by_role("alert")
+        alert.wait_for(timeout=20_000)
+        assert "Can't reach the assistant" in alert.inner_text()
+        send(page, "hello")
+        pending = page.locator(".msg.user.pending", has_text="hello")
+        assert "Waiting to send" in pending.inner_text()
+        page.get_by_role("textbox", name="Your message").fill("half-typed question")
+
+        page.unroute("**/socket.io/**")  # back up: the widget reconnects by itself
+        page.locator(".msg.bot", has_text="401(k)").nth(1).wait_for(timeout=REPLY_TIMEOUT)  # greeting + the answer
+        assert page.locator(".msg.user.pending").count() == 0
+        assert page.get_by_role("textbox", name="Your message").input_value() == "half-typed question"
+    finally:
+        context.close()
+
+
+def test_a_page_from_another_origin_cannot_open_a_conversation(browser, widget_servers, tmp_path):
+    other = DemoPage(widget_servers.url, tmp_path, free_port())  # same widget, origin not in CORS_ORIGINS
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        open_widget(page, other.url)
+        assert "Can't reach the assistant" in page.get_by_role("alert").inner_text(timeout=20_000)
+        send(page, "hello")
+        page.wait_for_timeout(3000)
+        assert page.locator(".msg.bot").count() == 1  # only the greeting: nothing got through
+    finally:
+        context.close()
+        other.stop()
+
+
+def test_the_built_widget_embeds_the_pinned_socketio_client():
+    lock = json.loads((ROOT / "widget" / "package-lock.json").read_text())
+    pinned = lock["packages"]["node_modules/socket.io-client"]["version"]
+    banner = (ROOT / "widget" / "vendor" / "socket.io.min.js").read_text()[:200]
+    assert f"Socket.IO v{pinned}" in banner
+    assert Path(ROOT / "widget" / "vendor" / "socket.io-client.LICENSE").read_text().startswith("The MIT License")
