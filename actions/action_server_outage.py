@@ -4,7 +4,8 @@ Stock Rasa 3.6 logs the failed call, drops the action's events and carries on: t
 no reply at all, a form that was being filled stalls, and the facts of that message stay in
 their slots unchecked (the form later rejects them as unreadable). This patch, applied in the
 Rasa server process (imported by the NLU components, like actions/rasa_speedups.py), changes
-only what happens when the action server is unreachable, times out or answers with a 5xx:
+only what happens when a call to the action server fails. When it is unreachable, times out
+or a gateway in front of it answers 502-504:
 
 - the user gets `action_server_unavailable` from actions/presentation.yml;
 - the facts this message stated are set aside, raw, in the `unvalidated_facts` slot and their
@@ -12,16 +13,19 @@ only what happens when the action server is unreachable, times out or answers wi
   reads them with the next message's facts once the server is back (a newer statement wins);
 - a form that was about to start is marked active, so the next message continues it;
 - the bot then listens (FollowupAction), instead of predicting actions that would fail too.
-Any other failure keeps Rasa's own handling.
+When the action server answers with an error (a bug, an invalid answer), the message's facts
+are dropped (they may be the cause), the user hears `action_failed` and is asked to rephrase,
+and the bot listens. A form rejecting a message is not a failure and keeps Rasa's handling.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import aiohttp
-from rasa.core.actions.action import Action, ActionSessionStart, RemoteAction, create_bot_utterance
+from rasa.core.actions.action import (Action, ActionExecutionRejection, ActionSessionStart, RemoteAction,
+                                      create_bot_utterance)
 from rasa.core.actions.loops import LoopAction
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME, SESSION_START_METADATA_SLOT
@@ -39,16 +43,24 @@ UNVALIDATED_FACTS = "unvalidated_facts"  # slot (domain.yml): {fact slot: what t
 
 
 class ActionServerUnavailable(RasaException):
-    """The action server could not be reached or failed as a server (not a rejection)."""
+    """The action server could not be reached (down, restarting, overloaded)."""
+
+
+class ActionServerFailed(RasaException):
+    """The action server answered, but with an error (a bug in an action, an invalid answer)."""
+
+
+# 502-504: a proxy or load balancer in front of the action servers found none that answers.
+_UNAVAILABLE_STATUSES = {502, 503, 504}
 
 
 def _is_outage(error: BaseException) -> bool:
-    """Connection refused or reset, a timeout, or a 5xx (a proxy saying the server is gone)."""
-    seen = error
+    """Connection refused or reset, a timeout, or a gateway that found no action server."""
+    seen: Optional[BaseException] = error
     while seen is not None:
         if isinstance(seen, (aiohttp.ClientConnectionError, asyncio.TimeoutError)):
             return True
-        if isinstance(seen, aiohttp.ClientResponseError) and seen.status >= 500:
+        if getattr(seen, "status", None) in _UNAVAILABLE_STATUSES:
             return True
         seen = seen.__cause__ or seen.__context__
     return False
@@ -60,12 +72,12 @@ _REMOTE_RUN = RemoteAction.run
 async def _remote_run(self: RemoteAction, *args: Any, **kwargs: Any) -> List[Event]:
     try:
         return await _REMOTE_RUN(self, *args, **kwargs)
-    except ActionServerUnavailable:
-        raise
-    except Exception as error:  # noqa: BLE001 - re-raised unchanged unless it is an outage
+    except (ActionExecutionRejection, ActionServerUnavailable, ActionServerFailed):
+        raise  # a form rejecting a message is dialogue, not a failure
+    except Exception as error:  # noqa: BLE001 - classified, then raised again
         if _is_outage(error):
             raise ActionServerUnavailable(f"action server unavailable while running '{self.name()}'") from error
-        raise
+        raise ActionServerFailed(f"action '{self.name()}' failed on the action server") from error
 
 
 def _turn_start(tracker: DialogueStateTracker) -> Optional[int]:
@@ -75,26 +87,38 @@ def _turn_start(tracker: DialogueStateTracker) -> Optional[int]:
     return None
 
 
+def _stated_this_turn(tracker: DialogueStateTracker, domain: Any) -> Tuple[Dict[str, Any], List[Event]]:
+    """The facts this message set, as written, and the events that put back their earlier values."""
+    start = _turn_start(tracker)
+    if start is None:
+        return {}, []
+    stated: Dict[str, Any] = {}
+    for event in list(tracker.events)[start:]:
+        if isinstance(event, SlotSet) and event.key in FACT_SLOTS:
+            stated[event.key] = event.value
+    if not stated:
+        return {}, []
+    before = DialogueStateTracker.from_events(tracker.sender_id, list(tracker.events)[:start], slots=domain.slots)
+    return stated, [SlotSet(name, before.get_slot(name)) for name in stated]
+
+
 def outage_events(action: Action, tracker: DialogueStateTracker, domain: Any) -> List[Event]:
     """What the conversation records when `action` could not reach the action server."""
     events: List[Event] = []
     if isinstance(action, LoopAction) and tracker.active_loop_name != action.name():
         events.append(ActiveLoop(action.name()))  # the form this message started goes on next time
-    start = _turn_start(tracker)
-    if start is not None:
-        stated: Dict[str, Any] = {}
-        for event in list(tracker.events)[start:]:
-            if isinstance(event, SlotSet) and event.key in FACT_SLOTS:
-                stated[event.key] = event.value
-        if stated:
-            before = DialogueStateTracker.from_events(tracker.sender_id, list(tracker.events)[:start],
-                                                      slots=domain.slots)
-            pending = {**(tracker.get_slot(UNVALIDATED_FACTS) or {}), **stated}
-            events += [SlotSet(name, before.get_slot(name)) for name in stated]
-            events.append(SlotSet(UNVALIDATED_FACTS, pending))
-    events.append(create_bot_utterance({"text": words()["action_server_unavailable"]}))
-    events.append(FollowupAction(ACTION_LISTEN_NAME))
-    return events
+    stated, restore = _stated_this_turn(tracker, domain)
+    if stated:
+        events += restore + [SlotSet(UNVALIDATED_FACTS, {**(tracker.get_slot(UNVALIDATED_FACTS) or {}), **stated})]
+    return events + [create_bot_utterance({"text": words()["action_server_unavailable"]}),
+                     FollowupAction(ACTION_LISTEN_NAME)]
+
+
+def failure_events(tracker: DialogueStateTracker, domain: Any) -> List[Event]:
+    """The action server failed on this message: its facts are not kept (they may be what made
+    it fail), everything said before is, and the user is asked to put it another way."""
+    _, restore = _stated_this_turn(tracker, domain)
+    return restore + [create_bot_utterance({"text": words()["action_failed"]}), FollowupAction(ACTION_LISTEN_NAME)]
 
 
 async def session_start_without_action_server(output_channel: Any, nlg: Any, tracker: DialogueStateTracker,
@@ -117,13 +141,16 @@ class _OutageAware:
     async def run(self, output_channel: Any, nlg: Any, tracker: DialogueStateTracker, domain: Any) -> List[Event]:
         try:
             return await self._action.run(output_channel, nlg, tracker, domain)
-        except ActionServerUnavailable as outage:
+        except (ActionServerUnavailable, ActionServerFailed) as problem:
             if self._action.name() == ACTION_SESSION_START_NAME:
                 # Nothing to tell the user yet: start the session as our action would (the
                 # message that follows gets the explanation if the server is still away).
-                logger.error("%s; the session was started without it", outage)
+                logger.error("%s; the session was started without it", problem)
                 return await session_start_without_action_server(output_channel, nlg, tracker, domain)
-            logger.error("%s; the user was asked to try again and their facts were set aside", outage)
+            if isinstance(problem, ActionServerFailed):
+                logger.exception("%s; the user was asked to rephrase", problem)
+                return failure_events(tracker, domain)
+            logger.error("%s; the user was asked to try again and their facts were set aside", problem)
             return outage_events(self._action, tracker, domain)
 
 

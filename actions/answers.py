@@ -15,7 +15,7 @@ from rules_core.facts import FactsError
 
 from .conversation import disclaimer_once
 from .facts_adapter import facts_from_slots
-from .presenting import assessment_messages, topic_messages, words
+from .presenting import assessment_messages, topic_messages, user_text, words
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +56,8 @@ class ActionAssess(SafeAction):
             # Validation normally stops contradictions earlier; if two answers still clash,
             # say which, and keep everything else.
             logger.info("facts rejected at assessment: %s", bad.errors)
-            dispatcher.utter_message(text=" ".join(f"{name.replace('_', ' ')}: {why}." for name, why in bad.errors.items()))
+            dispatcher.utter_message(text=" ".join(f"{name.replace('_', ' ')}: {user_text(why, 400)}."
+                                                  for name, why in bad.errors.items()))
             return [SlotSet(name, None) for name in bad.errors if name in slots]
         send(dispatcher, assessment_messages(result, disclaimer=not slots.get("disclaimer_shown")))
         return [SlotSet("disclaimer_shown", True)]
@@ -99,7 +100,7 @@ class ActionDecodeCode(SafeAction):
             if decoded["additional_tax"]["reason"]:
                 text += "\n\n" + decoded["additional_tax"]["reason"]
         else:
-            text = w["code_invalid"].format(code=decoded["code"], reason=decoded["reason"])
+            text = w["code_invalid"].format(code=user_text(decoded["code"], 20), reason=user_text(decoded["reason"], 400))
         dispatcher.utter_message(text=text, json_message={"box7": decoded})
         slots = tracker.current_slot_values()
         disclaimer = disclaimer_once(slots)

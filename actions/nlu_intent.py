@@ -119,7 +119,13 @@ class TextIntentClassifier(GraphComponent, IntentClassifier):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT)
-            if not text or self.scorer is None:
+            if not text and self.scorer is not None:
+                # An empty message has no intent; with zero confidence the FallbackClassifier
+                # turns it into nlu_fallback, so the user is asked to rephrase (not silence).
+                message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
+                continue
+            if self.scorer is None:
                 continue
             probabilities = self.scorer.probabilities(text)
             ranked = sorted(zip(self.scorer.classes, probabilities), key=lambda item: -item[1])

@@ -2,6 +2,7 @@
 in the core's explanation topics; this module only arranges them."""
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -15,6 +16,18 @@ from rules_core.render import long_date
 @lru_cache(maxsize=1)
 def words() -> Dict[str, Any]:
     return yaml.safe_load((Path(__file__).parent / "presentation.yml").read_text(encoding="utf-8"))
+
+
+# What the user wrote is shown back only as plain words: no markup characters (a chat widget,
+# Slack or a browser must never get HTML or link syntax from a user's text), no control
+# characters, and not at any length.
+_NOT_SHOWN = re.compile(r"[<>&\x00-\x1f\x7f-\x9f]")
+
+
+def user_text(value: Any, limit: int = 60) -> str:
+    """A user's own words, safe to put inside one of our sentences."""
+    text = " ".join(_NOT_SHOWN.sub(" ", str(value)).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _by_prefix(entries: Iterable[dict], *prefixes: str) -> List[dict]:

@@ -29,7 +29,7 @@ from .parsing.amounts import read_amount
 from .parsing.codes import parse_box7
 from .parsing.dates import parse_date
 from .parsing.rates import parse_rate
-from .presenting import words
+from .presenting import user_text, words
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +44,10 @@ Result = Dict[Text, Any]
 
 
 def _say(dispatcher: CollectingDispatcher, key: str, **values: Any) -> None:
+    # `text` is what the user wrote and a `reason` may quote it: shown as plain words only
+    for name, limit in (("text", 60), ("reason", 400)):
+        if name in values:
+            values[name] = user_text(values[name], limit)
     dispatcher.utter_message(text=words()["validation"][key].format(**values))
 
 
@@ -147,7 +151,7 @@ class FactValidation:
         if value is None:
             return {"box7_code": None}
         code = parse_box7(str(value))
-        return {"box7_code": code or str(value).strip()}  # an invalid code is explained by the check
+        return {"box7_code": code or user_text(value, 20)}  # an invalid code is explained by the check
 
     def validate_marginal_tax_rate(self, value, dispatcher, tracker, domain) -> Result:
         rate = parse_rate(str(value)) if value is not None else None
@@ -186,6 +190,8 @@ class FactValidation:
             validate = getattr(self, f"validate_{name}", None)
             if validate is None:
                 continue
+            if not isinstance(value, (str, int, float, bool, type(None))):
+                value = None  # a structure sent as an entity ("/inform{...}") states no fact
             result = validate(value, dispatcher, tracker, domain)
             updates.update(result)
             tracker.slots.update(result)  # later readers see the canonical value

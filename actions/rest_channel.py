@@ -1,0 +1,118 @@
+"""The REST channel (POST /webhooks/rest/webhook), hardened against hostile or broken requests.
+
+Rasa's own RestInput answers a body that is not a JSON object with a 500, silently drops a
+message that is not text (an empty reply list), lets any client name itself another channel,
+and stores whatever sender id and text it is given (the SQL tracker store's sender column is
+255 characters; PostgreSQL refuses NUL characters). Here:
+
+- a request that is not a JSON object with a text `message` and a `sender` (text or number,
+  at most SENDER_MAX characters), and an optional object `metadata`, gets a 400 that says
+  what is wrong, as JSON;
+- the text loses control characters (tabs and line breaks stay) and unpaired surrogates;
+- a message over MESSAGE_MAX characters is answered with a request for a shorter one, and
+  not stored;
+- if processing fails anyway, the user still gets a reply (and the log gets the trace).
+Same route and reply format as Rasa's channel (credentials.yml names this class). The
+`?stream=true` variant of Rasa's channel is not offered.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from asyncio import CancelledError
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput as RasaRestInput
+from sanic import Blueprint, response
+from sanic.exceptions import SanicException
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from actions.presenting import words
+
+logger = logging.getLogger(__name__)
+
+SENDER_MAX = 255      # Rasa's SQL tracker store keeps sender ids in a VARCHAR(255)
+MESSAGE_MAX = 5000    # a long story is about 1,000 characters; more is pasted text or an attack
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+class BadRequest(ValueError):
+    """The request cannot be a chat message; the reason is safe to show to the client."""
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    sender: str
+    text: str
+    metadata: Optional[Dict[str, Any]]
+
+
+def clean_text(text: str) -> str:
+    """Text as a person could have typed it: no control characters, valid UTF-8."""
+    text = text.encode("utf-8", "replace").decode("utf-8")  # unpaired surrogates become "?"
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def read_chat_request(request: Request) -> ChatRequest:
+    try:
+        body = request.json
+    except SanicException:
+        raise BadRequest("the body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise BadRequest("the body must be a JSON object with 'sender' and 'message'")
+    sender, text, metadata = body.get("sender"), body.get("message"), body.get("metadata")
+    if isinstance(sender, bool) or not isinstance(sender, (str, int)):
+        raise BadRequest("'sender' must be a text or a number that names the conversation")
+    sender = clean_text(str(sender)).strip()
+    if not sender or len(sender) > SENDER_MAX:
+        raise BadRequest(f"'sender' must have 1 to {SENDER_MAX} characters")
+    if not isinstance(text, str):
+        raise BadRequest("'message' must be text")
+    if metadata is not None and not isinstance(metadata, dict):
+        raise BadRequest("'metadata' must be a JSON object")
+    return ChatRequest(sender, clean_text(text), metadata)
+
+
+def _bot_text(sender: str, text: str) -> HTTPResponse:
+    return response.json([{"recipient_id": sender, "text": text}])
+
+
+class RestInput(RasaRestInput):
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"  # the same URL as Rasa's channel: /webhooks/rest/webhook
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                chat = read_chat_request(request)
+            except BadRequest as bad:
+                return response.json({"error": "bad request", "reason": str(bad)}, status=400)
+            if len(chat.text) > MESSAGE_MAX:
+                return _bot_text(chat.sender, words()["message_too_long"].format(limit=f"{MESSAGE_MAX:,}"))
+            collector = CollectingOutputChannel()
+            failed = False
+            try:
+                await on_new_message(UserMessage(chat.text, collector, chat.sender, input_channel=self.name(),
+                                                 metadata=chat.metadata))
+            except CancelledError:
+                failed = True
+                logger.error("message from a REST client timed out")
+            except Exception:  # noqa: BLE001 - the user gets a reply, the log gets the trace
+                failed = True
+                logger.exception("message from a REST client failed")
+            if not collector.messages:  # every message gets an answer, even one we could not use
+                return _bot_text(chat.sender, words()["error_retry" if failed else "no_reply"])
+            return response.json(collector.messages)
+
+        return webhook
