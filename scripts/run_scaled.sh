@@ -7,9 +7,9 @@
 #   RASA_AUTH_TOKEN=$(openssl rand -hex 32) bash scripts/run_scaled.sh
 #
 # Settings (environment): RASA_AUTH_TOKEN (required: the HTTP API refuses requests without
-# it), HOST (nginx listens there, default 127.0.0.1), PUBLIC_PORT (8080), RASA_SERVERS (2),
-# ACTION_SERVERS (2), RASA_PORTS / ACTION_PORTS (space-separated, default from 5005 / 5055),
-# ACTION_LB_PORT (5056), RUN_DIR (var/scaled), MODEL (default: the trained model), and the
+# it), HOST (nginx listens there, default 127.0.0.1), PUBLIC_PORT (5080), RASA_SERVERS (2),
+# ACTION_SERVERS (2), RASA_PORTS / ACTION_PORTS (space-separated, default from 5105 / 5155),
+# ACTION_LB_PORT (5150), RUN_DIR (var/scaled), MODEL (default: the trained model), and the
 # store settings of deploy/endpoints.scaled.yml: TRACKER_DB_HOST/PORT/NAME/USER/PASSWORD,
 # LOCK_STORE_HOST/PORT/PASSWORD/DB/KEY_PREFIX.
 set -euo pipefail
@@ -24,12 +24,12 @@ if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
 fi
 
 host="${HOST:-127.0.0.1}"
-public_port="${PUBLIC_PORT:-8080}"
+public_port="${PUBLIC_PORT:-5080}"
 rasa_servers="${RASA_SERVERS:-2}"
 action_servers="${ACTION_SERVERS:-2}"
-read -r -a rasa_ports <<<"${RASA_PORTS:-$(seq -s ' ' 5005 $((5005 + rasa_servers - 1)))}"
-read -r -a action_ports <<<"${ACTION_PORTS:-$(seq -s ' ' 5057 $((5057 + action_servers - 1)))}"
-action_lb_port="${ACTION_LB_PORT:-5056}"
+read -r -a rasa_ports <<<"${RASA_PORTS:-$(seq -s ' ' 5105 $((5105 + rasa_servers - 1)))}"
+read -r -a action_ports <<<"${ACTION_PORTS:-$(seq -s ' ' 5155 $((5155 + action_servers - 1)))}"
+action_lb_port="${ACTION_LB_PORT:-5150}"
 run_dir="${RUN_DIR:-$root/var/scaled}"
 [ "${#rasa_ports[@]}" -eq "$rasa_servers" ] || { echo "run_scaled: RASA_PORTS needs $rasa_servers ports" >&2; exit 2; }
 [ "${#action_ports[@]}" -eq "$action_servers" ] || { echo "run_scaled: ACTION_PORTS needs $action_servers ports" >&2; exit 2; }

@@ -8,6 +8,7 @@ through nginx and records every reply and every turn's latency.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import os
 import re
 import secrets
@@ -240,3 +241,25 @@ def make_conversations(count: int, tag: str) -> List[Conversation]:
 def percentile(values: Sequence[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def listening_addresses(ports):
+    """{port: [local address, ...]} of the TCP sockets in LISTEN state (from /proc/net)."""
+    found = {}
+    for table, width in (("/proc/net/tcp", 8), ("/proc/net/tcp6", 32)):
+        if not Path(table).exists():
+            continue
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, port = local.split(":")
+            if state != "0A" or int(port, 16) not in ports:
+                continue
+            found.setdefault(int(port, 16), []).append(_address(address, width))
+    return found
+
+
+def _address(hex_address, width):
+    raw = bytes.fromhex(hex_address)
+    # /proc/net stores each 32-bit word in host (little-endian) order.
+    raw = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
+    return str(ipaddress.ip_address(raw)) if width == 8 else str(ipaddress.IPv6Address(raw))

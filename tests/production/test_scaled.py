@@ -4,12 +4,12 @@ token. One deployment for the module; the test that kills a server runs last."""
 import asyncio
 import os
 import subprocess
-from pathlib import Path
 
 import pytest
 
 from tests.production.scaled_support import (SCRIPTS, Conversation, ScaledDeployment, drive_conversations,
-                                             final_assessment, make_conversations, percentile, without_recipient)
+                                             final_assessment, listening_addresses, make_conversations, percentile,
+                                             without_recipient)
 from tests.rasa_support import ROOT, trained_model
 
 pytestmark = pytest.mark.scaled
@@ -62,7 +62,7 @@ def test_the_http_api_refuses_requests_without_the_token(deployment):
 
 def test_every_server_listens_on_loopback_only(deployment):
     ports = {*deployment.rasa_ports, *deployment.action_ports, deployment.public_port, deployment.action_lb_port}
-    listening = _listening_addresses(ports)
+    listening = listening_addresses(ports)
     assert set(listening) == ports, listening
     assert all(address in {"127.0.0.1", "::1"} for addresses in listening.values() for address in addresses), listening
 
@@ -116,27 +116,3 @@ def test_losing_a_rasa_server_mid_form_changes_nothing_for_the_user(deployment, 
     after_kill = deployment.rasa_upstreams()[-len(after.replies):]
     survivor = next(f"127.0.0.1:{p}" for p in deployment.rasa_ports if f"127.0.0.1:{p}" != served_by)
     assert all(tried[-1] == survivor for tried in after_kill), after_kill
-
-
-def _listening_addresses(ports):
-    """{port: [local address, ...]} of the TCP sockets in LISTEN state (from /proc/net)."""
-    found = {}
-    for table, width in (("/proc/net/tcp", 8), ("/proc/net/tcp6", 32)):
-        if not Path(table).exists():
-            continue
-        for line in Path(table).read_text().splitlines()[1:]:
-            local, state = line.split()[1], line.split()[3]
-            address, port = local.split(":")
-            if state != "0A" or int(port, 16) not in ports:
-                continue
-            found.setdefault(int(port, 16), []).append(_address(address, width))
-    return found
-
-
-def _address(hex_address, width):
-    import ipaddress
-
-    raw = bytes.fromhex(hex_address)
-    # /proc/net stores each 32-bit word in host (little-endian) order.
-    raw = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
-    return str(ipaddress.ip_address(raw)) if width == 8 else str(ipaddress.IPv6Address(raw))
