@@ -6,27 +6,55 @@ with `synchronous=NORMAL` keeps every committed turn safe from a crash of the se
 guarantee that matters here) and lets readers and the writer overlap; a power cut may lose the
 last moments. Used by endpoints.yml; the scaled deployment uses PostgreSQL instead.
 
-Saving a turn, Rasa's store first counts the conversation's stored events (a query per turn) to
-know which events are new. The count is already known: it is the number of events the tracker
-was read back with (or last saved with), so it is remembered on the tracker object and the query
-is only made for trackers that did not come from this store. Rasa's lock store serialises the
-turns of one conversation, so nothing is written in between.
+Every turn reads the conversation back and writes its new events. In the embedded default this
+process is the only one serving the conversations in the file, so a turn need not read back
+what the process itself wrote a moment ago: the stored rows of recently active conversations
+are kept in memory (written through: a row is kept only after its commit) and a turn reads them
+there, selecting the latest session exactly as Rasa's query does (rows whose timestamp is at or
+after the newest `session_started` row, in insertion order). A conversation idle for more than
+`CACHE_IDLE_SECONDS` is read from the file again, so a conversation changed by another process
+(the retention command deletes only long-idle ones) is not served stale; the cache holds at most
+`CACHE_SIZE` conversations. Saving, Rasa's store first counts the stored events (a query per
+turn) to know which are new; that count is the number the tracker was read back with (or last
+saved with), so it is remembered on the tracker instead.
 """
 from __future__ import annotations
 
 import itertools
-from typing import Any, Iterator, Optional, Text
+import json
+import time
+from collections import OrderedDict
+from typing import Any, Dict, Iterator, List, Optional, Text, Tuple
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import event
 from sqlalchemy.pool import QueuePool
+
+CACHE_SIZE = 2000
+CACHE_IDLE_SECONDS = 600.0
+
+# one stored row as the tracker store needs it: (timestamp, type name, JSON of the event)
+Row = Tuple[Optional[float], Text, Text]
+
+
+def latest_session(rows: List[Row]) -> List[Row]:
+    """The rows Rasa's SQL store returns for a conversation's latest session: from the newest
+    session start's timestamp on, in insertion order (all rows when no session started)."""
+    starts = [ts for ts, type_name, _ in rows if type_name == SessionStarted.type_name and ts is not None]
+    if not starts:
+        return list(rows)
+    newest = max(starts)
+    return [row for row in rows if row[0] is not None and row[0] >= newest]
 
 
 class SQLiteTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._rows: "OrderedDict[Text, Tuple[float, List[Row]]]" = OrderedDict()
         if self.engine.dialect.name == "sqlite":
             # SQLAlchemy 1.4 opens a new SQLite connection per session (NullPool); a small
             # pool keeps them, so a turn does not pay for connecting (and tuning) twice.
@@ -37,15 +65,54 @@ class SQLiteTrackerStore(SQLTrackerStore):
             event.listen(self.engine, "connect", _tune_sqlite)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
+    # -- the kept rows --------------------------------------------------------------------------
+    def _stored_rows(self, sender_id: Text) -> List[Row]:
+        kept = self._rows.get(sender_id)
+        now = time.monotonic()
+        if kept is not None and now - kept[0] <= CACHE_IDLE_SECONDS:
+            self._rows.move_to_end(sender_id)
+            self._rows[sender_id] = (now, kept[1])
+            return kept[1]
+        with self.session_scope() as session:
+            query = session.query(self.SQLEvent.timestamp, self.SQLEvent.type_name, self.SQLEvent.data)
+            rows = [tuple(row) for row in query.filter(self.SQLEvent.sender_id == sender_id)
+                    .order_by(self.SQLEvent.id)]
+        self._keep(sender_id, rows)
+        return rows
+
+    def _keep(self, sender_id: Text, rows: List[Row]) -> None:
+        self._rows[sender_id] = (time.monotonic(), rows)
+        self._rows.move_to_end(sender_id)
+        while len(self._rows) > CACHE_SIZE:
+            self._rows.popitem(last=False)
+
+    # -- Rasa's TrackerStore interface ----------------------------------------------------------
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
-        tracker = await super().retrieve(sender_id)
-        if tracker is not None:
-            # the events of the latest session, exactly what _additional_events would count
-            tracker._stored_event_count = len(tracker.events)
+        rows = latest_session(self._stored_rows(sender_id))
+        if not self.domain or not rows:
+            return None
+        tracker = DialogueStateTracker.from_dict(sender_id, [json.loads(data) for _, _, data in rows],
+                                                 self.domain.slots)
+        # the events of the latest session, exactly what Rasa's _additional_events would count
+        tracker._stored_event_count = len(tracker.events)
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        await super().save(tracker)
+        """Rasa's SQLTrackerStore.save, keeping the rows it commits."""
+        await self.stream_events(tracker)
+        rows = self._stored_rows(tracker.sender_id)
+        new_rows: List[Row] = []
+        with self.session_scope() as session:
+            for tracker_event in self._additional_events(session, tracker):
+                data: Dict[Text, Any] = tracker_event.as_dict()
+                intent = data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY)
+                serialised = json.dumps(data)
+                session.add(self.SQLEvent(sender_id=tracker.sender_id, type_name=tracker_event.type_name,
+                                          timestamp=data.get("timestamp"), intent_name=intent,
+                                          action_name=data.get("name"), data=serialised))
+                new_rows.append((data.get("timestamp"), tracker_event.type_name, serialised))
+            session.commit()
+        self._keep(tracker.sender_id, rows + new_rows)
         tracker._stored_event_count = len(tracker.events)
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
