@@ -18,6 +18,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
+from sanic_cors.core import SANIC_CORS_EVALUATED
 
 ORIGINS_ENV = "CORS_ORIGINS"
 
@@ -63,4 +64,18 @@ class WidgetSocketIOInput(SocketIOInput):
         blueprint = super().blueprint(with_widget_output)
         # The stock channel builds its server with the origin check off; restore it.
         self.sio.eio.cors_allowed_origins = self.origins
+        socketio_path = self.socketio_path.rstrip("/")
+        attach = self.sio.attach
+
+        def attach_with_one_cors_answer(app: Any, path: Text) -> None:
+            # socket.io answers CORS itself (and checks the origin); without this, Sanic-CORS
+            # (`--cors`) adds a second Access-Control-Allow-Origin header and browsers refuse both.
+            async def socketio_answers_cors(request: Any) -> None:
+                if request.path.rstrip("/") == socketio_path:
+                    setattr(request.ctx, SANIC_CORS_EVALUATED, True)
+
+            app.register_middleware(socketio_answers_cors, "request")
+            attach(app, path)
+
+        self.sio.attach = attach_with_one_cors_answer  # called when Rasa registers the blueprint
         return blueprint

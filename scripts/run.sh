@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's run command: environment, training when stale, the action server and the Rasa
-# server (REST channel, HTTP API, SQLite tracker store), on localhost. Ctrl-C stops both.
+# server (REST, socket.io for the chat widget, HTTP API, SQLite tracker store) and the widget's demo
+# page, on localhost. Ctrl-C stops them all.
 set -euo pipefail
 export RASA_TELEMETRY_ENABLED=false  # no calls home from any Rasa process we start
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -11,6 +12,10 @@ model="$(bash scripts/train.sh)"
 host="${HOST:-127.0.0.1}"            # localhost unless asked otherwise
 rasa_port="${RASA_PORT:-5005}"
 action_port="${ACTION_PORT:-5055}"
+widget_port="${WIDGET_PORT:-8080}"     # the demo page with the website chat widget
+# Web pages allowed to use the servers from a browser (REST and the widget's socket.io
+# channel alike), space separated; the demo page is one of them.
+export CORS_ORIGINS="${CORS_ORIGINS:-http://localhost http://127.0.0.1:$widget_port http://localhost:$widget_port}"
 mkdir -p var
 export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$action_port/webhook}"
 export TRACKER_DB="${TRACKER_DB:-$root/var/tracker.db}"
@@ -29,14 +34,18 @@ trap stop INT TERM EXIT
 SANIC_HOST=127.0.0.1 "$root/.venv/bin/rasa" run actions --actions actions.actions --port "$action_port" >var/actions.log 2>&1 &
 pids+=($!)
 "$root/.venv/bin/rasa" run --enable-api -i "$host" -p "$rasa_port" --model "$model" \
-  --endpoints endpoints.yml --credentials credentials.yml --cors "${CORS_ORIGINS:-http://localhost}" \
+  --endpoints endpoints.yml --credentials credentials.yml --cors $CORS_ORIGINS \
   >var/rasa.log 2>&1 &
+pids+=($!)
+"$root/.venv/bin/python" widget/serve.py --host 127.0.0.1 --port "$widget_port" \
+  --rasa-url "${WIDGET_SERVER_URL:-http://127.0.0.1:$rasa_port}" >var/widget.log 2>&1 &
 pids+=($!)
 
 echo "starting (logs in var/)..."
 for _ in $(seq 1 180); do
   if curl -sf "http://$host:$rasa_port/status" >/dev/null 2>&1 \
-     && curl -sf "http://127.0.0.1:$action_port/health" >/dev/null 2>&1; then
+     && curl -sf "http://127.0.0.1:$action_port/health" >/dev/null 2>&1 \
+     && curl -sf "http://127.0.0.1:$widget_port/" >/dev/null 2>&1; then
     cat <<MSG
 
 The assistant is running.
@@ -44,7 +53,8 @@ The assistant is running.
   Try:    curl -s -X POST http://$host:$rasa_port/webhooks/rest/webhook -H 'Content-Type: application/json' \\
             -d '{"sender": "me", "message": "I left my job on March 14 and they offset my loan in June"}'
   Shell:  bash scripts/shell.sh   (a terminal chat against the same servers)
-Ctrl-C stops both servers.
+  Widget: http://127.0.0.1:$widget_port/   (demo benefits portal with the chat widget; open it in a browser)
+Ctrl-C stops them all.
 MSG
     if [ -n "${SLACK_SIGNING_SECRET:-}" ] && [ -n "${SLACK_BOT_TOKEN:-}" ]; then
       echo "  Slack:  on. Events and buttons: https://<public host>/webhooks/slack/webhook; /loanhelp: https://<public host>/webhooks/slack/slash"

@@ -217,3 +217,18 @@ def test_the_built_widget_embeds_the_pinned_socketio_client():
     banner = (ROOT / "widget" / "vendor" / "socket.io.min.js").read_text()[:200]
     assert f"Socket.IO v{pinned}" in banner
     assert Path(ROOT / "widget" / "vendor" / "socket.io-client.LICENSE").read_text().startswith("The MIT License")
+
+
+def test_socketio_answers_cors_once_and_only_for_the_configured_origin(widget_servers, demo):
+    import urllib.error
+    import urllib.request
+
+    handshake = f"{widget_servers.url}/socket.io/?EIO=4&transport=polling"
+    origin = demo.url.rstrip("/")
+    with urllib.request.urlopen(urllib.request.Request(handshake, headers={"Origin": origin}), timeout=10) as response:
+        # Two Access-Control-Allow-Origin headers (socket.io's and --cors') make browsers refuse both.
+        assert response.headers.get_all("Access-Control-Allow-Origin") == [origin]
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(urllib.request.Request(handshake, headers={"Origin": "http://elsewhere.example"}),
+                               timeout=10)
+    assert refused.value.code == 400
