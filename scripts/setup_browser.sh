@@ -15,5 +15,6 @@ if [ ! -x "$browser" ]; then
     apt-get install -y -qq --no-install-recommends chromium fonts-liberation fonts-dejavu-core >&2
   fi
 fi
+[ -x "$browser" ] || { echo "setup: $browser is still missing after installing chromium" >&2; exit 1; }
 dpkg-query -W -f 'setup: chromium ${Version}\n' chromium >&2 2>/dev/null || true
 echo "$browser"
