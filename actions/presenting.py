@@ -107,7 +107,9 @@ def assessment_messages(result: dict, disclaimer: bool) -> List[Dict[str, Any]]:
         _sources(result["explanations"], result["next_steps"], result["timeline"]),
         result["disclaimer"] if disclaimer else "",
     ]
-    messages: List[Dict[str, Any]] = [{"text": t} for t in texts if t]
+    # Each text says part of what the card says: channels that show the card (Slack) may leave
+    # them out. Rasa passes the extra key to output channels as message metadata.
+    messages: List[Dict[str, Any]] = [{"text": t, "part_of": "assessment"} for t in texts if t]
     custom: Dict[str, Any] = {"assessment": result}
     calendar = deadline_calendar(result)
     if calendar:  # the deadlines still ahead as an .ics file, for "Add deadlines to my calendar"

@@ -30,7 +30,6 @@ from sanic.response import HTTPResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from ..presenting import assessment_messages
 from .blocks import assessment_blocks, fallback_text, follow_up_buttons, message_blocks, slack_words
 from .slash import answer_command
 
@@ -69,12 +68,7 @@ class SlackThreadBot(SlackBot):
         """Post the turn: texts and questions as they came; an assessment as one card that
         replaces the texts the assess action wrote for plain chats."""
         messages, self.pending = self.pending, []
-        replaced = set()
-        for message in messages:
-            assessment = (message.get("custom") or {}).get("assessment")
-            if assessment:
-                for disclaimer in (True, False):
-                    replaced.update(m["text"] for m in assessment_messages(assessment, disclaimer) if "text" in m)
+        has_card = any((message.get("custom") or {}).get("assessment") for message in messages)
         channel = self.slack_channel or recipient_id
         for message in messages:
             custom = message.get("custom") or {}
@@ -82,7 +76,8 @@ class SlackThreadBot(SlackBot):
                 result = custom["assessment"]
                 await self._post(channel, fallback_text(result),
                                  assessment_blocks(result, buttons=follow_up_buttons(result)))
-            elif message.get("text") and message["text"] not in replaced:
+            elif message.get("text") and not (has_card and message.get("part_of") == "assessment"):
+                # the card says what the assessment's texts say; other texts (notes) still go
                 buttons = message.get("buttons") or message.get("quick_replies") or []
                 await self._post(channel, message["text"], message_blocks(message["text"], buttons))
             # other custom payloads (what-if, box 7) repeat what the texts already say
