@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from icalendar import Calendar
+from playwright.sync_api import expect
 
 from tests.channels.conftest import DemoPage
 from tests.rasa_support import ROOT, free_port
@@ -70,6 +71,9 @@ def test_qplo_conversation_card_calendar_and_reload(browser, demo, artifacts, tm
         assert page.evaluate("typeof window.io") == "undefined"  # the bundled client stays private
 
         send(page, QPLO_STORY)
+        typing = page.locator(".typing")
+        expect(typing).to_be_visible()  # while the answer is on its way
+        assert typing.locator(".sr-only").text_content() == "The assistant is typing"  # what a screen reader says
         up_to_date = page.get_by_role("group", name="Suggested replies").get_by_role("button", name="Yes, up to date")
         up_to_date.wait_for(timeout=REPLY_TIMEOUT)
         up_to_date.click()
