@@ -124,11 +124,22 @@ def _pg_binary(name):
     return str(versions[-1]) if versions else None
 
 
+def _install_postgresql():
+    """Debian's PostgreSQL, as scripts/run_scaled.sh installs it when missing (we run as root)."""
+    apt = ["apt-get", "-o", "DPkg::Lock::Timeout=300"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    if subprocess.run([*apt, "install", "-y", "-qq", "postgresql"], env=env, capture_output=True).returncode:
+        subprocess.run([*apt, "update", "-qq"], env=env, capture_output=True)
+        subprocess.run([*apt, "install", "-y", "-qq", "postgresql"], env=env, capture_output=True)
+
+
 @pytest.fixture(scope="module")
 def postgres():
+    if not _pg_binary("initdb") and shutil.which("apt-get") and os.geteuid() == 0:
+        _install_postgresql()
     initdb, pg_ctl = _pg_binary("initdb"), _pg_binary("pg_ctl")
     if not (initdb and pg_ctl):
-        pytest.skip("PostgreSQL is not installed here (the scaled deployment's setup installs it)")
+        pytest.skip("PostgreSQL is not installed and could not be installed with apt-get here")
     as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
     data = Path(tempfile.mkdtemp(prefix="retention-pg-", dir="/tmp"))
     if as_postgres:
