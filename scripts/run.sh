@@ -19,6 +19,9 @@ export CORS_ORIGINS="${CORS_ORIGINS:-http://localhost http://127.0.0.1:$widget_p
 mkdir -p var
 export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$action_port/webhook}"
 export TRACKER_DB="${TRACKER_DB:-$root/var/tracker.db}"
+if [ -n "${TRACKER_RETENTION_DAYS:-}" ]; then  # delete conversations idle longer than that (README)
+  "$root/.venv/bin/python" -m actions.retention --endpoints endpoints.yml
+fi
 
 pids=()
 stop() {
