@@ -15,7 +15,7 @@ action_port="${ACTION_PORT:-5055}"
 widget_port="${WIDGET_PORT:-8080}"     # the demo page with the website chat widget
 # Web pages allowed to use the servers from a browser (REST and the widget's socket.io
 # channel alike), space separated; the demo page is one of them.
-export CORS_ORIGINS="${CORS_ORIGINS:-http://localhost http://127.0.0.1:$widget_port http://localhost:$widget_port}"
+export CORS_ORIGINS="${CORS_ORIGINS:-http://127.0.0.1:$widget_port http://localhost:$widget_port}"
 mkdir -p var
 export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$action_port/webhook}"
 export TRACKER_DB="${TRACKER_DB:-$root/var/tracker.db}"
