@@ -23,8 +23,11 @@ class DemoHandler(SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         path = self.path.split("?", 1)[0]
-        if path in ("/", "/index.html"):
-            page = (HERE / "demo" / "index.html").read_text(encoding="utf-8").replace("__RASA_URL__", self.rasa_url)
+        if path == "/":
+            path = "/index.html"
+        page_file = HERE / "demo" / path.lstrip("/")
+        if path.endswith(".html") and page_file.parent == HERE / "demo" and page_file.is_file():
+            page = page_file.read_text(encoding="utf-8").replace("__RASA_URL__", self.rasa_url)
             return self._send(page.encode("utf-8"), "text/html; charset=utf-8")
         if path == "/loan-chat.js":
             return self._send(build().read_bytes(), "text/javascript; charset=utf-8")

@@ -236,3 +236,23 @@ def test_socketio_answers_cors_once_and_only_for_the_configured_origin(widget_se
         urllib.request.urlopen(urllib.request.Request(handshake, headers={"Origin": "http://elsewhere.example"}),
                                timeout=10)
     assert refused.value.code == 400
+
+
+def test_one_script_tag_with_data_attributes_and_starting_over(browser, demo):
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(f"{demo.url}one-tag.html")
+        launcher = page.get_by_role("button", name="Open the 401(k) loan help chat")
+        assert launcher.inner_text() == "Loan questions"  # data-title
+        assert launcher.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(107, 33, 168)"  # data-primary-color
+        launcher.click()
+        page.get_by_role("group", name="Common questions").get_by_role("button", name="I left my job").click()
+        page.locator(".msg.bot", has_text="last day").wait_for(timeout=REPLY_TIMEOUT)
+        page.get_by_role("button", name="Start a new conversation").click()
+        assert page.locator(".msg.user").count() == 0
+        assert page.get_by_role("group", name="Common questions").get_by_role("button").count() == 4
+        send(page, "hi")
+        page.locator(".msg.bot", has_text="401(k)").nth(1).wait_for(timeout=REPLY_TIMEOUT)
+    finally:
+        context.close()

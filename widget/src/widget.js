@@ -221,7 +221,11 @@ LoanChat.prototype.connect = function () {
     self.showStatus(self.w.unreachable, false, 0, true);
   }
   this.socket.on("connect_error", trouble);
-  this.socket.on("disconnect", function (reason) { if (reason !== "io client disconnect") trouble(); });
+  this.socket.on("disconnect", function (reason) {
+    if (reason === "io client disconnect") return;
+    trouble();
+    if (reason === "io server disconnect") self.socket.connect(); // socket.io leaves this one to us
+  });
 };
 
 LoanChat.prototype.showStatus = function (text, ok, hideAfterMs, retry) {
