@@ -3,6 +3,10 @@
 The user is told plainly to try again (never silence, never a 5xx), everything they said
 before and during the outage is kept, and the next message after the restart continues the
 form and answers with all of it (actions/action_server_outage.py)."""
+import contextlib
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 
 from tests.rasa_support import Chat, Servers, trained_model
@@ -10,6 +14,7 @@ from tests.rasa_support import Chat, Servers, trained_model
 pytestmark = pytest.mark.e2e
 TODAY = "2025-11-01"
 TROUBLE = "having trouble reaching my calculation service"
+FAILED = "something went wrong on my side with that message"
 
 
 @pytest.fixture(scope="module")
@@ -82,3 +87,53 @@ def test_a_correction_after_the_outage_wins_over_what_was_said_during_it(servers
     a = Chat.assessment(reply)
     assert a is not None, Chat.texts(reply)
     assert a["taxable_amount"] == "12500.00" and a["classification"] == "qualified_plan_loan_offset"
+
+
+@contextlib.contextmanager
+def stand_in_answering(servers, status):
+    """In place of the action server, on its port: every action call gets `status`
+    (500: an action crashed; 503: a gateway in front of the action servers found none)."""
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"error": "stand-in"}')
+
+        def log_message(self, *args):
+            pass
+
+    servers.stop("actions")
+    stand_in = ThreadingHTTPServer(("127.0.0.1", servers.action_port), Handler)
+    thread = threading.Thread(target=stand_in.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stand_in.shutdown()
+        stand_in.server_close()
+
+
+def test_a_gateway_without_action_servers_counts_as_an_outage(servers):
+    c = Chat(servers, "outage-503", today=TODAY)
+    c.say("I left my job on March 14 and they offset my loan on June 30")
+    with stand_in_answering(servers, 503):
+        assert TROUBLE in Chat.texts(c.say("yes"))
+    up(servers)
+    a = Chat.assessment(c.say("I'm 41 and the balance was 12k"))
+    assert a is not None and a["classification"] == "qualified_plan_loan_offset"  # "yes" was kept
+
+
+def test_an_action_that_fails_gets_a_plain_reply_and_the_earlier_facts_stay(servers):
+    c = Chat(servers, "failure-500", today=TODAY)
+    c.say("I left my job on March 14 and they offset my loan on June 30")
+    with stand_in_answering(servers, 500):
+        reply = c.say("yes")
+        assert FAILED in Chat.texts(reply) and TROUBLE not in Chat.texts(reply)
+    up(servers)
+    reply = c.say("I'm 41 and the balance was 12k")
+    assert "up to date" in Chat.texts(reply)  # the failed answer is asked again; the dates are still known
+    a = Chat.assessment(c.say("yes"))
+    assert (a["classification"], a["event_date"], a["taxable_amount"]) == \
+        ("qualified_plan_loan_offset", "2025-06-30", "12000.00")
