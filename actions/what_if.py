@@ -27,7 +27,7 @@ from .facts_adapter import facts_from_slots
 from .parsing.ages import parse_age
 from .parsing.amounts import parse_amount
 from .parsing.dates import parse_date
-from .presenting import words
+from .presenting import user_text, words
 
 FRACTIONS = {"half": Decimal("0.5"), "a third": Decimal(1) / 3, "a quarter": Decimal("0.25"),
              "all": Decimal(1), "everything": Decimal(1), "the whole": Decimal(1), "the full": Decimal(1),
@@ -51,7 +51,8 @@ class WhatIf:
 
 def read_what_if(text: str, entities: List[Dict[str, Any]], facts: Dict[str, Any], today: date) -> WhatIf:
     """The change a what-if question asks about, as fact overrides or a later date to act on."""
-    wi = WhatIf(describe=text.strip().rstrip("?").removeprefix("what if ").removeprefix("What if "))
+    asked = text.strip().rstrip("?").removeprefix("what if ").removeprefix("What if ")
+    wi = WhatIf(describe=user_text(asked, 120))  # shown back as plain words
     lowered = text.lower()
     for entity in entities:
         _apply_entity(wi, entity, facts, today, lowered)
@@ -99,7 +100,7 @@ def _apply_date(wi: WhatIf, label: str, raw: str, today: date, lowered: str) -> 
         wi.wait_until = day
         return
     if reading.value is None:
-        wi.notes.append(f"I used {long_date(day)} for \"{raw}\".")
+        wi.notes.append(f"I used {long_date(day)} for \"{user_text(raw)}\".")
     wi.overrides[label] = day.isoformat()
     if label == "separation_date":
         wi.overrides["left_job"] = True
@@ -160,7 +161,8 @@ class ActionWhatIf(SafeAction):
             base = api.assess(facts)
             changed = api.assess({k: v for k, v in {**facts, **wi.overrides}.items() if v is not None})
         except FactsError as bad:
-            dispatcher.utter_message(text=" ".join(f"{k.replace('_', ' ')}: {v}." for k, v in bad.errors.items()))
+            dispatcher.utter_message(text=" ".join(f"{k.replace('_', ' ')}: {user_text(v, 400)}."
+                                                  for k, v in bad.errors.items()))
             return []
         texts = list(wi.notes)
         if wi.wait_until is not None:

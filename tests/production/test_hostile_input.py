@@ -133,6 +133,14 @@ def test_markup_is_never_echoed(servers, text):
     assert_answered(servers, text)
 
 
+@settings(max_examples=60, **SETTINGS)
+@given(st.sampled_from(MARKUP + SQL), st.sampled_from([
+    "what if I had left my job on May 3 {}?", "what if {} I had left on May 3?", "What if I wait until {} January?",
+    "what if I had left in {} June?"]))
+def test_what_if_questions_do_not_echo_markup(servers, hostile, template):
+    assert_answered(servers, template.format(hostile))
+
+
 @settings(max_examples=200, **SETTINGS)
 @given(st.one_of(st.sampled_from(SQL + JSONISH), mixed(st.sampled_from(SQL + JSONISH)),
                  st.tuples(st.sampled_from(FACT_SLOTS), st.recursive(
