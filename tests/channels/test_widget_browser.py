@@ -178,7 +178,7 @@ def test_keyboard_only_and_screen_reader_labels(browser, demo):
         context.close()
 
 
-def test_unreachable_server_keeps_the_message_and_sends_it_when_back(browser, demo):
+def test_unreachable_server_keeps_the_message_and_sends_it_when_back(browser, demo, artifacts):
     context = browser.new_context()
     page = context.new_page()
     try:
@@ -191,6 +191,7 @@ def test_unreachable_server_keeps_the_message_and_sends_it_when_back(browser, de
         pending = page.locator(".msg.user.pending", has_text="hello")
         assert "Waiting to send" in pending.inner_text()
         page.get_by_role("textbox", name="Your message").fill("half-typed question")
+        page.screenshot(path=str(artifacts / "widget-unreachable.png"))
 
         page.unroute("**/socket.io/**")  # back up: the widget reconnects by itself
         page.locator(".msg.bot", has_text="401(k)").nth(1).wait_for(timeout=REPLY_TIMEOUT)  # greeting + the answer
