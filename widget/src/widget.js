@@ -134,8 +134,10 @@ LoanChat.prototype.build = function () {
   this.launcher.appendChild(el("span", { text: this.o.title || w.title }));
 
   this.status = el("div", { "class": "status", role: "status", hidden: true });
-  this.log = el("div", { "class": "log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
-    "aria-label": this.o.title || w.title, tabindex: "0" });
+  // The log is read by moving through it; what is new is announced once, by the announcer
+  // (a card is summarised there instead of being read out whole).
+  this.log = el("div", { "class": "log", role: "log", "aria-live": "off", "aria-label": this.o.title || w.title, tabindex: "0" });
+  this.announcer = el("div", { "class": "sr-only announcer", "aria-live": "polite", "aria-relevant": "additions" });
   this.typing = el("div", { "class": "typing", hidden: true }, [el("span"), el("span"), el("span"),
     el("span", { "class": "sr-only", text: w.typing })]);
   this.input = el("textarea", { id: "la-input", rows: "1", placeholder: w.input_placeholder, autocomplete: "off",
@@ -168,6 +170,7 @@ LoanChat.prototype.build = function () {
   });
   if (!inline) this.root.appendChild(this.launcher);
   this.root.appendChild(this.panel);
+  this.root.appendChild(this.announcer);
   this.inline = !!inline;
 };
 
@@ -314,6 +317,7 @@ LoanChat.prototype.receive = function (message) {
       entry.replies = message.quick_replies.map(function (r) { return { title: r.title, payload: r.payload }; });
     }
   }
+  if (entry) this.announce(entry);
   if (!entry) return; // other custom payloads (what-if, box 7 details) are for richer clients
   this.state.transcript.push(entry);
   this.save();
@@ -330,6 +334,22 @@ LoanChat.prototype.receive = function (message) {
   clearTimeout(this.moreTimer);
   this.typing.hidden = false; this.log.appendChild(this.typing);
   this.moreTimer = setTimeout(function () { self2.typing.hidden = true; }, 700);
+};
+
+LoanChat.prototype.announce = function (entry) {
+  var w = this.w, text = entry.text;
+  if (entry.card) {
+    var a = entry.card.assessment, kind = w.classification[a.classification] || { title: a.classification };
+    var next = (a.timeline || []).filter(function (t) {
+      return t.rule !== "user_fact" && t.name !== "age_59_half_date" && (!a.as_of || t.date >= a.as_of);
+    })[0];
+    text = fill(w.card_announcement, { title: kind.title,
+      next: next ? fill(w.card_announcement_next, { label: next.label, date: this.dateText(next.date) }) : "" });
+  } else if (entry.replies) {
+    text += " " + fill(w.replies_announcement, { titles: entry.replies.map(function (r) { return r.title; }).join(", ") });
+  }
+  this.announcer.appendChild(el("p", { text: text }));
+  while (this.announcer.childNodes.length > 20) this.announcer.removeChild(this.announcer.firstChild);
 };
 
 /* ---------------------------------------------------------------- rendering */
