@@ -140,7 +140,7 @@ LoanChat.prototype.build = function () {
   this.announcer = el("div", { "class": "sr-only announcer", "aria-live": "polite", "aria-relevant": "additions" });
   this.typing = el("div", { "class": "typing", hidden: true }, [el("span"), el("span"), el("span"),
     el("span", { "class": "sr-only", text: w.typing })]);
-  this.input = el("textarea", { id: "la-input", rows: "1", placeholder: w.input_placeholder, autocomplete: "off",
+  this.input = el("textarea", { id: "la-input", rows: "1", placeholder: w.input_placeholder, autocomplete: "off", maxlength: "2000",
     "aria-label": w.input_label });
   this.input.value = this.state.draft || "";
   this.input.addEventListener("input", function () { self.state.draft = self.input.value; self.save(); });
@@ -269,7 +269,6 @@ LoanChat.prototype.say = function (shown, payload) {
 
 LoanChat.prototype.flush = function () {
   if (!this.ready || !this.state.sessionId) return;
-  var self = this;
   while (this.state.outbox.length) {
     var item = this.state.outbox.shift();
     this.socket.emit("user_uttered", { message: item.message, session_id: this.state.sessionId, metadata: this.o.metadata || {} });
@@ -310,15 +309,14 @@ LoanChat.prototype.receive = function (message) {
     }
     var self = this;
     turn.forEach(function (idx) { self.state.transcript[idx].folded = true; });
-    entry.foldedCount = turn.length;
   } else if (message.text) {
     entry = { from: "bot", text: message.text };
     if (Array.isArray(message.quick_replies) && message.quick_replies.length) {
       entry.replies = message.quick_replies.map(function (r) { return { title: r.title, payload: r.payload }; });
     }
   }
-  if (entry) this.announce(entry);
   if (!entry) return; // other custom payloads (what-if, box 7 details) are for richer clients
+  this.announce(entry);
   this.state.transcript.push(entry);
   this.save();
   if (entry.card) {
@@ -330,10 +328,10 @@ LoanChat.prototype.receive = function (message) {
     this.appendEntry(entry, this.state.transcript.length - 1);
   }
   // Keep the typing dots while more parts of the same answer may follow.
-  var self2 = this;
+  var typing = this.typing;
   clearTimeout(this.moreTimer);
-  this.typing.hidden = false; this.log.appendChild(this.typing);
-  this.moreTimer = setTimeout(function () { self2.typing.hidden = true; }, 700);
+  typing.hidden = false; this.log.appendChild(typing);
+  this.moreTimer = setTimeout(function () { typing.hidden = true; }, 700);
 };
 
 LoanChat.prototype.announce = function (entry) {
