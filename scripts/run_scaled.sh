@@ -110,7 +110,7 @@ mkdir -p "$run_dir/nginx-temp"
   echo "  }"
   echo "  upstream action_servers { least_conn;"
   for p in "${action_ports[@]}"; do echo "    server 127.0.0.1:$p max_fails=1 fail_timeout=10s;"; done
-  echo "    keepalive 16;"
+  echo "    keepalive 128;"
   echo "  }"
   echo "  server { listen $host:$public_port;"
   echo "    location /socket.io/ { include $root/deploy/nginx/socketio_proxy.conf; }"
@@ -145,6 +145,9 @@ for i in "${!action_ports[@]}"; do
 done
 for i in "${!rasa_ports[@]}"; do
   n=$((i + 1))
+  # A deep listen backlog: under a burst the kernel queues connections instead of dropping them,
+  # which nginx would see as connect timeouts and count against a busy but healthy server.
+  SANIC_BACKLOG="${SANIC_BACKLOG:-1024}" \
   "$root/.venv/bin/rasa" run --enable-api --auth-token "$RASA_AUTH_TOKEN" -i 127.0.0.1 -p "${rasa_ports[$i]}" \
     --model "$model" --endpoints deploy/endpoints.scaled.yml --credentials credentials.yml \
     --cors "${CORS_ORIGINS:-http://localhost}" >"$run_dir/rasa-$n.log" 2>&1 &

@@ -213,9 +213,9 @@ async def _play(session: aiohttp.ClientSession, url: str, conversation: Conversa
         started = time.perf_counter()
         try:
             async with session.post(f"{url}/webhooks/rest/webhook", json=body) as response:
-                payload = await response.json(content_type=None)
                 if response.status != 200:
-                    raise RuntimeError(f"HTTP {response.status}: {payload}")
+                    raise RuntimeError(f"HTTP {response.status}: {(await response.text())[:200]}")
+                payload = await response.json(content_type=None)
         except Exception as error:  # record, so one failure shows which turn of which conversation
             conversation.error = f"turn {turn} ({text!r}): {error!r}"
             return
