@@ -98,6 +98,11 @@ class ScaledDeployment:
         lines = [line for line in (self.workdir / "nginx-access.log").read_text().splitlines() if f" {path}\"" in line]
         return [re.search(r"upstream=(.*?) upstream_status", line).group(1).split(", ") for line in lines]
 
+    def rollout(self, model: Path) -> subprocess.CompletedProcess:
+        """`run_scaled.sh rollout MODEL`: new servers, nginx switched to them, old ones drained."""
+        return subprocess.run(["bash", str(ROOT / "scripts" / "run_scaled.sh"), "rollout", str(model)], cwd=ROOT,
+                              env=self.env(), capture_output=True, text=True, timeout=600)
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)  # the script stops its servers and nginx
