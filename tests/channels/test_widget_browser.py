@@ -24,6 +24,7 @@ QPLO_DATES = {
     "offset_date": ("2025-06-30", "June 30, 2025"),
     "qplo_window_end": ("2026-03-14", "March 14, 2026"),
     "rollover_deadline_without_extension": ("2026-04-15", "April 15, 2026"),
+    "return_due_date": ("2026-04-15", "April 15, 2026"),
     "rollover_deadline": ("2026-10-15", "October 15, 2026"),
 }
 REPLY_TIMEOUT = 60_000  # ms; the 2-core machine is shared

@@ -299,7 +299,8 @@ LoanChat.prototype.receive = function (message) {
   this.setTyping(false);
   var entry = null;
   if (message.custom && message.custom.assessment) {
-    entry = { from: "bot", card: { assessment: message.custom.assessment, calendar: message.custom.calendar || null } };
+    entry = { from: "bot", card: { assessment: message.custom.assessment, calendar: message.custom.calendar || null,
+      related: message.custom.related_dates || [] } };
     // The text messages of this answer say the same as the card: keep them, folded under it.
     var turn = [];
     for (var i = this.state.transcript.length - 1; i >= 0; i--) {
@@ -338,7 +339,7 @@ LoanChat.prototype.announce = function (entry) {
   var w = this.w, text = entry.text;
   if (entry.card) {
     var a = entry.card.assessment, kind = w.classification[a.classification] || { title: a.classification };
-    var next = (a.timeline || []).filter(function (t) {
+    var next = datesOf(entry.card).filter(function (t) {
       return t.rule !== "user_fact" && t.name !== "age_59_half_date" && (!a.as_of || t.date >= a.as_of);
     })[0];
     text = fill(w.card_announcement, { title: kind.title,
@@ -349,6 +350,15 @@ LoanChat.prototype.announce = function (entry) {
   this.announcer.appendChild(el("p", { text: text }));
   while (this.announcer.childNodes.length > 20) this.announcer.removeChild(this.announcer.firstChild);
 };
+
+// The assessment's timeline with the related dates the server adds (the return's due date),
+// in date order; on the same day the assessment's own entry comes first.
+function datesOf(card) {
+  return (card.assessment.timeline || []).concat(card.related || [])
+    .map(function (t, i) { return { t: t, i: i }; })
+    .sort(function (x, y) { return x.t.date < y.t.date ? -1 : x.t.date > y.t.date ? 1 : x.i - y.i; })
+    .map(function (x) { return x.t; });
+}
 
 /* ---------------------------------------------------------------- rendering */
 LoanChat.prototype.render = function () {
@@ -437,7 +447,8 @@ LoanChat.prototype.card = function (entry, foldedTexts) {
 
   var asOf = a.as_of, upcoming = null;
   var timeline = el("ol", { "class": "timeline", "aria-label": w.timeline_heading });
-  (a.timeline || []).forEach(function (t) {
+  var dates = datesOf(entry);
+  dates.forEach(function (t) {
     var past = asOf && t.date < asOf;
     var isDeadline = t.rule !== "user_fact" && !past;
     if (isDeadline && !upcoming && t.name !== "age_59_half_date") upcoming = t.name;
@@ -458,7 +469,7 @@ LoanChat.prototype.card = function (entry, foldedTexts) {
     if (upcoming === t.name) li.setAttribute("aria-current", "step");
     timeline.appendChild(li);
   });
-  if ((a.timeline || []).length) body.push(section(w.timeline_heading, [timeline]));
+  if (dates.length) body.push(section(w.timeline_heading, [timeline]));
 
   if (entry.calendar && entry.calendar.ics) {
     var n = entry.calendar.events;
