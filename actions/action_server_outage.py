@@ -13,6 +13,8 @@ or a gateway in front of it answers 502-504:
   reads them with the next message's facts once the server is back (a newer statement wins);
 - a form that was about to start is marked active, so the next message continues it;
 - the bot then listens (FollowupAction), instead of predicting actions that would fail too.
+An action call gives up after ACTION_TIMEOUT_SECONDS (default 30; Rasa waits 5 minutes), so a
+hung action server is an outage the user hears about, not a silent wait.
 When the action server answers with an error (a bug, an invalid answer), the message's facts
 are dropped (they may be the cause), the user hears `action_failed` and is asked to rephrase,
 and the bot listens. A form rejecting a message is not a failure and keeps Rasa's handling.
@@ -21,9 +23,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from typing import Any, Dict, List, Optional, Tuple
 
 import aiohttp
+import rasa.core.actions.action as rasa_actions
 from rasa.core.actions.action import (Action, ActionExecutionRejection, ActionSessionStart, RemoteAction,
                                       create_bot_utterance)
 from rasa.core.actions.loops import LoopAction
@@ -161,7 +165,20 @@ async def _run_action(self: MessageProcessor, action: Action, *args: Any, **kwar
     return await _RUN_ACTION(self, _OutageAware(action), *args, **kwargs)
 
 
+TIMEOUT_ENV, DEFAULT_TIMEOUT_SECONDS = "ACTION_TIMEOUT_SECONDS", 30.0
+
+
+def action_timeout() -> float:
+    try:
+        seconds = float(os.environ.get(TIMEOUT_ENV) or DEFAULT_TIMEOUT_SECONDS)
+    except ValueError:
+        logger.warning("%s is not a number of seconds; using %s", TIMEOUT_ENV, DEFAULT_TIMEOUT_SECONDS)
+        return DEFAULT_TIMEOUT_SECONDS
+    return seconds if seconds > 0 else DEFAULT_TIMEOUT_SECONDS
+
+
 def install() -> None:
+    rasa_actions.DEFAULT_REQUEST_TIMEOUT = action_timeout()  # the name RemoteAction.run passes on
     RemoteAction.run = _remote_run
     MessageProcessor._run_action = _run_action
 

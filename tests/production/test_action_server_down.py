@@ -5,6 +5,7 @@ before and during the outage is kept, and the next message after the restart con
 form and answers with all of it (actions/action_server_outage.py)."""
 import contextlib
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -19,7 +20,7 @@ FAILED = "something went wrong on my side with that message"
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
-    s = Servers(trained_model(), tmp_path_factory.mktemp("outage"))
+    s = Servers(trained_model(), tmp_path_factory.mktemp("outage"), extra_env={"ACTION_TIMEOUT_SECONDS": "3"})
     try:
         s.start_actions()
         s.start_rasa()
@@ -91,11 +92,16 @@ def test_a_correction_after_the_outage_wins_over_what_was_said_during_it(servers
 
 @contextlib.contextmanager
 def stand_in_answering(servers, status):
-    """In place of the action server, on its port: every action call gets `status`
-    (500: an action crashed; 503: a gateway in front of the action servers found none)."""
+    """In place of the action server, on its port: every action call gets `status` (500: an
+    action crashed; 503: a gateway in front of the action servers found none; None: no answer)."""
+    released = threading.Event()
+
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
             self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if status is None:  # hangs: accepts the call and never answers
+                released.wait(120)
+                return
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.end_headers()
@@ -111,6 +117,7 @@ def stand_in_answering(servers, status):
     try:
         yield
     finally:
+        released.set()
         stand_in.shutdown()
         stand_in.server_close()
 
@@ -137,3 +144,15 @@ def test_an_action_that_fails_gets_a_plain_reply_and_the_earlier_facts_stay(serv
     a = Chat.assessment(c.say("yes"))
     assert (a["classification"], a["event_date"], a["taxable_amount"]) == \
         ("qualified_plan_loan_offset", "2025-06-30", "12000.00")
+
+
+def test_a_hung_action_server_is_an_outage_after_the_timeout(servers):
+    c = Chat(servers, "outage-hung", today=TODAY)
+    c.say("I left my job on March 14 and they offset my loan on June 30")
+    with stand_in_answering(servers, None):
+        started = time.monotonic()
+        assert TROUBLE in Chat.texts(c.say("yes"))
+        assert time.monotonic() - started < 20  # ACTION_TIMEOUT_SECONDS=3 here; Rasa alone waits 300 s
+    up(servers)
+    a = Chat.assessment(c.say("I'm 41 and the balance was 12k"))
+    assert a is not None and a["classification"] == "qualified_plan_loan_offset"
