@@ -14,6 +14,10 @@ and stores whatever sender id and text it is given (the SQL tracker store's send
 - if processing fails anyway, the user still gets a reply (and the log gets the trace).
 Same route and reply format as Rasa's channel (credentials.yml names this class). The
 `?stream=true` variant of Rasa's channel is not offered.
+
+With `--enable-api`, the HTTP API's two routes that take a text (`POST /model/parse`,
+`POST /conversations/<id>/messages`) answer a body that is not a JSON object with a text
+`text` with a 400 too (Rasa's own answer is a 500).
 """
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput as RasaRestInput
-from sanic import Blueprint, response
+from sanic import Blueprint, Sanic, response
 from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -76,6 +80,35 @@ def read_chat_request(request: Request) -> ChatRequest:
     return ChatRequest(sender, clean_text(text), metadata)
 
 
+_API_TEXT_ROUTES = (re.compile(r"^/model/parse/?$"), re.compile(r"^/conversations/[^/]+(?:/[^/]+)*/messages/?$"))
+
+
+async def _api_text_guard(request: Request) -> Optional[HTTPResponse]:
+    """Request middleware of the Rasa server's app: a malformed body for the API's text routes
+    is refused before Rasa's handler fails on it."""
+    if request.method != "POST" or not any(route.match(request.path) for route in _API_TEXT_ROUTES):
+        return None
+    try:
+        body = request.json
+    except SanicException:
+        body = None
+    if not isinstance(body, dict) or not isinstance(body.get("text"), str) \
+            or not isinstance(body.get("sender", "user"), str):
+        return response.json({"error": "bad request", "reason": "the body must be a JSON object with a text 'text'"},
+                             status=400)
+    return None
+
+
+def _guard_the_api() -> None:
+    try:
+        app = Sanic.get_app("rasa_server")  # the app Rasa builds when the HTTP API is enabled
+    except SanicException:
+        return  # no HTTP API in this server
+    if not getattr(app.ctx, "api_text_guard", False):
+        app.register_middleware(_api_text_guard, "request")
+        app.ctx.api_text_guard = True
+
+
 def _bot_text(sender: str, text: str) -> HTTPResponse:
     return response.json([{"recipient_id": sender, "text": text}])
 
@@ -86,6 +119,7 @@ class RestInput(RasaRestInput):
         return "rest"  # the same URL as Rasa's channel: /webhooks/rest/webhook
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        _guard_the_api()
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
         @webhook.route("/", methods=["GET"])

@@ -210,6 +210,27 @@ def test_huge_bodies_and_wrong_methods(servers):
         assert send(servers, b"{}", method=method)[0] in (404, 405)
 
 
+API_TEXT_ROUTES = ["/model/parse", "/conversations/api-fuzz/messages"]
+
+
+@settings(max_examples=100, **SETTINGS)
+@given(st.sampled_from(API_TEXT_ROUTES), st.one_of(
+    st.binary(max_size=100), json_values.map(lambda v: json.dumps(v).encode()),
+    st.fixed_dictionaries({"text": json_values, "sender": json_values}).map(lambda v: json.dumps(v).encode())))
+def test_the_http_apis_text_routes_refuse_malformed_bodies(servers, path, body):
+    status, raw = send(servers, body, path=path)
+    assert status < 500, (path, body, raw[:300])
+    json.loads(raw)
+
+
+def test_the_http_api_still_parses_and_takes_messages(servers):
+    status, raw = send(servers, json.dumps({"text": "what is a qualified plan loan offset?"}).encode(), path="/model/parse")
+    assert status == 200 and json.loads(raw)["intent"]["name"] == "faq_what_is_qplo"
+    status, raw = send(servers, json.dumps({"text": "hello", "sender": "user"}).encode(),
+                       path="/conversations/api-ok/messages")
+    assert status == 200 and json.loads(raw)["latest_message"]["text"] == "hello"
+
+
 def test_the_server_is_still_up_and_still_answers_properly(servers):
     # runs last in this module: after everything above, a normal conversation still works
     status, raw = send(servers, b"", method="GET", path="/status")
