@@ -131,6 +131,35 @@ def test_qplo_conversation_card_calendar_and_reload(browser, demo, artifacts, tm
         context.close()
 
 
+def test_deemed_distribution_card_shows_the_missed_payment_and_the_cure_deadline(browser, demo, artifacts):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        open_widget(page, f"{demo.url}?today={TODAY}")
+        send(page, "I still work there but I missed my 401k loan payment that was due March 31")
+        page.get_by_role("button", name="Not yet").click(timeout=REPLY_TIMEOUT)
+        # The assistant asks for the balance and the birth date, in the order its form chooses.
+        answers = {"owed": "about 8k", "date of birth": "I was born on May 5, 1980"}
+        while answers:
+            question = page.locator(".msg.bot").filter(has_text=re.compile("|".join(answers))).last
+            question.wait_for(timeout=REPLY_TIMEOUT)
+            asked = next(k for k in answers if k in question.inner_text())
+            send(page, answers.pop(asked))
+        answer = card(page)
+        answer.wait_for(timeout=REPLY_TIMEOUT)
+        assert "Deemed distribution" in answer.get_attribute("aria-label")
+        shown = {li.get_attribute("data-name"): li.locator("time").inner_text() for li in answer.locator(".timeline li").all()}
+        assert shown["missed_payment_due_date"] == "March 31, 2025" and shown["cure_deadline"] == "June 30, 2025"
+        assert answer.locator('li[data-name="cure_deadline"]').get_attribute("class").split()[0] == "past"
+        assert answer.locator("li.next").get_attribute("data-name") == "return_due_date"  # April 15, 2026
+        assert answer.locator(".box7 .code").inner_text() == "L1"
+        assert answer.locator('li[data-name="age_59_half_date"] .when').inner_text() == "in about 14 years"
+        assert answer.get_by_role("button", name="Add deadlines to my calendar").is_visible()
+        save_whole_card(page, answer, artifacts / "widget-deemed-card.png")
+    finally:
+        context.close()
+
+
 def test_mobile_width_fills_the_screen(browser, demo, artifacts):
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = context.new_page()

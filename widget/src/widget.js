@@ -455,7 +455,8 @@ LoanChat.prototype.card = function (entry, foldedTexts) {
     var days = asOf ? Math.round((Date.parse(t.date) - Date.parse(asOf)) / 86400000) : null;
     var when = null;
     if (days !== null) {
-      when = past ? w.timeline_past : days === 0 ? w.is_today : days === 1 ? w.in_one_day : fill(w.in_days, { n: days });
+      when = past ? w.timeline_past : days === 0 ? w.is_today : days === 1 ? w.in_one_day
+        : days >= 730 ? fill(w.in_years, { n: Math.round(days / 365.25) }) : fill(w.in_days, { n: days });
       if (upcoming === t.name) when = w.timeline_next + " · " + when;
     }
     var li = el("li", { "data-name": t.name, "class": (past ? "past" : "") + (isDeadline ? " deadline" : "") + (upcoming === t.name ? " next" : "") }, [
