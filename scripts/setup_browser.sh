@@ -12,7 +12,7 @@ if [ ! -x "$browser" ]; then
   flock 9
   if [ ! -x "$browser" ]; then
     apt-get update -qq >&2
-    apt-get install -y -qq --no-install-recommends chromium fonts-liberation fonts-dejavu-core >&2
+    apt-get install -y -qq chromium fonts-liberation fonts-dejavu-core >&2  # as tested: with recommends
   fi
 fi
 [ -x "$browser" ] || { echo "setup: $browser is still missing after installing chromium" >&2; exit 1; }
