@@ -45,6 +45,10 @@ class DemoHandler(SimpleHTTPRequestHandler):
         sys.stderr.write("demo: " + format % args + "\n")
 
 
+def stop_on_signal(*_: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM from run.sh or a test ends serve_forever like Ctrl-C
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -54,7 +58,7 @@ def main() -> None:
     build()
     handler = functools.partial(type("Handler", (DemoHandler,), {"rasa_url": args.rasa_url}), directory=str(HERE / "demo"))
     server = ThreadingHTTPServer((args.host, args.port), handler)
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    signal.signal(signal.SIGTERM, stop_on_signal)
     print(f"demo page: http://{args.host}:{server.server_port}/", flush=True)
     try:
         server.serve_forever()
