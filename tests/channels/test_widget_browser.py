@@ -48,6 +48,25 @@ def card(page):
     return page.get_by_role("article", name=re.compile("Your assessment"))
 
 
+# WCAG contrast of every piece of text inside `root_selector` against the background it sits on.
+CONTRAST_JS = """sel => {
+  const root = document.querySelector('.loan-assistant-widget').shadowRoot;
+  const rgba = s => { const v = s.match(/[\\d.]+/g).map(Number); return v.length === 3 ? v.concat(1) : v; };
+  const lum = c => c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+                    .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const background = el => { for (; el; el = el.parentElement || el.getRootNode().host) {
+      const c = rgba(getComputedStyle(el).backgroundColor); if (c[3] > 0.5) return c; } return [255, 255, 255, 1]; };
+  const out = [];
+  for (const el of root.querySelectorAll(sel + ' *')) {
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own || el.closest('.sr-only') || !el.getClientRects().length) continue;
+    const a = lum(rgba(getComputedStyle(el).color)), b = lum(background(el));
+    out.push([(Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05), el.tagName + '.' + el.className]);
+  }
+  return out;
+}"""
+
+
 def save_whole_card(page, answer, path: Path) -> None:
     """A picture of the whole card: the panel grows to its content just for the screenshot."""
     size = page.viewport_size
@@ -99,6 +118,8 @@ def test_qplo_conversation_card_calendar_and_reload(browser, demo, artifacts, tm
         source_links = answer.locator(".sources a")
         assert source_links.count() >= 2
         assert all(h.startswith("https://") for h in source_links.evaluate_all("ls => ls.map(l => l.href)"))
+        contrasts = page.evaluate(CONTRAST_JS, "article.card")
+        assert len(contrasts) > 30 and min(contrasts)[0] >= 4.5, min(contrasts)  # WCAG AA for all card text
         page.screenshot(path=str(artifacts / "widget-qplo-desktop.png"))
         save_whole_card(page, answer, artifacts / "widget-qplo-card.png")
 
