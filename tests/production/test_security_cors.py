@@ -80,3 +80,20 @@ def test_any_other_origin_gets_no_cors_headers(servers, origin):
     assert "access-control-allow-origin" not in headers
     _, headers = request(servers, "GET", "/status", origin)
     assert "access-control-allow-origin" not in headers
+
+
+def socketio_handshake(servers, origin):
+    """The widget's first request (Engine.IO polling handshake), as a browser on `origin` sends it."""
+    return request(servers, "GET", "/socket.io/?EIO=4&transport=polling", origin)
+
+
+@pytest.mark.parametrize("origin", DEMO_ORIGINS)
+def test_the_demo_page_may_open_the_widgets_socket(servers, origin):
+    status, headers = socketio_handshake(servers, origin)
+    assert status == 200 and headers.get("access-control-allow-origin") == origin
+
+
+@pytest.mark.parametrize("origin", FOREIGN)
+def test_any_other_page_may_not_open_the_widgets_socket(servers, origin):
+    status, headers = socketio_handshake(servers, origin)
+    assert status >= 400 and "access-control-allow-origin" not in headers
