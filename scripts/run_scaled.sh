@@ -201,6 +201,9 @@ with conn.cursor() as cur:
     if cur.fetchone() is None:
         cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(env["TRACKER_DB_NAME"])))
 PY
+if [ -n "${TRACKER_RETENTION_DAYS:-}" ]; then  # conversations idle longer than that are deleted (README)
+  "$py" -m actions.retention --endpoints deploy/endpoints.scaled.yml || exit 1
+fi
 redis_ready || { echo "run_scaled: Redis at $LOCK_STORE_HOST:$LOCK_STORE_PORT is not reachable" >&2; exit 1; }
 
 # --- nginx: installed when missing; our own master with a generated config -----------------
