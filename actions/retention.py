@@ -28,7 +28,7 @@ os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")  # Rasa's own SQLA
 
 import sqlalchemy as sa  # noqa: E402
 import yaml  # noqa: E402
-from rasa.core.tracker_store import SQLTrackerStore  # noqa: E402
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs  # noqa: E402
 from rasa.utils.endpoints import EndpointConfig  # noqa: E402
 
 RETENTION_ENV = "TRACKER_RETENTION_DAYS"
@@ -44,6 +44,7 @@ class Deleted:
     conversations: int
     events: int
     cutoff: float
+    store_found: bool = True  # False: the database has no `events` table (nothing stored yet, or a wrong name)
 
 
 def _is_sql_store(store_type: Optional[str]) -> bool:
@@ -97,6 +98,11 @@ def database_url(endpoint: EndpointConfig) -> sa.engine.url.URL:
                                           settings.get("password"), None, settings.get("query"))
 
 
+def url_without_password(endpoint: EndpointConfig) -> str:
+    url = database_url(endpoint)
+    return url.render_as_string(hide_password=True) if hasattr(url, "render_as_string") else str(url)
+
+
 def delete_older_than(url: sa.engine.url.URL, days: float, now: Optional[float] = None,
                       dry_run: bool = False) -> Deleted:
     """Deletes every conversation whose newest event is more than `days` days before `now`
@@ -104,13 +110,13 @@ def delete_older_than(url: sa.engine.url.URL, days: float, now: Optional[float] 
     if days < 1:
         raise RetentionError(f"the retention must be at least 1 day (got {days})")
     cutoff = (time.time() if now is None else now) - days * 86400
-    engine = sa.create_engine(url)
+    engine = sa.create_engine(url, **create_engine_kwargs(url))  # as Rasa connects (POSTGRESQL_SCHEMA, pools)
     try:
         newest = sa.func.max(EVENTS.c.timestamp)
         expired = sa.select(EVENTS.c.sender_id).group_by(EVENTS.c.sender_id).having(newest < cutoff)
         with engine.begin() as connection:
             if not sa.inspect(connection).has_table("events"):
-                return Deleted(0, 0, cutoff)  # nothing was ever stored
+                return Deleted(0, 0, cutoff, store_found=False)
             senders: List[str] = [row[0] for row in connection.execute(expired)]
             events = 0
             for start in range(0, len(senders), 500):  # bounded IN lists
@@ -146,6 +152,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     except (RetentionError, sa.exc.SQLAlchemyError) as problem:
         print(f"retention: {problem}", file=sys.stderr)
         return 2
+    if not result.store_found:
+        print(f"retention: no conversations are stored in {url_without_password(endpoint)} (no events table)")
+        return 0
     cutoff = datetime.fromtimestamp(result.cutoff, timezone.utc)
     verb = "would delete" if args.dry_run else "deleted"
     print(f"retention: {verb} {result.conversations} conversation(s) ({result.events} events) "

@@ -108,6 +108,11 @@ def test_bad_settings_are_refused_plainly(tmp_path, args, env, says):
     assert out.returncode == 2 and says in out.stderr and "Traceback" not in out.stderr
 
 
+def test_an_empty_database_is_reported_not_mistaken_for_a_clean_one(tmp_path):
+    out = retention(ROOT / "endpoints.yml", "--days", "30", env={"TRACKER_DB": str(tmp_path / "never-used.db")})
+    assert out.returncode == 0 and "no conversations are stored in" in out.stdout and "never-used.db" in out.stdout
+
+
 def test_a_store_that_is_not_sql_is_refused(tmp_path):
     endpoints = tmp_path / "endpoints.yml"
     endpoints.write_text("tracker_store:\n  type: redis\n  url: localhost\n")
