@@ -61,6 +61,7 @@ def test_a_new_model_rolls_out_while_conversations_go_on(tmp_path_factory):
             serving = status.read().decode()
         upstreams = {tried[-1] for tried in deployment.rasa_upstreams()}
         still_listening = listening_addresses(set(deployment.rasa_ports))
+        stored = deployment.event_counts()
     finally:
         deployment.stop()
 
@@ -69,6 +70,10 @@ def test_a_new_model_rolls_out_while_conversations_go_on(tmp_path_factory):
     assert not failed, failed[:5]
     for c in conversations:
         assert [without_recipient(r) for r in c.replies] == reference[c.script.name], c.sender
+        # Each message stored once, even those resent after a connection closed by the reload.
+        assert stored[c.sender] == stored[f"reference-{c.script.name}"], (c.sender, c.resent, stored[c.sender])
+    print(f"\n{len(conversations)} conversations across the rollout, "
+          f"{sum(c.resent for c in conversations)} messages resent on a closed keep-alive connection")
     assert rest.error is None, rest.error
     assert [without_recipient(r) for r in half.replies + rest.replies] == reference["qplo"]
     assert final_assessment(rest.replies)["classification"] == "qualified_plan_loan_offset"
