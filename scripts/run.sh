@@ -69,7 +69,7 @@ MSG
     exit 1
   fi
   for pid in "${pids[@]}"; do
-    kill -0 "$pid" 2>/dev/null || { echo "a server failed to start; see var/" >&2; tail -20 var/rasa.log var/actions.log >&2; exit 1; }
+    kill -0 "$pid" 2>/dev/null || { echo "a server failed to start; see var/" >&2; tail -n 20 var/rasa.log var/actions.log >&2; exit 1; }
   done
   sleep 1
 done
