@@ -81,14 +81,17 @@ write_nginx_conf() {
     echo "  include $root/deploy/nginx/log_format.conf;"
     echo "  access_log $run_dir/nginx-access.log rasa_no_query;"
     for kind in client_body proxy fastcgi uwsgi scgi; do echo "  ${kind}_temp_path $run_dir/nginx-temp/$kind;"; done
+    # max_fails=3: a dead server refuses connections at once and is skipped after three; one
+    # slow answer (a conversation waiting for a dead server's lock) must not take a healthy
+    # server out of rotation, as max_fails=1 did in a trial.
     echo "  upstream rasa_servers { least_conn;"
-    for p in "${rasa_ports[@]}"; do echo "    server 127.0.0.1:$p max_fails=1 fail_timeout=10s;"; done
+    for p in "${rasa_ports[@]}"; do echo "    server 127.0.0.1:$p max_fails=3 fail_timeout=10s;"; done
     echo "  }"
     echo "  upstream rasa_servers_sticky { hash \$remote_addr consistent;"
-    for p in "${rasa_ports[@]}"; do echo "    server 127.0.0.1:$p max_fails=1 fail_timeout=10s;"; done
+    for p in "${rasa_ports[@]}"; do echo "    server 127.0.0.1:$p max_fails=3 fail_timeout=10s;"; done
     echo "  }"
     echo "  upstream action_servers { least_conn;"
-    for p in "${action_ports[@]}"; do echo "    server 127.0.0.1:$p max_fails=1 fail_timeout=10s;"; done
+    for p in "${action_ports[@]}"; do echo "    server 127.0.0.1:$p max_fails=3 fail_timeout=10s;"; done
     echo "    keepalive 128;"
     echo "  }"
     echo "  server { listen $host:$public_port;"
