@@ -92,6 +92,19 @@ class Servers:
         for name in list(self.processes):
             self.stop(name)
 
+    def __enter__(self) -> "Servers":
+        """`with Servers(...) as servers:` both servers up, and down again however the block ends."""
+        try:
+            self.start_actions()
+            self.start_rasa()
+        except BaseException:
+            self.stop_all()
+            raise
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.stop_all()
+
 
 def post_json(url: str, body: Any, timeout: float = 60) -> Any:
     request = urllib.request.Request(url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})

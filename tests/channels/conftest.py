@@ -70,14 +70,9 @@ def demo_port() -> int:
 @pytest.fixture(scope="module")
 def widget_servers(tmp_path_factory, demo_port):
     origin = f"http://127.0.0.1:{demo_port}"  # configured the way scripts/run.sh does it
-    s = Servers(trained_model(), tmp_path_factory.mktemp("widget"), extra_env={"CORS_ORIGINS": origin},
-                rasa_args=["--cors", origin])
-    try:
-        s.start_actions()
-        s.start_rasa()
+    with Servers(trained_model(), tmp_path_factory.mktemp("widget"), extra_env={"CORS_ORIGINS": origin},
+                rasa_args=["--cors", origin]) as s:
         yield s
-    finally:
-        s.stop_all()
 
 
 @pytest.fixture(scope="module")

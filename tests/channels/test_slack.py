@@ -184,14 +184,9 @@ def slack_api():
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory, slack_api):
-    s = Servers(trained_model(), tmp_path_factory.mktemp("slack"),
-                extra_env={"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": slack_api.url})
-    try:
-        s.start_actions()
-        s.start_rasa()
+    with Servers(trained_model(), tmp_path_factory.mktemp("slack"),
+                extra_env={"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": slack_api.url}) as s:
         yield s
-    finally:
-        s.stop_all()
 
 
 def webhook(servers: Servers) -> str:

@@ -10,13 +10,8 @@ TODAY = "2025-11-01"
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
-    s = Servers(trained_model(), tmp_path_factory.mktemp("e2e"))
-    try:
-        s.start_actions()
-        s.start_rasa()
+    with Servers(trained_model(), tmp_path_factory.mktemp("e2e")) as s:
         yield s
-    finally:
-        s.stop_all()
 
 
 def chat(servers, name):

@@ -20,13 +20,8 @@ FAILED = "something went wrong on my side with that message"
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
-    s = Servers(trained_model(), tmp_path_factory.mktemp("outage"), extra_env={"ACTION_TIMEOUT_SECONDS": "3"})
-    try:
-        s.start_actions()
-        s.start_rasa()
+    with Servers(trained_model(), tmp_path_factory.mktemp("outage"), extra_env={"ACTION_TIMEOUT_SECONDS": "3"}) as s:
         yield s
-    finally:
-        s.stop_all()
 
 
 def up(servers):

@@ -26,13 +26,8 @@ SETTINGS = dict(deadline=None, derandomize=True, database=None,
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
-    s = Servers(trained_model(), tmp_path_factory.mktemp("hostile"))
-    try:
-        s.start_actions()
-        s.start_rasa()
+    with Servers(trained_model(), tmp_path_factory.mktemp("hostile")) as s:
         yield s
-    finally:
-        s.stop_all()
 
 
 def send(servers, body: bytes, content_type="application/json", method="POST", path=WEBHOOK):

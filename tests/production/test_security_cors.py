@@ -27,14 +27,9 @@ def run_sh_default_origins():
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
     origins = run_sh_default_origins()
-    s = Servers(trained_model(), tmp_path_factory.mktemp("cors"), rasa_args=["--cors", *origins],
-                extra_env={"CORS_ORIGINS": " ".join(origins)})
-    try:
-        s.start_actions()
-        s.start_rasa()
+    with Servers(trained_model(), tmp_path_factory.mktemp("cors"), rasa_args=["--cors", *origins],
+                extra_env={"CORS_ORIGINS": " ".join(origins)}) as s:
         yield s
-    finally:
-        s.stop_all()
 
 
 def request(servers, method, path, origin, body=None, headers=()):
