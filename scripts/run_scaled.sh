@@ -119,12 +119,21 @@ start_rasa_server() {
   echo $! >"$run_dir/rasa-$1.pid"
 }
 rasa_status() { curl -sf "http://127.0.0.1:$1/status?token=$RASA_AUTH_TOKEN"; }
+# What `rollout` needs to know of the running deployment; no secrets (those come from the
+# environment again).
+save_state() {
+  declare -p host public_port action_ports action_lb_port nginx_bin rasa_ports \
+    TRACKER_DB_HOST TRACKER_DB_PORT TRACKER_DB_NAME TRACKER_DB_USER \
+    LOCK_STORE_HOST LOCK_STORE_PORT LOCK_STORE_DB LOCK_STORE_KEY_PREFIX >"$run_dir/scaled.env"
+}
 
 if [ "$mode" = rollout ]; then
-  # The running deployment's settings (no secrets: those come from the environment again).
+  # The running deployment's settings: ports, nginx, the stores (passwords and the token come
+  # from the environment).
   [ -f "$run_dir/scaled.env" ] || { echo "run_scaled: no running deployment in $run_dir" >&2; exit 2; }
   # shellcheck disable=SC1091
   source "$run_dir/scaled.env"
+  export ACTION_ENDPOINT_URL="http://127.0.0.1:$action_lb_port/webhook"
   old_ports=("${rasa_ports[@]}")
   old_pid_files=("$run_dir"/rasa-*.pid)
   last="$(for f in "${old_pid_files[@]}"; do basename "$f" .pid; done | cut -d- -f2 | sort -n | tail -1)"
@@ -169,7 +178,7 @@ print(" ".join(str(s.getsockname()[1]) for s in socks))' "${#old_ports[@]}")"; f
     pid="$(cat "$f" 2>/dev/null || true)"; rm -f "$f"
     [ -n "$pid" ] && kill "$pid" 2>/dev/null || true  # SIGTERM: Sanic's graceful shutdown
   done
-  declare -p host public_port action_ports action_lb_port nginx_bin rasa_ports >"$run_dir/scaled.env"
+  save_state
   echo "run_scaled rollout: done; $(basename "$model") serves on ${rasa_ports[*]}" >&2
   exit 0
 fi
@@ -262,7 +271,7 @@ $TRACKER_DB_HOST:$TRACKER_DB_PORT/$TRACKER_DB_NAME, Redis $LOCK_STORE_HOST:$LOCK
               -d '{"sender": "me", "message": "I left my job on March 14 and they offset my loan in June"}'
 Ctrl-C stops the servers and nginx.
 MSG
-    declare -p host public_port action_ports action_lb_port nginx_bin rasa_ports >"$run_dir/scaled.env"
+    save_state
     echo "READY http://$host:$public_port"  # a line for scripts that drive this one
     # Keep serving while nginx and at least one Rasa server live; losing one server is the
     # failure this shape is built to survive, so it is reported, not fatal.

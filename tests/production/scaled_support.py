@@ -110,9 +110,16 @@ class ScaledDeployment:
             time.sleep(0.1)
 
     def rollout(self, model: Path) -> subprocess.CompletedProcess:
-        """`run_scaled.sh rollout MODEL`: new servers, nginx switched to them, old ones drained."""
+        """`run_scaled.sh rollout MODEL`: new servers, nginx switched to them, old ones drained.
+        Only the token and the run directory are given again, as an operator in a second
+        terminal would: ports and stores come from the running deployment's state."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("TRACKER_DB_", "LOCK_STORE_"))}
+        env.update({"RASA_AUTH_TOKEN": self.token, "RUN_DIR": str(self.workdir), "PYTHONHASHSEED": "0",
+                    "RASA_TELEMETRY_ENABLED": "false"})
+        for name in ("PUBLIC_PORT", "ACTION_LB_PORT", "RASA_PORTS", "ACTION_PORTS", "RASA_SERVERS", "HOST"):
+            env.pop(name, None)
         return subprocess.run(["bash", str(ROOT / "scripts" / "run_scaled.sh"), "rollout", str(model)], cwd=ROOT,
-                              env=self.env(), capture_output=True, text=True, timeout=600)
+                              env=env, capture_output=True, text=True, timeout=600)
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
