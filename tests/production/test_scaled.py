@@ -4,6 +4,8 @@ token. One deployment for the module; the test that kills a server runs last."""
 import asyncio
 import os
 import subprocess
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -44,9 +46,6 @@ def test_the_script_refuses_to_start_without_an_api_token(tmp_path):
 
 
 def test_the_http_api_refuses_requests_without_the_token(deployment):
-    import urllib.error
-    import urllib.request
-
     for path in ["/status", "/conversations/anyone/tracker", "/domain"]:
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(deployment.url + path, timeout=10)
