@@ -92,11 +92,12 @@ class ScaledDeployment:
         while it answers). This test is about losing a server between two turns."""
         pid, port = self.rasa_pid(number), self.rasa_ports[number - 1]
         os.kill(pid, signal.SIGKILL)
-        deadline = time.monotonic() + 30
-        while listening_addresses({port}):
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"port {port} still open 30 s after killing the Rasa server")
-            time.sleep(0.05)
+        _wait_until_closed(port)
+
+    def kill_action_server(self, number: int) -> None:
+        pid, port = int((self.workdir / f"actions-{number}.pid").read_text()), self.action_ports[number - 1]
+        os.kill(pid, signal.SIGKILL)
+        _wait_until_closed(port)
 
     def rasa_upstreams(self, path: str = "/webhooks/rest/webhook", expect: int = 0) -> List[List[str]]:
         """For each request to `path`, in order, the servers nginx tried (from its access log).
@@ -140,6 +141,14 @@ class ScaledDeployment:
             for sender, kind, n in cur.fetchall():
                 counts.setdefault(sender, {})[kind] = n
         return counts
+
+
+def _wait_until_closed(port: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while listening_addresses({port}):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"port {port} still open {seconds} s after killing its server")
+        time.sleep(0.05)
 
 
 def connect(database: str) -> Any:

@@ -45,6 +45,15 @@ def test_the_script_refuses_to_start_without_an_api_token(tmp_path):
     assert out.returncode == 2 and "RASA_AUTH_TOKEN is not set" in out.stderr
 
 
+def test_the_script_says_so_when_the_tracker_database_is_unreachable(tmp_path):
+    # Rasa itself would retry an unreachable tracker store forever at start, saying little.
+    env = {**os.environ, "RASA_AUTH_TOKEN": "t", "RUN_DIR": str(tmp_path), "TRACKER_DB_HOST": "127.0.0.2",
+           "TRACKER_DB_PORT": "1"}
+    out = subprocess.run(["bash", str(ROOT / "scripts" / "run_scaled.sh")], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 1 and "PostgreSQL at 127.0.0.2:1 is not reachable" in out.stderr
+
+
 def test_the_http_api_refuses_requests_without_the_token(deployment):
     for path in ["/status", "/conversations/anyone/tracker", "/domain"]:
         with pytest.raises(urllib.error.HTTPError) as refused:
@@ -94,6 +103,19 @@ def test_200_concurrent_conversations_lose_and_duplicate_nothing(deployment, ref
     print(f"\n{len(latencies)} turns in {wall:.1f} s: {len(latencies) / wall:.1f} turns/s, per turn p50 "
           f"{percentile(latencies, .5) * 1000:.0f} ms, p95 {percentile(latencies, .95) * 1000:.0f} ms, "
           f"p99 {percentile(latencies, .99) * 1000:.0f} ms")
+
+
+def test_losing_an_action_server_mid_form_changes_nothing_for_the_user(deployment, reference):
+    script = next(s for s in SCRIPTS if s.name == "deemed")
+    before = Conversation("action-failover-deemed", type(script)(script.name, script.turns[:3], {}))
+    asyncio.run(drive_conversations(deployment.url, [before]))
+    first = f"127.0.0.1:{deployment.action_ports[0]}"
+    assert any(tried[-1] == first for tried in deployment.rasa_upstreams("/webhook")), "actions-1 had no traffic"
+    deployment.kill_action_server(1)
+    after = Conversation("action-failover-deemed", type(script)(script.name, script.turns[3:], {}))
+    asyncio.run(drive_conversations(deployment.url, [after]))
+    assert before.error is None and after.error is None, (before.error, after.error)
+    assert [without_recipient(r) for r in before.replies + after.replies] == reference["deemed"]
 
 
 def test_losing_a_rasa_server_mid_form_changes_nothing_for_the_user(deployment, reference):
