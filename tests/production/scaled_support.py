@@ -99,7 +99,7 @@ class ScaledDeployment:
         os.kill(pid, signal.SIGKILL)
         _wait_until_closed(port)
 
-    def rasa_upstreams(self, path: str = "/webhooks/rest/webhook", expect: int = 0) -> List[List[str]]:
+    def upstreams_tried(self, path: str = "/webhooks/rest/webhook", expect: int = 0) -> List[List[str]]:
         """For each request to `path`, in order, the servers nginx tried (from its access log).
         nginx logs a request just after answering it: `expect` waits (a little) for that many."""
         deadline = time.monotonic() + 10

@@ -110,7 +110,7 @@ def test_losing_an_action_server_mid_form_changes_nothing_for_the_user(deploymen
     before = Conversation("action-failover-deemed", type(script)(script.name, script.turns[:3], {}))
     asyncio.run(drive_conversations(deployment.url, [before]))
     first = f"127.0.0.1:{deployment.action_ports[0]}"
-    assert any(tried[-1] == first for tried in deployment.rasa_upstreams("/webhook")), "actions-1 had no traffic"
+    assert any(tried[-1] == first for tried in deployment.upstreams_tried("/webhook")), "actions-1 had no traffic"
     deployment.kill_action_server(1)
     after = Conversation("action-failover-deemed", type(script)(script.name, script.turns[3:], {}))
     asyncio.run(drive_conversations(deployment.url, [after]))
@@ -122,13 +122,13 @@ def test_losing_a_rasa_server_mid_form_changes_nothing_for_the_user(deployment, 
     script = next(s for s in SCRIPTS if s.name == "qplo")
     split = 3  # after the story and the first form answer; the form still wants age and balance
     before = Conversation("failover-qplo", type(script)(script.name, script.turns[:split], {}))
-    logged = len(deployment.rasa_upstreams())
+    logged = len(deployment.upstreams_tried())
     asyncio.run(drive_conversations(deployment.url, [before]))
     assert before.error is None, before.error
-    served_by = deployment.rasa_upstreams(expect=logged + split)[-1][-1]  # kill the server that answered last
+    served_by = deployment.upstreams_tried(expect=logged + split)[-1][-1]  # kill the server that answered last
     number = 1 + [f"127.0.0.1:{p}" for p in deployment.rasa_ports].index(served_by)
     deployment.kill_rasa_server(number)
-    logged_before = len(deployment.rasa_upstreams())
+    logged_before = len(deployment.upstreams_tried())
 
     after = Conversation("failover-qplo", type(script)(script.name, script.turns[split:], {}))
     asyncio.run(drive_conversations(deployment.url, [after]))
@@ -137,6 +137,6 @@ def test_losing_a_rasa_server_mid_form_changes_nothing_for_the_user(deployment, 
     assert replies == reference["qplo"]
     assert final_assessment(after.replies)["classification"] == "qualified_plan_loan_offset"
     # nginx answered every turn after the kill from the surviving server.
-    after_kill = deployment.rasa_upstreams(expect=logged_before + len(after.replies))[logged_before:]
+    after_kill = deployment.upstreams_tried(expect=logged_before + len(after.replies))[logged_before:]
     survivor = next(f"127.0.0.1:{p}" for p in deployment.rasa_ports if f"127.0.0.1:{p}" != served_by)
     assert all(tried[-1] == survivor for tried in after_kill), after_kill

@@ -59,7 +59,7 @@ def test_a_new_model_rolls_out_while_conversations_go_on(tmp_path_factory):
         asyncio.run(drive_conversations(deployment.url, [rest]))
         with urllib.request.urlopen(f"{deployment.url}/status?token={deployment.token}", timeout=10) as status:
             serving = status.read().decode()
-        upstreams = {tried[-1] for tried in deployment.rasa_upstreams()}
+        upstreams = {tried[-1] for tried in deployment.upstreams_tried()}
         still_listening = listening_addresses(set(deployment.rasa_ports))
         stored = deployment.event_counts()
     finally:
