@@ -64,6 +64,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 RASA = ROOT / ".venv" / "bin" / "rasa"
 TODAY = "2025-11-01"
+OUR_ACTIONS = "actions.actions"
 CONCURRENCY = 16
 TARGETS = {  # name: (comparison, bound)
     "per-turn p50": ("<=", 0.4),
@@ -493,9 +494,13 @@ class Bot:
             logging_config.write_text(HOP_LOGGING.format(path=self.hop_log))
             log = self.workdir / "actions.log"
             t0 = time.perf_counter()
-            self.processes["actions"] = CLEANUP.spawn(
-                [RASA, "run", "actions", "--actions", self.actions_module, "--port", str(self.action_port),
-                 "--logging-config-file", logging_config], self.project, self.env, log)
+            if self.actions_module == OUR_ACTIONS:  # ours: started as scripts/run.sh starts it
+                command = ["bash", ROOT / "scripts" / "action_server.sh", str(self.action_port),
+                           "--logging-config_file", logging_config]
+            else:  # the stock project's way: `rasa run actions`
+                command = [RASA, "run", "actions", "--actions", self.actions_module, "--port", str(self.action_port),
+                           "--logging-config-file", logging_config]
+            self.processes["actions"] = CLEANUP.spawn(command, self.project, self.env, log)
             wait_health(f"http://127.0.0.1:{self.action_port}/health", self.processes["actions"], log, 120)
             actions_s = time.perf_counter() - t0
         log = self.workdir / "rasa.log"
@@ -721,7 +726,7 @@ def main() -> int:
               f"{report['project_at_start']['commit']}, files {report['project_at_start']['files_sha256']}", flush=True)
         model, ours_train = prepare_ours(tmp, args)
         (tmp / "run-sqlite").mkdir()
-        ours = Bot("ours (SQLite)", tmp / "run-sqlite", tmp / "ours", model, "actions.actions",
+        ours = Bot("ours (SQLite)", tmp / "run-sqlite", tmp / "ours", model, OUR_ACTIONS,
                    ROOT / "endpoints.yml", ROOT / "credentials.yml", OURS_CONVERSATIONS, TODAY,
                    {"PYTHONPATH": str(ROOT)}, tracker_db=tmp / "run-sqlite" / "tracker.db")
         rows.append(measure(ours, args, ours_train))
@@ -731,7 +736,7 @@ def main() -> int:
             (tmp / "run-memory").mkdir()
             endpoints = tmp / "run-memory" / "endpoints-memory.yml"
             endpoints.write_text("action_endpoint:\n  url: ${ACTION_ENDPOINT_URL}\n")
-            ours_mem = Bot("ours (memory)", tmp / "run-memory", tmp / "ours", model, "actions.actions",
+            ours_mem = Bot("ours (memory)", tmp / "run-memory", tmp / "ours", model, OUR_ACTIONS,
                            endpoints, ROOT / "credentials.yml", OURS_CONVERSATIONS, TODAY,
                            {"PYTHONPATH": str(ROOT)})
             rows.append(measure(ours_mem, args, ours_train))

@@ -32,9 +32,8 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-# Only the Rasa server calls the action server: loopback only, whatever HOST says (rasa-sdk
-# binds 0.0.0.0 unless SANIC_HOST says otherwise).
-SANIC_HOST=127.0.0.1 "$root/.venv/bin/rasa" run actions --actions actions.actions --port "$action_port" >var/actions.log 2>&1 &
+# Only the Rasa server calls the action server: loopback only, whatever HOST says.
+SANIC_HOST=127.0.0.1 bash scripts/action_server.sh "$action_port" >var/actions.log 2>&1 &
 pids+=($!)
 "$root/.venv/bin/rasa" run --enable-api -i "$host" -p "$rasa_port" --model "$model" \
   --endpoints endpoints.yml --credentials credentials.yml --cors $CORS_ORIGINS \

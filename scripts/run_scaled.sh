@@ -240,7 +240,7 @@ trap stop EXIT
 
 for i in "${!action_ports[@]}"; do
   n=$((i + 1))
-  SANIC_HOST=127.0.0.1 "$root/.venv/bin/rasa" run actions --actions actions.actions --port "${action_ports[$i]}" \
+  SANIC_HOST=127.0.0.1 bash "$root/scripts/action_server.sh" "${action_ports[$i]}" \
     >"$run_dir/actions-$n.log" 2>&1 &
   pids+=($!); echo $! >"$run_dir/actions-$n.pid"
 done

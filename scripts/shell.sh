@@ -11,7 +11,7 @@ mkdir -p var
 export ACTION_ENDPOINT_URL="http://127.0.0.1:$action_port/webhook"
 export TRACKER_DB="${TRACKER_DB:-$root/var/shell-tracker.db}"
 if ! curl -sf "http://127.0.0.1:$action_port/health" >/dev/null 2>&1; then
-  "$root/.venv/bin/rasa" run actions --actions actions.actions --port "$action_port" >var/actions-shell.log 2>&1 &
+  bash scripts/action_server.sh "$action_port" >var/actions-shell.log 2>&1 &
   trap 'kill $! 2>/dev/null || true' EXIT
   for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$action_port/health" >/dev/null 2>&1 && break; sleep 1; done
 fi

@@ -66,7 +66,7 @@ class Servers:
     def start_actions(self) -> None:
         log = self.workdir / "actions.log"
         self.processes["actions"] = subprocess.Popen(
-            [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions.actions", "--port", str(self.action_port)],
+            ["bash", str(ROOT / "scripts" / "action_server.sh"), str(self.action_port)],
             cwd=ROOT, env=self.env(), stdout=log.open("ab"), stderr=subprocess.STDOUT)
         wait_for(f"http://127.0.0.1:{self.action_port}/health", 120, self.processes["actions"], log)
 
