@@ -9,4 +9,4 @@ if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
 fi
 exec rasa run --enable-api --auth-token "$RASA_AUTH_TOKEN" -i 0.0.0.0 -p 5005 \
   --model models/model.tar.gz --endpoints deploy/endpoints.scaled.yml --credentials credentials.yml \
-  --cors "${CORS_ORIGINS:-http://localhost}"
+  --cors ${CORS_ORIGINS:-}

@@ -115,7 +115,7 @@ start_rasa_server() {
   SANIC_BACKLOG="${SANIC_BACKLOG:-1024}" \
   "$root/.venv/bin/rasa" run --enable-api --auth-token "$RASA_AUTH_TOKEN" -i 127.0.0.1 -p "$2" \
     --model "$model" --endpoints deploy/endpoints.scaled.yml --credentials credentials.yml \
-    --cors "${CORS_ORIGINS:-http://localhost}" >"$run_dir/rasa-$1.log" 2>&1 &
+    --cors ${CORS_ORIGINS:-} >"$run_dir/rasa-$1.log" 2>&1 &  # unquoted: space-separated origins; none by default
   echo $! >"$run_dir/rasa-$1.pid"
 }
 rasa_status() { curl -sf "http://127.0.0.1:$1/status?token=$RASA_AUTH_TOKEN"; }
