@@ -68,6 +68,19 @@ def test_the_http_api_refuses_requests_without_the_token(deployment):
     assert deployment.token not in (deployment.workdir / "nginx-access.log").read_text()
 
 
+def test_no_browser_origin_is_allowed_unless_configured(deployment):
+    """The scaled shape names no portal by default: a page elsewhere gets no CORS grant."""
+    for origin in ["http://localhost", "http://127.0.0.1:8080", "https://evil.example"]:
+        request = urllib.request.Request(f"{deployment.url}/webhooks/rest/webhook", method="OPTIONS",
+                                         headers={"Origin": origin, "Access-Control-Request-Method": "POST"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                granted = response.headers.get("Access-Control-Allow-Origin")
+        except urllib.error.HTTPError as refused:
+            granted = refused.headers.get("Access-Control-Allow-Origin")
+        assert granted is None, (origin, granted)
+
+
 def test_every_server_listens_on_loopback_only(deployment):
     ports = {*deployment.rasa_ports, *deployment.action_ports, deployment.public_port, deployment.action_lb_port}
     listening = listening_addresses(ports)
