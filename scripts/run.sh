@@ -56,13 +56,13 @@ The assistant is running.
             -d '{"sender": "me", "message": "I left my job on March 14 and they offset my loan in June"}'
   Shell:  bash scripts/shell.sh   (a terminal chat against the same servers)
   Widget: http://127.0.0.1:$widget_port/   (demo benefits portal with the chat widget; open it in a browser)
-Ctrl-C stops them all.
 MSG
     if [ -n "${SLACK_SIGNING_SECRET:-}" ] && [ -n "${SLACK_BOT_TOKEN:-}" ]; then
       echo "  Slack:  on. Events and buttons: https://<public host>/webhooks/slack/webhook; /loanhelp: https://<public host>/webhooks/slack/slash"
     else
       echo "  Slack:  off. Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to turn it on (README, \"Slack for benefits teams\")."
     fi
+    echo "Ctrl-C stops them all."
     wait -n "${pids[@]}"
     echo "a server exited; see var/rasa.log and var/actions.log" >&2
     exit 1
