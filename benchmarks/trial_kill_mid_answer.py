@@ -6,8 +6,11 @@ than two minutes of waiting, and what Rasa's lock does then depends on timing).
 Starts the scaled deployment (two Rasa servers), sends a message and SIGKILLs the Rasa server
 that is answering it, then sends the same conversation's next message while other
 conversations keep talking every 5 s, and prints what each got and how long it took.
-Seen on 2026-11-30: the killed message 502; the next one 504 after nginx's 120 s; the one after
-that answered at once; 24 messages of other conversations meanwhile all 200 in <= 0.07 s.
+Seen on 2026-11-30 with stock Rasa's lock: the killed message 502; the next one 504 after nginx's
+120 s; the one after that answered at once; 24 messages of other conversations meanwhile all 200
+in <= 0.07 s. With actions/lock_recovery.py: the next message 200 after 60.1 s (the dead ticket's
+lifetime), other conversations all 200 in <= 0.03 s. The automated version, with a shorter
+ticket lifetime, is tests/production/test_scaled_kill_mid_answer.py.
 """
 from __future__ import annotations
 
