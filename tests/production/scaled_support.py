@@ -78,6 +78,18 @@ class ScaledDeployment:
         self.stop()
         raise RuntimeError(f"the scaled deployment was not ready after {seconds} s:\n{self.output()}")
 
+    def __enter__(self) -> "ScaledDeployment":
+        """`with ScaledDeployment(...) as d:` started, and stopped however the block ends."""
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.stop()
+
     def output(self) -> str:
         return self.log.read_text(errors="replace")[-6000:]
 

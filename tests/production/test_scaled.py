@@ -20,12 +20,8 @@ LOAD_CONVERSATIONS = 200
 
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory):
-    d = ScaledDeployment(tmp_path_factory.mktemp("scaled"), rasa_servers=2, model=trained_model())
-    try:
-        d.start()
+    with ScaledDeployment(tmp_path_factory.mktemp("scaled"), rasa_servers=2, model=trained_model()) as d:
         yield d
-    finally:
-        d.stop()
 
 
 @pytest.fixture(scope="module")

@@ -23,18 +23,10 @@ TICKET_LIFETIME_SECONDS = 8
 
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory):
-    d = ScaledDeployment(tmp_path_factory.mktemp("kill-mid-answer"), rasa_servers=2, model=trained_model())
-    with pytest.MonkeyPatch.context() as env:
+    with pytest.MonkeyPatch.context() as env:  # for this module only
         env.setenv("TICKET_LOCK_LIFETIME", str(TICKET_LIFETIME_SECONDS))  # read by each Rasa server at start
-        try:
-            d.start()
-        except BaseException:
-            d.stop()
-            raise
-    try:
-        yield d
-    finally:
-        d.stop()
+        with ScaledDeployment(tmp_path_factory.mktemp("kill-mid-answer"), rasa_servers=2, model=trained_model()) as d:
+            yield d
 
 
 def post(url, sender, text, timeout=120):
