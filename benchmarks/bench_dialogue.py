@@ -47,19 +47,18 @@ import hashlib
 import json
 import os
 import shutil
-import signal
 import socket
 import sqlite3
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 import aiohttp
+from bench_support import ProcessGroups, run_benchmark, tail, write_json  # benchmarks/, the script's folder
 
 ROOT = Path(__file__).resolve().parents[1]
 RASA = ROOT / ".venv" / "bin" / "rasa"
@@ -175,51 +174,7 @@ def project_fingerprint() -> Dict[str, Optional[str]]:
 # ---------------------------------------------------------------------------------------------
 # processes and cleanup
 
-class Cleanup:
-    """Every process we start runs in its own process group; all are stopped here."""
-
-    def __init__(self) -> None:
-        self.processes: List[subprocess.Popen] = []
-
-    def spawn(self, cmd: List[str], cwd: Path, env: Dict[str, str], log: Path) -> subprocess.Popen:
-        with log.open("ab") as out:
-            process = subprocess.Popen([str(c) for c in cmd], cwd=cwd, env=env, stdout=out,
-                                       stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                       start_new_session=True)
-        self.processes.append(process)
-        return process
-
-    def stop(self, process: subprocess.Popen, grace: float = 20.0) -> None:
-        if process.poll() is None:
-            try:
-                os.killpg(process.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            try:
-                process.wait(grace)
-            except subprocess.TimeoutExpired:
-                pass
-        try:  # anything left in the group (the group id is the pid of the process we started)
-            os.killpg(process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
-            process.wait(5)
-        except subprocess.TimeoutExpired:
-            pass
-        if process in self.processes:
-            self.processes.remove(process)
-
-    def stop_all(self) -> None:
-        for process in list(reversed(self.processes)):
-            self.stop(process, grace=10.0)
-
-
-CLEANUP = Cleanup()
-
-
-def _terminate(signum, _frame):
-    raise SystemExit(128 + signum)
+CLEANUP = ProcessGroups()
 
 
 def rasa_env(**extra: str) -> Dict[str, str]:
@@ -228,29 +183,6 @@ def rasa_env(**extra: str) -> Dict[str, str]:
     env.pop("RASA_DEBUG", None)
     env.update(extra)
     return env
-
-
-def run_timed(cmd: List[Any], cwd: Path, env: Dict[str, str], log: Path, timeout: float) -> float:
-    """Runs a command to completion; returns its wall time. Raises with the log's tail on failure."""
-    start = time.perf_counter()
-    process = CLEANUP.spawn(cmd, cwd, env, log)
-    try:
-        code = process.wait(timeout)
-    except subprocess.TimeoutExpired:
-        CLEANUP.stop(process)
-        raise RuntimeError(f"timed out after {timeout:.0f} s: {' '.join(map(str, cmd))}\n{tail(log)}") from None
-    elapsed = time.perf_counter() - start
-    CLEANUP.stop(process)
-    if code != 0:
-        raise RuntimeError(f"exit {code}: {' '.join(map(str, cmd))}\n{tail(log)}")
-    return elapsed
-
-
-def tail(log: Path, chars: int = 3000) -> str:
-    try:
-        return log.read_text(errors="replace")[-chars:]
-    except OSError:
-        return ""
 
 
 def free_port() -> int:
@@ -591,7 +523,7 @@ def prepare_ours(tmp: Path, args) -> Tuple[Path, float]:
     shutil.copytree(ROOT / "data", project / "data")
     print("[ours] training (fresh: --force, empty cache) ...", flush=True)
     env = rasa_env(RASA_CACHE_DIRECTORY=str(tmp / "cache-ours"), PYTHONPATH=str(ROOT))
-    seconds = run_timed([RASA, "train", "--force", "--config", "config.yml", "--domain", "domain.yml",
+    seconds = CLEANUP.run_timed([RASA, "train", "--force", "--config", "config.yml", "--domain", "domain.yml",
                          "--data", "data", "--out", project / "models", "--fixed-model-name", "ours"],
                         project, env, tmp / "train-ours.log", args.train_timeout)
     print(f"[ours] trained in {seconds:.1f} s", flush=True)
@@ -602,7 +534,7 @@ def prepare_stock(tmp: Path, args) -> Tuple[Path, Path, float, float, Path, Path
     project = tmp / "stock"
     project.mkdir()
     print("[stock] rasa init --no-prompt (it trains once itself; not counted) ...", flush=True)
-    init_s = run_timed([RASA, "init", "--no-prompt", "--init-dir", project], tmp,
+    init_s = CLEANUP.run_timed([RASA, "init", "--no-prompt", "--init-dir", project], tmp,
                        rasa_env(RASA_CACHE_DIRECTORY=str(tmp / "cache-init")), tmp / "init-stock.log",
                        args.train_timeout)
     # `rasa init`'s own model and endpoints, untouched: the row without an action server
@@ -617,7 +549,7 @@ def prepare_stock(tmp: Path, args) -> Tuple[Path, Path, float, float, Path, Path
         f.write("\naction_endpoint:\n  url: ${ACTION_ENDPOINT_URL}\n")
     print(f"[stock] init took {init_s:.1f} s; retraining (--force, empty cache) ...", flush=True)
     env = rasa_env(RASA_CACHE_DIRECTORY=str(tmp / "cache-stock"))
-    seconds = run_timed([RASA, "train", "--force", "--out", project / "models", "--fixed-model-name", "stock"],
+    seconds = CLEANUP.run_timed([RASA, "train", "--force", "--out", project / "models", "--fixed-model-name", "stock"],
                         project, env, tmp / "train-stock.log", args.train_timeout)
     print(f"[stock] trained in {seconds:.1f} s", flush=True)
     return project, project / "models" / "stock.tar.gz", seconds, init_s, init_model, plain_endpoints
@@ -711,16 +643,13 @@ def main() -> int:
     args.load_turns = max(CONCURRENCY, min(args.load_turns, 20000))
     args.load_seconds = max(5.0, min(args.load_seconds, 600.0))
 
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, _terminate)
-    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with SIGINT ignored
-    tmp = Path(tempfile.mkdtemp(prefix="bench_dialogue_"))
     began = time.perf_counter()
     rows: List[Dict[str, Any]] = []
     report: Dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "loadavg_start": os.getloadavg()},
                               "settings": {k: v for k, v in vars(args).items() if k != "json"},
                               "today_metadata": TODAY}
-    try:
+
+    def measure_everything(tmp: Path) -> int:
         report["project_at_start"] = project_fingerprint()
         print(f"work dir {tmp}; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f}; project at "
               f"{report['project_at_start']['commit']}, files {report['project_at_start']['files_sha256']}", flush=True)
@@ -781,26 +710,10 @@ def main() -> int:
                   f"{report['project_at_end']}): rows may mix versions; run again.")
         print(f"\nlatency and load figures: median of {args.repeats} passes each; training and start: one "
               f"measurement per run. Whole run {elapsed / 60:.1f} min.")
-        if args.json:
-            text = json.dumps(report, indent=2, default=str)
-            if args.json == "-":
-                print(text)
-            else:
-                Path(args.json).write_text(text + "\n")
-                print(f"JSON written to {args.json}")
+        write_json(report, args.json)
         return 0
-    except (Exception, KeyboardInterrupt) as error:
-        print(f"\nbenchmark aborted: {type(error).__name__}: {error}", file=sys.stderr)
-        return 130 if isinstance(error, KeyboardInterrupt) else 1
-    except SystemExit as stop:  # SIGTERM / SIGHUP
-        print(f"\nbenchmark stopped by a signal (exit {stop.code}); cleaning up", file=sys.stderr)
-        raise
-    finally:
-        CLEANUP.stop_all()
-        if args.keep_tmp:
-            print(f"kept {tmp}", file=sys.stderr)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+
+    return run_benchmark("bench_dialogue_", args.keep_tmp, CLEANUP, measure_everything)
 
 
 if __name__ == "__main__":

@@ -33,16 +33,14 @@ import argparse
 import json
 import os
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import yaml
+from bench_support import ProcessGroups, run_benchmark, write_json  # benchmarks/, the script's folder
 
 ROOT = Path(__file__).resolve().parents[1]
 RASA = ROOT / ".venv" / "bin" / "rasa"
@@ -102,62 +100,7 @@ DESCRIPTIONS = {
 }
 
 
-class Processes:
-    def __init__(self) -> None:
-        self.running: List[subprocess.Popen] = []
-
-    def run(self, cmd: List[Any], cwd: Path, env: Dict[str, str], log: Path, timeout: float) -> float:
-        start = time.perf_counter()
-        with log.open("ab") as out:
-            process = subprocess.Popen([str(c) for c in cmd], cwd=cwd, env=env, stdout=out,
-                                       stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                       start_new_session=True)
-        self.running.append(process)
-        try:
-            code = process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.stop(process)
-            raise RuntimeError(f"timed out after {timeout:.0f} s: {' '.join(map(str, cmd))}\n{tail(log)}") from None
-        elapsed = time.perf_counter() - start
-        self.stop(process)
-        if code != 0:
-            raise RuntimeError(f"exit {code}: {' '.join(map(str, cmd))}\n{tail(log)}")
-        return elapsed
-
-    def stop(self, process: subprocess.Popen, grace: float = 10.0) -> None:
-        """SIGTERM to the process's own group (its id is the pid we started), then SIGKILL to
-        whatever is left in that group."""
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            if sig == signal.SIGTERM and process.poll() is not None:
-                continue
-            try:
-                os.killpg(process.pid, sig)
-            except (ProcessLookupError, PermissionError):
-                pass
-            try:
-                process.wait(grace if sig == signal.SIGTERM else 5.0)
-            except subprocess.TimeoutExpired:
-                pass
-        if process in self.running:
-            self.running.remove(process)
-
-    def stop_all(self) -> None:
-        for process in list(self.running):
-            self.stop(process)
-
-
-PROCESSES = Processes()
-
-
-def tail(log: Path, chars: int = 3000) -> str:
-    try:
-        return log.read_text(errors="replace")[-chars:]
-    except OSError:
-        return ""
-
-
-def _terminate(signum, _frame):
-    raise SystemExit(128 + signum)
+PROCESSES = ProcessGroups()
 
 
 def env_for(cache: Path) -> Dict[str, str]:
@@ -185,7 +128,7 @@ def bench_pipeline(name: str, tmp: Path, repeats: int, timeout: float) -> Dict[s
     model = work / "models" / f"{name}-0.tar.gz"
     for i in range(repeats):
         print(f"[{name}] training {i + 1}/{repeats} ...", flush=True)
-        seconds.append(PROCESSES.run(
+        seconds.append(PROCESSES.run_timed(
             [RASA, "train", "nlu", "--config", config, "--nlu", TRAIN_DATA, "--out", work / "models",
              "--fixed-model-name", f"{name}-{i}"],
             work, env_for(work / f"cache-{i}"), work / "train.log", timeout))
@@ -195,7 +138,7 @@ def bench_pipeline(name: str, tmp: Path, repeats: int, timeout: float) -> Dict[s
         shutil.rmtree(work / f"cache-{i}", ignore_errors=True)
     print(f"[{name}] rasa test nlu on the dev set ...", flush=True)
     results = work / "results"
-    test_s = PROCESSES.run([RASA, "test", "nlu", "--nlu", DEV_DATA, "--model", model, "--out", results, "--no-plot"],
+    test_s = PROCESSES.run_timed([RASA, "test", "nlu", "--nlu", DEV_DATA, "--model", model, "--out", results, "--no-plot"],
                            work, env_for(work / "cache-test"), work / "test.log", timeout)
     intent = json.loads((results / "intent_report.json").read_text())
     entities = {}
@@ -246,13 +189,10 @@ def main() -> int:
     args = parser.parse_args()
     if not RASA.exists():
         sys.exit(f"{RASA} not found: set up the venv first (make setup)")
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, _terminate)
-    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with SIGINT ignored
-    tmp = Path(tempfile.mkdtemp(prefix="bench_nlu_"))
     rows: List[Dict[str, Any]] = []
     began = time.perf_counter()
-    try:
+
+    def measure_pipelines(tmp: Path) -> int:
         print(f"work dir {tmp}; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f}; "
               f"train {TRAIN_DATA.relative_to(ROOT)}, evaluate {DEV_DATA.relative_to(ROOT)}", flush=True)
         for name in args.only or list(PIPELINES):
@@ -262,26 +202,10 @@ def main() -> int:
         elapsed = time.perf_counter() - began
         print(f"\ntraining time: median of {args.repeats} trainings (DIET: {args.diet_repeats}); "
               f"whole run {elapsed / 60:.1f} min")
-        if args.json:
-            text = json.dumps({"rows": rows, "elapsed_s": elapsed, "cpus": os.cpu_count()}, indent=2)
-            if args.json == "-":
-                print(text)
-            else:
-                Path(args.json).write_text(text + "\n")
-                print(f"JSON written to {args.json}")
+        write_json({"rows": rows, "elapsed_s": elapsed, "cpus": os.cpu_count()}, args.json)
         return 0
-    except (Exception, KeyboardInterrupt) as error:
-        print(f"\nbenchmark aborted: {type(error).__name__}: {error}", file=sys.stderr)
-        return 130 if isinstance(error, KeyboardInterrupt) else 1
-    except SystemExit as stop:  # SIGTERM / SIGHUP
-        print(f"\nbenchmark stopped by a signal (exit {stop.code}); cleaning up", file=sys.stderr)
-        raise
-    finally:
-        PROCESSES.stop_all()
-        if args.keep_tmp:
-            print(f"kept {tmp}", file=sys.stderr)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+
+    return run_benchmark("bench_nlu_", args.keep_tmp, PROCESSES, measure_pipelines)
 
 
 if __name__ == "__main__":
