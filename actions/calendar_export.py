@@ -11,14 +11,11 @@ from typing import Any, Dict, List, Optional
 import yaml
 from icalendar import Alarm, Calendar, Event
 
-from rules_core.law.due_dates import return_due_dates
-from rules_core.render import long_date, timeline_entry
+from rules_core.render import long_date
 
 from .presenting import words as presentation_words
 
 PRODUCT_ID = "-//401k loan assistant//deadline calendar//EN"
-# Answers where the event is income of a tax year, so that year's return is a date to keep.
-TAXED = {"deemed_distribution", "plan_loan_offset", "qualified_plan_loan_offset"}
 
 
 @lru_cache(maxsize=1)
@@ -26,26 +23,12 @@ def words() -> Dict[str, Any]:
     return yaml.safe_load((Path(__file__).parent / "calendar.yml").read_text(encoding="utf-8"))
 
 
-def related_dates(assessment: Dict[str, Any]) -> List[Dict[str, Any]]:
-    """Dates the answer depends on that the assessment's timeline leaves out, as timeline entries
-    from the rules core: the due date of the return that reports the taxable event."""
-    year, timeline = assessment.get("tax_year"), assessment.get("timeline") or ()
-    if not year or assessment.get("classification") not in TAXED \
-            or any(e["name"] == "return_due_date" for e in timeline):
-        return []
-    try:
-        return [timeline_entry(return_due_dates(int(year)).original_ruled)]
-    except (TypeError, ValueError):  # a year the core has no calendar for
-        return []
-
-
 def calendar_deadlines(assessment: Dict[str, Any]) -> List[Dict[str, Any]]:
-    """The deadlines on or after the conversation's date: the timeline's and the related dates,
-    one per day (the QPLO deadline without an extension *is* the return's due date)."""
+    """The timeline's deadlines on or after the conversation's date, one per day."""
     as_of = date.fromisoformat(assessment["as_of"]) if assessment.get("as_of") else date.min
     names = set(words()["deadlines"])
     found: Dict[str, Dict[str, Any]] = {}
-    for entry in [*(assessment.get("timeline") or ()), *related_dates(assessment)]:
+    for entry in assessment.get("timeline") or ():
         if entry["name"] in names and date.fromisoformat(entry["date"]) >= as_of:
             found.setdefault(entry["date"], entry)
     return sorted(found.values(), key=lambda e: e["date"])

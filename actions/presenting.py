@@ -94,7 +94,7 @@ def _missing_message(result: dict) -> str:
 def assessment_messages(result: dict, disclaimer: bool) -> List[Dict[str, Any]]:
     """Readable messages, then the whole assessment (and its deadlines as an .ics calendar) as a
     custom payload for rich clients."""
-    from .calendar_export import deadline_calendar, related_dates  # they read this module's words
+    from .calendar_export import deadline_calendar  # it reads this module's words
     conclusions = _by_prefix(result["explanations"], "result.")
     flags = _by_prefix(result["explanations"], "rollover.", "window.", "cure.", "code.")
     texts = [
@@ -111,9 +111,6 @@ def assessment_messages(result: dict, disclaimer: bool) -> List[Dict[str, Any]]:
     # them out. Rasa passes the extra key to output channels as message metadata.
     messages: List[Dict[str, Any]] = [{"text": t, "part_of": "assessment"} for t in texts if t]
     custom: Dict[str, Any] = {"assessment": result}
-    related = related_dates(result)
-    if related:  # e.g. the return's due date, for a client's timeline
-        custom["related_dates"] = related
     calendar = deadline_calendar(result)
     if calendar:  # the deadlines still ahead as an .ics file, for "Add deadlines to my calendar"
         custom["calendar"] = calendar

@@ -19,6 +19,7 @@ from .law import additional_tax as at
 from .law import plan_loan_offset as plo
 from .law import qplo
 from .law.box7_codes import decode_box7, expected_box7
+from .law.due_dates import return_due_dates
 from .law.code_check import check_code
 from .law.loan_terms import max_term_end
 from .law.ruled import RuledDate
@@ -211,6 +212,10 @@ class _Assessment:
             deadline = plo.sixty_day_deadline(self.f.offset_date)
             self._date(deadline)
             out["rollover_deadline"] = deadline.date.isoformat()
+        if event is not None and kind in (c.DEEMED, c.OFFSET, c.QPLO):
+            # The event is income of its year: the return that reports it is a date to keep
+            # (for a QPLO it is also the rollover deadline without an extension).
+            self._date(return_due_dates(event.date.year).original_ruled)
 
     def _withholding(self) -> None:
         f = self.f

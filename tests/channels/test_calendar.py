@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from icalendar import Calendar
 
-from actions.calendar_export import deadline_calendar, related_dates
+from actions.calendar_export import deadline_calendar
 from actions.presenting import assessment_messages
 from rules_core.api import assess
 
@@ -55,19 +55,23 @@ def test_a_cure_deadline_is_an_event():
     assert [(s, e.decoded("dtstart")) for s, e in found.items()] == [("401(k) loan: Cure deadline", date(2025, 12, 31))]
 
 
-def test_the_return_due_date_is_a_related_date_and_an_event_unless_another_deadline_falls_that_day():
+def return_due(assessment):
+    return [e for e in assessment["timeline"] if e["name"] == "return_due_date"]
+
+
+def test_the_return_due_date_is_an_event_unless_another_deadline_falls_that_day():
     deemed = {"as_of": "2025-11-01", "left_job": False, "missed_payment_due_date": "2025-03-31",
               "caught_up_on": None, "birth_date": "1980-05-05", "loan_balance": 8000}
-    assessment = assess(deemed)
-    assert [(e["name"], e["date"]) for e in related_dates(assessment)] == [("return_due_date", "2026-04-15")]
-    assert "IRC §6072(a)" in [c["label"] for c in related_dates(assessment)[0]["citations"]]
+    assessment = assess(deemed)  # the rules core lists the return that reports the income
+    assert [e["date"] for e in return_due(assessment)] == ["2026-04-15"]
+    assert "IRC §6072(a)" in [c["label"] for c in return_due(assessment)[0]["citations"]]
     found = events(deadline_calendar(assessment))  # the cure deadline has passed; the return is ahead
     assert [(s, e.decoded("dtstart")) for s, e in found.items()] == [("401(k) loan: Tax return due", date(2026, 4, 15))]
     qplo = assess(QPLO)  # its deadline without an extension is the same day: one event, not two
-    assert [e["date"] for e in related_dates(qplo)] == ["2026-04-15"]
+    assert [e["date"] for e in return_due(qplo)] == ["2026-04-15"]
     assert [e.decoded("dtstart") for e in events(deadline_calendar(qplo)).values()].count(date(2026, 4, 15)) == 1
     custom = assessment_messages(assessment, disclaimer=False)[-1]["json_message"]
-    assert custom["related_dates"] == related_dates(assessment)
+    assert set(custom) == {"assessment", "calendar"}
 
 
 def test_a_date_no_official_source_confirms_says_so_in_the_event():

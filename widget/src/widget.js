@@ -299,8 +299,7 @@ LoanChat.prototype.receive = function (message) {
   this.setTyping(false);
   var entry = null;
   if (message.custom && message.custom.assessment) {
-    entry = { from: "bot", card: { assessment: message.custom.assessment, calendar: message.custom.calendar || null,
-      related: message.custom.related_dates || [] } };
+    entry = { from: "bot", card: { assessment: message.custom.assessment, calendar: message.custom.calendar || null } };
     // The text messages of this answer say the same as the card: keep them, folded under it.
     var turn = [];
     for (var i = this.state.transcript.length - 1; i >= 0; i--) {
@@ -351,10 +350,9 @@ LoanChat.prototype.announce = function (entry) {
   while (this.announcer.childNodes.length > 20) this.announcer.removeChild(this.announcer.firstChild);
 };
 
-// The assessment's timeline with the related dates the server adds (the return's due date),
-// in date order; on the same day the assessment's own entry comes first.
+// The assessment's timeline in date order; on the same day the core's order is kept.
 function datesOf(card) {
-  return (card.assessment.timeline || []).concat(card.related || [])
+  return (card.assessment.timeline || [])
     .map(function (t, i) { return { t: t, i: i }; })
     .sort(function (x, y) { return x.t.date < y.t.date ? -1 : x.t.date > y.t.date ? 1 : x.i - y.i; })
     .map(function (x) { return x.t; });
