@@ -20,6 +20,11 @@ FAQ_IDS = [
     "faq.credit_score", "faq.rollover_on_return", "faq.employer_fixes", "faq.cure_period",
     "faq.loan_limit", "faq.withholding", "faq.leave_and_military",
     "faq.missed_rollover_deadline", "faq.what_to_do_now",
+    # Issue 9: the questions real participants and benefits staff ask.
+    "faq.repay_after_leaving", "faq.loan_to_new_plan", "faq.weekend_holiday", "faq.penalty_base",
+    "faq.hardship_vs_loan", "faq.state_tax", "faq.tax_return_lines", "faq.form_5329",
+    "faq.two_plans", "faq.plan_refuses_repayment", "faq.other_plan_types", "faq.how_much_tax",
+    "faq.new_loan_after_default", "faq.when_offset_happens",
 ]
 SPONSOR_IDS = [
     "sponsor.payroll_stopped", "sponsor.cure_period_design", "sponsor.offset_vs_continue",
