@@ -30,11 +30,17 @@ _NOT_AGE_AFTER = (r"(?![\d/%$½]|[.,]\d|\s*(?:k\b|grand|thousand|dollars|bucks|p
                   r"am\b|pm\b|in\s+debt|of\s+them))")
 _FINDERS = tuple(re.compile(p, re.IGNORECASE) for p in (
     # cue before: "I'm 41", "age 41", "aged 54 and a half", "turned 55", "I was 54 when I left"
-    r"\b(?:i'?m|i\s+am|i\s+was|age(?:d)?(?:\s+is)?|turned|turning|turn|i'?ll\s+be|i\s+will\s+be)"
+    # interpretation: a birthday to come is not the age ("I'm 54 and turn 55 in August" is
+    # 54): "turn", "turning", "I'll be" are no age cues; "turned 55" is a birthday that came
+    r"\b(?:i'?m|i\s+am|i\s+was|age(?:d)?(?:\s+is)?|turned)"
     r"(?:\s*[:=])?\s+(?:about|almost|nearly|only|now|just|currently|actually|really|like)?\s*(?P<v>"
     + _AGE_VALUE + r")(?!\w)" + _NOT_AGE_AFTER,
     # "retired at 56", "left at age 58": two digits after "at" (not a time, not a percentage)
-    r"\bat\s+(?:age\s+)?(?P<v>[1-9]\d(?:" + _HALF + r")?)(?!\w|\s*:)" + _NOT_AGE_AFTER,
+    # ... but "retire at 20 yrs" is years of service
+    r"\bat\s+(?:age\s+)?(?P<v>[1-9]\d(?:" + _HALF + r")?)(?!\w|\s*:|\s*(?:years?|yrs?)\b(?![\s-]*old))"
+    + _NOT_AGE_AFTER,
+    # "59 yrs and 5 months old": whole years, the months dropped (the rules need 59½ at most)
+    r"\b(?P<v>\d{2})[\s-]*(?:years?|yrs?)[\s,]+(?:and\s+)?\d{1,2}\s+months?[\s-]+old\b",
     # the whole message is a number under 100: the answer to "how old are you?"
     r"^\s*(?:i'?m\s+|about\s+|like\s+)?(?P<v>(?:\d{1,2}|" + _WORD_AGE + r")(?:" + _HALF
     + r")?)\s*[.!?]*\s*$",

@@ -4,6 +4,12 @@ Accepted: "$12k", "12k", "12K", "~20K", "12,450.88", "$12,450", "$3,000.50", "15
 "1.5k", "12 thousand", "about 12 thousand", "twelve grand", "fifteen thousand dollars",
 "fifteen hundred", "2.5 million", and "nothing" / "none" / "zero" (0.00).
 
+Read, but to be confirmed (`needs_confirmation` "decimal_comma", `alternatives` the
+readings to offer, the decimal-comma one first and also the `value`): a decimal comma
+("9,5k" = 9,500 or a mistyped 95k; "~14,5k"; "1.234,56" = 1,234.56) and dots as thousands
+separators ("12.500" = 12,500 or 12.50). interpretation: a comma followed by exactly three
+digits is a US thousands separator ("12,450") and is not asked about.
+
 API: `read_amount(text)` returns None when the text is not an amount at all; otherwise an
 AmountReading. Its `error` says why an amount-looking text cannot be used (a negative
 number), so the caller can tell the user. `parse_amount(text)` is the shortcut that returns
@@ -65,6 +71,8 @@ class AmountReading:
     value: Optional[Decimal]
     approximate: bool = False
     error: Optional[str] = None
+    needs_confirmation: Optional[str] = None
+    alternatives: Tuple[Decimal, ...] = ()
 
 
 _APPROX = re.compile(
@@ -73,6 +81,12 @@ _APPROX = re.compile(
 _CURRENCY = re.compile(r"^(?:\$|usd)\s*|\s*(?:dollars?|bucks|usd)$")
 _NUMERIC = re.compile(
     r"(?P<n>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)\s*(?P<s>k|grand|thousand|million|mil|m)?")
+DECIMAL_COMMA = "decimal_comma"
+_SCALE = r"\s*(?P<s>k|grand|thousand|million|mil|m)?"
+# "9,5k", "1.234,56", "12,50": a comma before one or two digits is a decimal comma
+_COMMA_DECIMAL = re.compile(r"(?P<i>\d{1,3}(?:\.\d{3})+|\d+),(?P<f>\d{1,2})" + _SCALE)
+# "12.500", "1.234.567": dots between groups of three are thousands separators in most of Europe
+_DOT_GROUPS = re.compile(r"(?P<i>\d{1,3}(?:\.\d{3})+)" + _SCALE)
 _NOTHING = frozenset({"nothing", "none", "zero", "nada", "zilch"})
 NEGATIVE = "an amount cannot be negative"
 
@@ -85,6 +99,11 @@ def read_amount(text: str) -> Optional[AmountReading]:
     negative = re.match(r"^(?:-|minus\s+|negative\s+)\s*", cleaned)
     if negative:
         cleaned = _CURRENCY.sub("", cleaned[negative.end():])
+    confirm = _foreign_separators(cleaned)
+    if confirm:
+        readings = tuple(r.quantize(_CENT, rounding=ROUND_HALF_UP) for r in confirm)
+        return AmountReading(readings[0], approximate, None if not negative else NEGATIVE,
+                             DECIMAL_COMMA, readings) if not negative else AmountReading(None, approximate, NEGATIVE)
     value = _value(cleaned)
     if value is None:
         return None
@@ -111,6 +130,27 @@ def _clean(text: str) -> Tuple[str, bool]:
     return cleaned, approximate
 
 
+def _foreign_separators(cleaned: str) -> Tuple[Decimal, ...]:
+    """The readings of a number written with a decimal comma or dotted thousands, the
+    European way first; () for any other text."""
+    match = _COMMA_DECIMAL.fullmatch(cleaned)
+    scale = _SCALES.get(match["s"] or "", 1) if match else 1
+    if match:
+        whole = match["i"].replace(".", "")
+        readings = [Decimal(f"{whole}.{match['f']}") * scale]
+        if "." not in match["i"]:
+            readings.append(Decimal(whole + match["f"]) * scale)  # a mistyped thousands comma
+        return tuple(readings)
+    match = _DOT_GROUPS.fullmatch(cleaned)
+    if match and (match["i"].count(".") > 1 or not match["s"]):
+        scale = _SCALES.get(match["s"] or "", 1)
+        readings = [Decimal(match["i"].replace(".", "")) * scale]
+        if match["i"].count(".") == 1:
+            readings.append(Decimal(match["i"]) * scale)
+        return tuple(readings)
+    return ()
+
+
 def _value(cleaned: str) -> Optional[Decimal]:
     if cleaned in _NOTHING:
         return Decimal(0)
@@ -135,6 +175,9 @@ _WORDS = NUMBER_WORD + r"(?:[\s-]+(?:and\s+)?(?:" + NUMBER_WORD + r"|hundred))*"
 _FINDERS = tuple(re.compile(p, re.IGNORECASE) for p in (
     # "$12k", "$3,000.50", "$1.2M": the dollar sign is part of the span
     r"\$\s?" + _NUMBER + r"(?:\s?(?:k|grand|thousand|million|mil|m)\b)?",
+    # "9,5k", "$1.234,56", "12.500": European separators, read and confirmed
+    r"(?<![\w.,])\$?\s?\d{1,3},\d{1,2}\s?(?:k|grand|thousand)\b",
+    r"(?<![\w.,])\$?\s?\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?(?![\d,.]|\s?%)",
     # "12k", "1.5 k", "12 grand", "2.5 million"; never the "401k" of a plan name
     r"(?<![\w$.,])(?!40[13]\s?k\b)" + _NUMBER + r"\s?(?:k\b|grand\b|thousand\b|million\b)",
     # "12,450.88", "12,450": digit groups say money even without a sign

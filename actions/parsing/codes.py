@@ -37,8 +37,9 @@ def parse_box7(text: str) -> Optional[str]:
 
 
 # ---- finding codes in a message --------------------------------------------------------
-_CODE_CHARS = r"(?P<c>[a-z0-9](?:(?:\s?[,&+]\s?|\s|\s+and\s+)[a-z0-9](?!\w)|[a-z0-9])?)(?!\w)"
-_CUE = (r"(?:\b1099-?r(?:\s+box\s*(?:7|seven))?|\bbox\s*(?:7|seven)(?:\s+codes?)?|"
+_CODE_CHARS = (r"(?P<c>[a-z0-9](?:(?:\s?[,&+]\s?|\s|\s+(?:and|&)\s+(?:(?:code|box)\s+)?)[a-z0-9](?!\w)|[a-z0-9])?)"
+               r"(?!\w)")  # "L1", "1 M", "1 and M", "1 and code M"
+_CUE = (r"(?:\b1099(?:-?r)?(?![\w-])(?:\s+box\s*(?:7|seven))?|\bbox\s*(?:7|seven)(?:\s+codes?)?|"
         r"\b(?:distribution\s+)?codes?|\bcoded(?:\s+as)?|\bform\s+(?=says|shows|has|reads))")
 # a lower-case article before the code is filler ("box 7 has a 7"); an upper-case A is code A
 _FILLER = (r"\s*(?:(?:says|said|shows|showed|reads|has|had|is|was|of|as|with|:|=|-)\s*)*"
@@ -61,7 +62,8 @@ _SHOWS = re.compile(r"\b(?:has|shows|says|reads|printed)\s+(?:(?-i:an?|the)\s+)?
 _ABOUT_THE_FORM = re.compile(r"\b(?:1099|box\s*(?:7|seven))", re.IGNORECASE)
 # Without a cue only a loan letter with a digit counts ("I got an M1"): "1M" alone is more
 # often a million, and other pairs (K1, A4, W2) are more often something else.
-_BARE = re.compile(r"(?<![\w$.,-])(?P<c>[LM][1247]|[lm][1247])(?![\w.,]\d|\w)")
+# "1L" with a capital L: a code written digit first ("1M" alone stays a million)
+_BARE = re.compile(r"(?<![\w$.,-])(?P<c>[LM][1247]|[lm][1247]|[1247](?-i:L))(?![\w.,]\d|\w)")
 
 
 def _plausible(chars: str, strict: bool = True) -> bool:

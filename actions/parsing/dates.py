@@ -11,11 +11,29 @@ What a reading says (`DateReading`):
   == value. Both None when the day/month order is ambiguous (see `alternatives`).
 - `granularity`: "day", "week", "month", "quarter" or "year": the unit the text names.
 - `needs_confirmation`: a machine reason to ask the user, the most pressing one only:
-  "day_month_order" (03/05/2025 could be March 5 or May 3) > "future" (a text without a
-  year that resolves after today: "tomorrow", "next month") > "no_day" (a week, month,
-  quarter or year, not a day).
-- `alternatives`: both readings of an ambiguous numeric date, month-first (US) first.
+  "conflict" (two readings of one date that disagree: "3/14/2025 (March 15)") >
+  "day_month_order" (03/05/2025 could be March 5 or May 3) > "relative" (a date tied to
+  another event, "9 months after separation_date": see `relative`) > "future" (a text
+  without a year that resolves after today: "tomorrow", "next month") > "no_day" (a week,
+  month, quarter or year, not a day).
+- `alternatives`: the days to choose from when the reason is "conflict" or
+  "day_month_order": both readings of an ambiguous numeric date, month-first (US) first; for
+  a conflict, the readings in the order written.
+- `relative`: a `RelativeDate` (anchor fact + offset) when the text hangs on another event;
+  `resolve_relative(reading, anchors)` turns it into a date once the anchor's value is known.
+  The extractor writes the anchor as a fact name ("9 months after separation_date", "the
+  quarter after separation_date"), so this module needs no cue words.
 - `error`: a plain-language reason the text cannot be a date.
+
+Two readings of one date in one text ("03-02-2025 (march 2nd)", "March 2025, on the 14th",
+"3/2/2025 or March 5"): each part is read, then they are unified field by field (year,
+month, day); a part that names no year takes the other's. So a written year always wins
+over a guess, a named month settles a numeric date's day/month order, and readings that
+cannot be unified are a "conflict" for the user to settle, never a silent pick.
+
+`ahead=True` reads a date without a year as the next one on or after today, not the last:
+for plans ("I'm retiring jan 31", "once I quit in January"), which the extractor marks with
+the role "planned".
 
 Interpretations, each also noted where it is made:
 - no year: the most recent such date on or before today ("March 14" on 2025-02-01 is
@@ -34,6 +52,8 @@ Interpretations, each also noted where it is made:
   recent Friday strictly before today (on a Friday, a week ago); "next Friday" is future.
 - "N days/weeks ago" and "N months/years ago" are exact days (months clamp at a month
   end, like rules_core's add_months: "a month ago" on March 31 is the last day of February).
+- "N years ago in May" / "May two years ago" / "February of this year" / "the 14th of last
+  month" name a month or a day in the year (month) the words point at.
 - explicit years outside 1900-2100 are refused; an explicit future year is not flagged
   (the user said it; the rules core judges dates that cannot be in the future).
 """
@@ -42,7 +62,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Callable, List, Optional, Tuple
+from typing import Any, Callable, List, Mapping, Optional, Tuple
 
 from rules_core.law.dates import add_months, days_in_month
 
@@ -50,10 +70,27 @@ from .amounts import NUMBER_WORD, number_from_words
 
 DAY, WEEK, MONTH, QUARTER, SEASON, YEAR = "day", "week", "month", "quarter", "season", "year"
 DAY_MONTH_ORDER, FUTURE, NO_DAY = "day_month_order", "future", "no_day"
+CONFLICT, RELATIVE = "conflict", "relative"
+# Facts a relative date may hang on (the extractor writes one of these after "after"/"before").
+ANCHORS = ("separation_date", "offset_date", "missed_payment_due_date", "caught_up_on", "birth_date",
+           "plan_termination_date", "loan_date")
 UNREADABLE = "that is not a date I can read"
 MIN_YEAR, MAX_YEAR = 1900, 2100
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
                 "September", "October", "November", "December")
+
+
+@dataclass(frozen=True)
+class RelativeDate:
+    """ "9 months after separation_date": `count` `unit`s after (direction 1) or before (-1)
+    the `anchor` fact's date. `calendar`: the next/previous whole calendar unit ("the
+    quarter after I left" is the calendar quarter after the one they left in)."""
+
+    anchor: str
+    count: int
+    unit: str
+    direction: int = 1
+    calendar: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,6 +104,7 @@ class DateReading:
     needs_confirmation: Optional[str] = None
     alternatives: Tuple[date, ...] = ()
     error: Optional[str] = None
+    relative: Optional[RelativeDate] = None
 
 
 def _exact(day: date, today: date) -> DateReading:
@@ -120,7 +158,17 @@ _RELATIVE_DAY = (r"(?P<r>yesterday|today|tomorrow|day\s+before\s+yesterday|tonig
 _AGO = _COUNT + r"\s+" + _UNIT + r"\s+ago"
 _IN = r"in\s+" + _COUNT + r"\s+" + _UNIT
 _RELATIVE_PERIOD = (r"(?:(?P<q>" + _QUAL + r")[\s-]+)?(?P<w>last|past|this|next|earlier\s+this)\s+"
-                    r"(?P<u>week|wk|month|year|quarter)")
+                    r"(?P<u>week|wk|month|mo|year|yr|quarter)")
+_REL_WORD = r"(?P<w>last|this|next)"
+_NTH_OF_MONTH = (r"(?:the\s+)?(?:(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)|(?P<dw>" + _ORDINAL + r"))\s+of\s+"
+                 + _REL_WORD + r"\s+(?:month|mo)")
+_MONTH_OF_YEAR = _MONTH + r"\s+(?:of\s+)?" + _REL_WORD + r"\s+(?:year|yr)"
+_AGO_IN_MONTH = (r"(?:" + _COUNT + r"\s+(?:years?|yrs?)\s+ago\s+(?:in\s+)?" + _MONTH + "|"
+                 + _MONTH.replace("mon>", "mon2>") + r"\s+(?P<n2>\d{1,2}|an?|" + NUMBER_WORD
+                 + r")\s+(?:years?|yrs?)\s+ago)")
+_AFTER_EVENT = (r"(?:(?P<n>\d{1,3}|(?:a\s+)?couple(?:\s+of)?|an?|" + NUMBER_WORD + r")\s+(?P<u>day|week|wk|month|mo|"
+                r"quarter|year|yr)s?|the\s+(?P<cu>day|week|month|quarter|year))\s+"
+                r"(?P<dir>after|later\s+than|from|before|prior\s+to)\s+(?P<anchor>" + "|".join(ANCHORS) + r")")
 _SEASON = (r"(?:(?P<w>last|this\s+past|this|next)\s+)?(?P<season>spring|summer|fall|autumn|winter)"
            r"(?:(?:\s+of)?,?\s+(?P<y>\d{4})|\s+'(?P<yy>\d{2}))?")
 _WEEKDAY = (r"(?:(?P<w>last|this\s+past|past|next)\s+)?(?P<wd>" + "|".join(_WEEKDAYS)
@@ -381,6 +429,66 @@ def _nth(m: re.Match, today: date, day_first: Optional[bool]) -> DateReading:
     return _failed(UNREADABLE)  # pragma: no cover - every day number occurs within a year
 
 
+def _nth_of_month(m: re.Match, today: date, day_first: Optional[bool]) -> DateReading:
+    """ "the 14th of last month": that day of the month the words point at."""
+    day = int(m["d"]) if m["d"] else _ORDINALS[re.sub(r"[\s-]+", "-", m["dw"].lower())]
+    first = add_months(today.replace(day=1), {"last": -1, "this": 0, "next": 1}[m["w"].lower()]).date
+    error = _day_error(first.month, day, first.year)
+    return _failed(error) if error else _exact(first.replace(day=day), today)
+
+
+def _month_of_year(m: re.Match, today: date, day_first: Optional[bool]) -> DateReading:
+    """ "February of this year", "may last yr": the month in the year the words point at."""
+    year = today.year + {"last": -1, "this": 0, "next": 1}[m["w"].lower()]
+    month = _month_number(m["mon"])
+    return _period(*_month_range(year, month, None), MONTH, today, year != today.year or month <= today.month)
+
+
+def _ago_in_month(m: re.Match, today: date, day_first: Optional[bool]) -> DateReading:
+    """ "two years ago in may", "may 2 years ago": that month of the year N years back."""
+    year = today.year - _count(m["n"] or m["n2"])
+    month = _month_number(m["mon"] or m["mon2"])
+    return _period(*_month_range(year, month, None), MONTH, today, True)
+
+
+def _after_event(m: re.Match, today: date, day_first: Optional[bool]) -> DateReading:
+    """ "9 months after separation_date", "the quarter after separation_date": a date that
+    hangs on another fact; `resolve_relative` computes it once that fact is known."""
+    direction = -1 if m["dir"].lower().startswith(("before", "prior")) else 1
+    if m["cu"]:
+        relative = RelativeDate(m["anchor"], 1, m["cu"].lower(), direction, calendar=True)
+    else:
+        relative = RelativeDate(m["anchor"], _count(m["n"]), _UNITS.get(m["u"].lower(), m["u"].lower()), direction)
+    return DateReading(granularity=relative.unit if relative.calendar else DAY, needs_confirmation=RELATIVE,
+                       relative=relative)
+
+
+def resolve_relative(reading: DateReading, anchors: Mapping[str, Any]) -> DateReading:
+    """The date a relative reading points at, once its anchor fact has a value (a date or an
+    ISO text); otherwise the reading unchanged. interpretation: "N months after" clamps at a
+    month end like rules_core's add_months; "the month after" is the calendar month after the
+    anchor's."""
+    relative = reading.relative
+    anchor = anchors.get(relative.anchor) if relative else None
+    if isinstance(anchor, str):
+        try:
+            anchor = date.fromisoformat(anchor)
+        except ValueError:
+            anchor = None
+    if not isinstance(anchor, date):
+        return reading
+    step = relative.direction * relative.count
+    if relative.unit == QUARTER and not relative.calendar:
+        step, unit = step * 3, MONTH
+    else:
+        unit = relative.unit
+    if relative.calendar and unit != DAY:
+        start, end = _calendar_unit(anchor, unit, step)
+        return DateReading(None, start, end, unit, NO_DAY)
+    day = _shift(anchor, step, unit)
+    return DateReading(day, day, day, DAY)
+
+
 Handler = Callable[[re.Match, date, Optional[bool]], DateReading]
 _FORMS: Tuple[Tuple[str, str, Handler], ...] = (
     ("iso", _ISO, _iso), ("numeric", _NUMERIC, _numeric), ("month_day", _MONTH_DAY, _named_day),
@@ -389,25 +497,143 @@ _FORMS: Tuple[Tuple[str, str, Handler], ...] = (
     ("relative_day", _RELATIVE_DAY, _relative_day), ("ago", _AGO, _ago), ("in", _IN, _in),
     ("relative_period", _RELATIVE_PERIOD, _relative_period), ("weekday", _WEEKDAY, _weekday),
     ("nth", _NTH, _nth), ("season", _SEASON, _season),
+    ("nth_of_month", _NTH_OF_MONTH, _nth_of_month), ("month_of_year", _MONTH_OF_YEAR, _month_of_year),
+    ("ago_in_month", _AGO_IN_MONTH, _ago_in_month),
 )
-_PARSERS = tuple((re.compile(pattern, re.IGNORECASE), handler) for _, pattern, handler in _FORMS)
+# read, never searched for: the extractor writes the anchor's fact name into the value
+_READ_ONLY: Tuple[Tuple[str, str, Handler], ...] = (("after_event", _AFTER_EVENT, _after_event),)
+_PARSERS = tuple((name, re.compile(pattern, re.IGNORECASE), handler) for name, pattern, handler in _FORMS + _READ_ONLY)
 _LEAD = re.compile(r"^(?:(?:on|in|at|by|from|since|around|about|during|sometime\s+in|back\s+in)\s+)?"
                    r"(?:the\s+)?")
 
 
-def parse_date(text: str, today: date, *, day_first: Optional[bool] = None) -> DateReading:
+def parse_date(text: str, today: date, *, day_first: Optional[bool] = None, ahead: bool = False) -> DateReading:
     """Read one date expression; see the module docstring for the forms and readings."""
     if not isinstance(today, date):
         raise TypeError("today must be a datetime.date")
     if not isinstance(text, str):
         return _failed(UNREADABLE)
     cleaned = " ".join(text.lower().replace("’", "'").split()).strip(" ,.!?")
+    found = _read_one(cleaned, today, day_first)
+    if found is None:
+        return _compound(cleaned, today, day_first, ahead) or _failed(UNREADABLE)
+    reading, name, match = found
+    return _ahead(reading, name, match, today) if ahead else reading
+
+
+def _read_one(cleaned: str, today: date, day_first: Optional[bool]) -> Optional[Tuple[DateReading, str, re.Match]]:
     for candidate in dict.fromkeys((cleaned, _LEAD.sub("", cleaned, count=1))):
-        for pattern, handler in _PARSERS:
+        for name, pattern, handler in _PARSERS:
             match = pattern.fullmatch(candidate)
             if match:
-                return handler(match, today, day_first)
-    return _failed(UNREADABLE)
+                return handler(match, today, day_first), name, match
+    return None
+
+
+# ---- a date without a year, read ahead (plans) -----------------------------------------
+_YEARLESS = ("month_day", "day_month", "numeric", "month", "season", "quarter")
+
+
+def _written_year(name: str, match: re.Match) -> bool:
+    if name in _YEARLESS:
+        return _year_of(match) is not None or bool("q" in match.re.groupindex and match["q"]
+                                                   and match["q"].lower() in ("last", "this past", "next"))
+    return name != "nth"
+
+
+def _ahead(reading: DateReading, name: str, match: re.Match, today: date) -> DateReading:
+    """The next such date on or after today, for a text that names no year (or month)."""
+    if reading.error or _written_year(name, match) or reading.start is None or reading.end >= today:
+        return reading
+    months = 1 if name == "nth" else 12
+    start = add_months(reading.start, months).date
+    if reading.value is not None:
+        return _exact(start, today) if reading.value.day == start.day else reading
+    end = add_months(reading.end.replace(day=1), months).date
+    end = end.replace(day=days_in_month(end.year, end.month))
+    return _period(start, end, reading.granularity, today, False)
+
+
+# ---- two readings of one date ------------------------------------------------------------
+_SPLITS = (
+    re.compile(r"(?P<a>.+?)\s*\((?P<b>[^()]+)\)"),                                   # "03-02-2025 (march 2nd)"
+    re.compile(r"(?P<a>.+?),?\s+(?:on\s+|around\s+)?(?:the\s+)?(?P<b>(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)|"
+               + _ORDINAL + r")"),                                                   # "march 2025, on the 14th"
+    re.compile(r"(?P<a>.+?),?\s+or\s+(?P<b>.+)"),                                        # "3/2/2025 or march 5"
+)
+Parts = Tuple[Optional[int], Optional[int], Optional[int]]  # year, month, day; None: not said
+
+
+def _parts(text: str, today: date, day_first: Optional[bool]) -> List[Parts]:
+    """What one reading says, field by field; [] when it is not a date we can unify."""
+    if re.fullmatch(r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)|" + _ORDINAL, text):
+        text = "the " + text
+    found = _read_one(text, today, day_first)
+    if found is None or found[0].error or found[0].relative:
+        return []
+    reading, name, match = found
+    year = reading.start.year if reading.start else (reading.alternatives[0].year if reading.alternatives else None)
+    year = year if _written_year(name, match) else None
+    if reading.alternatives:
+        return [(year, d.month, d.day) for d in reading.alternatives]
+    if name == "nth":
+        return [(None, None, reading.value.day)]
+    if reading.value is not None:
+        return [(year, reading.value.month, reading.value.day)]
+    if reading.granularity == MONTH:
+        return [(year, reading.start.month, None)]
+    if reading.granularity == YEAR and (reading.start.month, reading.end.month) == (1, 12):
+        return [(year, None, None)]
+    return []
+
+
+def _unify(a: Parts, b: Parts) -> Optional[Parts]:
+    if any(x is not None and y is not None and x != y for x, y in zip(a, b)):
+        return None
+    return tuple(x if x is not None else y for x, y in zip(a, b))  # type: ignore[return-value]
+
+
+def _complete(parts: Parts, today: date, ahead: bool) -> Optional[DateReading]:
+    year, month, day = parts
+    if month is None:
+        return _resolve(lambda y: _months_range(y, 1, 12, None), year, None, YEAR, today) if year else None
+    if day is None:
+        return _resolve(lambda y: _month_range(y, month, None), year, "next" if ahead and year is None else None,
+                        MONTH, today)
+    reading = _calendar_day(month, day, year, today)
+    if ahead and year is None and reading.value is not None and reading.value < today:
+        reading = _calendar_day(month, day, today.year + 1, today) if (month, day) != (2, 29) else reading
+    return reading
+
+
+def _compound(cleaned: str, today: date, day_first: Optional[bool], ahead: bool) -> Optional[DateReading]:
+    """Two readings of one date: unified when they agree, a conflict when they do not."""
+    for split in _SPLITS:
+        match = split.fullmatch(cleaned)
+        if not match:
+            continue
+        first, second = _parts(match["a"], today, day_first), _parts(match["b"], today, day_first)
+        if not first or not second:
+            continue
+        agreed = list(dict.fromkeys(u for a in first for b in second for u in [_unify(a, b)] if u))
+        if len(agreed) == 1:
+            return _complete(agreed[0], today, ahead)
+        if split is _SPLITS[1] and not agreed:
+            continue  # "3/14, the 20th": two dates, not two readings of one
+        return _conflict(first, second, today, ahead)
+    return None
+
+
+def _conflict(first: List[Parts], second: List[Parts], today: date, ahead: bool) -> DateReading:
+    """Every day either reading allows, a part that names no year taking the other's."""
+    years = [p[0] for p in first + second if p[0] is not None]
+    days: List[date] = []
+    for parts in first + second:
+        filled = (parts[0] if parts[0] is not None else (years[0] if years else None), parts[1], parts[2])
+        reading = _complete(filled, today, ahead) if None not in filled[1:] else None
+        if reading is not None and reading.value is not None and reading.value not in days:
+            days.append(reading.value)
+    return DateReading(granularity=DAY, needs_confirmation=CONFLICT, alternatives=tuple(days))
 
 
 # ---- finding dates in a message --------------------------------------------------------
