@@ -15,8 +15,8 @@ Two measurements, both on the model `make run` serves (trained when stale):
     channel (dated the set's `as_of`), then the tracker's slots are read back from the HTTP API
     and compared with the labelled facts. A fact counts as found when its slot holds the labelled
     value; a partial date ("2026-08") when the slot holds a day in that period, or when the
-    slot stays empty and the reply asks about that period; an ambiguous date (`confirm`) when the
-    slot stays empty and the reply names both readings. Precision counts every fact slot the
+    slot stays empty and the reply asks about that period; an ambiguous date or amount (`confirm`)
+    when the slot stays empty and the reply names both readings. Precision counts every fact slot the
     turn filled (a derived left_job=true beside a separation date is neither right nor wrong
     unless labelled). Also counted: planned events recorded as done, facts filled from
     off-topic messages, and fallbacks ("Sorry, I didn't quite get that", "did you mean") on
@@ -120,6 +120,15 @@ def _long(day: date) -> str:
     return f"{calendar.month_name[day.month]} {day.day}, {day.year}".lower()
 
 
+def _names_reading(name: str, reading: str, text: str) -> bool:
+    """The reply spells out this reading of an ambiguous date or amount."""
+    if name in MONEY_FACTS:
+        plain = text.replace(",", "").replace("$", "")
+        amount = Decimal(reading)
+        return any(form in plain for form in {f"{amount:.2f}", str(amount.normalize()) if amount % 1 else str(int(amount))})
+    return _long(date.fromisoformat(reading)) in text
+
+
 def same_value(name: str, label: Any, got: Any) -> bool:
     if got is None:
         return False
@@ -165,7 +174,7 @@ def score_message(message: Dict[str, Any], slots: Dict[str, Any], reply_text: st
                 outcome["fp"].append((name, got))
     for name, readings in confirm.items():
         got = filled.pop(name, None)
-        named = all(_long(date.fromisoformat(str(r))) in text for r in readings)
+        named = all(_names_reading(name, str(r), text) for r in readings)
         if got is None and named:
             outcome["confirm_ok"] += 1
         else:
