@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import logging
-from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -13,45 +12,38 @@ from rules_core import api
 from rules_core.explain import render, topics
 from rules_core.facts import FactsError
 
-from .conversation import disclaimer_once
+from .changes import differences, snapshot
+from .conversation import conversation_date, disclaimer_once
 from .facts_adapter import facts_from_slots
-from .presenting import assessment_messages, topic_messages, user_text, words
+from .planned import plan_messages
+from .presenting import assessment_messages, change_messages, plan_kind_note, topic_messages, user_text, words
+from .safe_action import SafeAction, send
+from .what_if import PENDING_WHAT_IF, read_what_if, what_if_messages
 
 logger = logging.getLogger(__name__)
 
+__all__ = ["ActionAssess", "ActionDecodeCode", "ActionFaq", "SafeAction", "send"]
 
-def send(dispatcher: CollectingDispatcher, messages: List[Dict[str, Any]]) -> None:
-    for msg in messages:
-        dispatcher.utter_message(**msg)
-
-
-class SafeAction(Action, ABC):
-    """An answer that fails for an unexpected reason says so kindly and keeps every slot:
-    no stack trace reaches the user, and the next message works again."""
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict]:
-        try:
-            return await self.answer(dispatcher, tracker, domain)
-        except Exception:  # noqa: BLE001 - the user gets a plain message, the log gets the trace
-            logger.exception("action %s failed", self.name())
-            dispatcher.utter_message(text=words()["error_retry"])
-            return []
-
-    @abstractmethod
-    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict]:
-        """What the action does when all goes well."""
+LAST_ANSWER = "last_answer"        # a snapshot of what the last answer said (actions/changes.py)
+SHOW_FULL_ANSWER = "show_full_answer"  # the intent of the "Show the full answer" button
+NOT_DECIDED = "needs_more_facts"
 
 
 class ActionAssess(SafeAction):
-    """Runs the rules core on everything the user told us and presents the answer."""
+    """Runs the rules core on everything the user told us and presents the answer: the full
+    answer the first time (and on request), afterwards what changed. A plan stated in the
+    message is answered first; a what-if asked before the facts is answered last."""
 
     def name(self) -> Text:
         return "action_assess"
 
     async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict]:
         slots = tracker.current_slot_values()
+        latest = tracker.latest_message or {}
+        today = conversation_date(slots, latest.get("metadata"))
+        facts = facts_from_slots(slots)
         try:
-            result = api.assess(facts_from_slots(slots))
+            result = api.assess(facts)
         except FactsError as bad:
             # Validation normally stops contradictions earlier; if two answers still clash,
             # say which, and keep everything else.
@@ -59,8 +51,45 @@ class ActionAssess(SafeAction):
             dispatcher.utter_message(text=" ".join(f"{name.replace('_', ' ')}: {user_text(why, 400)}."
                                                   for name, why in bad.errors.items()))
             return [SlotSet(name, None) for name in bad.errors if name in slots]
-        send(dispatcher, assessment_messages(result, disclaimer=not slots.get("disclaimer_shown")))
-        return [SlotSet("disclaimer_shown", True)]
+        intent = (latest.get("intent") or {}).get("name")
+        plan = plan_messages(facts, latest.get("entities"), today) if intent != "what_if" else []
+        now = {**snapshot(result), "plan_kind": slots.get("plan_kind")}
+        send(dispatcher, plan + self._answer(result, slots, now, intent, bool(plan)))
+        events = [SlotSet("disclaimer_shown", True), SlotSet(LAST_ANSWER, now)]
+        waiting = slots.get(PENDING_WHAT_IF)
+        if waiting:
+            send(dispatcher, self._pending_what_if(waiting, facts, today))
+            events.append(SlotSet(PENDING_WHAT_IF, None))
+        return events
+
+    @staticmethod
+    def _answer(result: dict, slots: Dict[str, Any], now: dict, intent: Optional[str],
+                plan_only: bool) -> List[Dict[str, Any]]:
+        before = slots.get(LAST_ANSWER)
+        if not isinstance(before, dict) or intent == SHOW_FULL_ANSWER \
+                or (before.get("values") or {}).get("classification") == NOT_DECIDED:
+            return assessment_messages(result, disclaimer=not slots.get("disclaimer_shown"),
+                                       plan_kind=slots.get("plan_kind"))
+        changes = differences(before, now, words()["fact_labels"])
+        messages = change_messages(changes, result)
+        if plan_only and not changes:
+            messages = messages[-1:]  # the plan was the news: only the card for rich clients
+        note = plan_kind_note(now["plan_kind"])
+        if note and before.get("plan_kind") != now["plan_kind"]:
+            messages.insert(-1, {"text": note})
+        return messages
+
+    @staticmethod
+    def _pending_what_if(waiting: Dict[str, Any], facts: Dict[str, Any], today) -> List[Dict[str, Any]]:
+        wi = read_what_if(str(waiting.get("text") or ""), list(waiting.get("entities") or []), facts, today)
+        if not wi.overrides and wi.wait_until is None:
+            return [{"text": words()["what_if_unclear"]}]
+        try:
+            messages = what_if_messages(facts, wi)
+        except FactsError as bad:
+            return [{"text": " ".join(f"{k.replace('_', ' ')}: {user_text(v, 400)}." for k, v in bad.errors.items())}]
+        messages[0] = {**messages[0], "text": words()["what_if_pending_heading"] + "\n" + messages[0]["text"]}
+        return messages
 
 
 class ActionFaq(SafeAction):

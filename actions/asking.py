@@ -5,13 +5,20 @@ matters) lives with the other presentation words, and can adapt to the conversat
 """
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from .conversation import conversation_date
+from .facts_adapter import facts_from_slots
+from .planned import plan_messages
 from .presenting import words
+from .safe_action import send
+
+logger = logging.getLogger(__name__)
 
 
 class _AskFact(Action, ABC):
@@ -24,9 +31,25 @@ class _AskFact(Action, ABC):
         return f"action_ask_{self.fact}"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
+        answer_plan(dispatcher, tracker)
         ask = words()["asks"][self.fact]
         dispatcher.utter_message(text=ask["text"], buttons=ask.get("buttons", []))
         return []
+
+
+def answer_plan(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """A message that states a plan ("once I quit in January") runs the form like any other
+    fact, but the plan fills no slot: what it would lead to is said before the next question
+    (actions/planned.py). The assessment action does the same when no question is left."""
+    latest = tracker.latest_message or {}
+    if (latest.get("intent") or {}).get("name") == "what_if":
+        return  # a what-if's values are its own
+    try:
+        slots = tracker.current_slot_values()
+        send(dispatcher, plan_messages(facts_from_slots(slots), latest.get("entities"),
+                                       conversation_date(slots, latest.get("metadata"))))
+    except Exception:  # noqa: BLE001 - the question still gets asked; the log keeps the trace
+        logger.exception("answering a plan failed")
 
 
 ASKED_FACTS = ("left_job", "missed_payment_due_date", "caught_up_on", "separation_date", "offset_date",

@@ -3,10 +3,11 @@ in the core's explanation topics; this module only arranges them."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, List
+from typing import Any, Dict, Iterable, List, Optional
 
 import yaml
 
@@ -91,10 +92,9 @@ def _missing_message(result: dict) -> str:
     return words()["missing"].format(facts=", ".join(names))
 
 
-def assessment_messages(result: dict, disclaimer: bool) -> List[Dict[str, Any]]:
+def assessment_messages(result: dict, disclaimer: bool, plan_kind: Any = None) -> List[Dict[str, Any]]:
     """Readable messages, then the whole assessment (and its deadlines as an .ics calendar) as a
     custom payload for rich clients."""
-    from .calendar_export import deadline_calendar  # it reads this module's words
     conclusions = _by_prefix(result["explanations"], "result.")
     flags = _by_prefix(result["explanations"], "rollover.", "window.", "cure.", "code.")
     texts = [
@@ -104,17 +104,14 @@ def assessment_messages(result: dict, disclaimer: bool) -> List[Dict[str, Any]]:
         _code_and_tax_message(result),
         _steps_message(result),
         _missing_message(result),
+        plan_kind_note(plan_kind),
         _sources(result["explanations"], result["next_steps"], result["timeline"]),
         result["disclaimer"] if disclaimer else "",
     ]
     # Each text says part of what the card says: channels that show the card (Slack) may leave
     # them out. Rasa passes the extra key to output channels as message metadata.
     messages: List[Dict[str, Any]] = [{"text": t, "part_of": "assessment"} for t in texts if t]
-    custom: Dict[str, Any] = {"assessment": result}
-    calendar = deadline_calendar(result)
-    if calendar:  # the deadlines still ahead as an .ics file, for "Add deadlines to my calendar"
-        custom["calendar"] = calendar
-    messages.append({"json_message": custom})
+    messages.append(card(result))
     return messages
 
 
@@ -122,3 +119,96 @@ def topic_messages(entry: dict, disclaimer_text: str = "") -> List[Dict[str, Any
     """A FAQ answer: the topic's text, its sources, and the disclaimer the first time."""
     texts = [entry["text"], _sources([entry]), disclaimer_text]
     return [{"text": t} for t in texts if t]
+
+
+# ---- what changed since the last answer (actions/changes.py computes it) ----------------------
+def shown_value(name: str, value: Any, kind: str = "value") -> str:
+    """A snapshot value as the answer writes it: dates long, money with a dollar sign,
+    classifications in words."""
+    w = words()
+    if value is None:
+        return w["change_unset"]
+    if kind == "date":
+        return long_date(date.fromisoformat(value))
+    if name == "classification":
+        return w["classification_words"].get(value, value)
+    if name in ("taxable_amount", "additional_tax", "amount_rolled_over"):
+        return money(value)
+    return str(value)
+
+
+def money(value: Any) -> str:
+    try:
+        return f"${Decimal(str(value)):,.2f}"
+    except (InvalidOperation, ValueError):
+        return str(value)
+
+
+def change_lines(changes: Iterable[Any]) -> List[str]:
+    w, lines = words(), []
+    for change in changes:
+        after = w["change_gone"] if change.after is None and change.before is not None and change.kind == "date" \
+            else shown_value(change.name, change.after, change.kind)
+        line = w["change_line"].format(label=change.label, before=shown_value(change.name, change.before, change.kind),
+                                       after=after)
+        if change.why and change.after is not None:
+            line += w["change_why" if change.kind == "date" else "change_rule"].format(why=change.why)
+        lines.append(line)
+    return lines
+
+
+def full_answer_button() -> Dict[str, str]:
+    w = words()
+    return {"title": w["full_answer_button"], "payload": w["full_answer_payload"]}
+
+
+def change_messages(changes: List[Any], result: dict) -> List[Dict[str, Any]]:
+    """The answer to a new fact or a correction: what moved (old → new, each with its rule), the
+    new conclusion when the classification itself moved, and the full answer as a button. One
+    or two messages, then the assessment card for rich clients."""
+    w = words()
+    if changes:
+        texts = ["\n".join([w["changes_heading"]] + change_lines(changes))]
+        if any(c.name == "classification" for c in changes):
+            conclusion = "\n\n".join(e["text"] for e in _by_prefix(result["explanations"], "result."))
+            if conclusion:
+                texts.append(w["change_new_conclusion"] + "\n\n" + conclusion)
+    else:
+        texts = [w["change_none"]]
+    messages: List[Dict[str, Any]] = [{"text": t} for t in texts]
+    messages[-1]["buttons"] = [full_answer_button()]
+    messages.append(card(result))
+    return messages
+
+
+def card(result: dict) -> Dict[str, Any]:
+    """The whole assessment (and its deadlines as an .ics calendar) for rich clients."""
+    from .calendar_export import deadline_calendar  # it reads this module's words
+    custom: Dict[str, Any] = {"assessment": result}
+    calendar = deadline_calendar(result)
+    if calendar:  # the deadlines still ahead as an .ics file, for "Add deadlines to my calendar"
+        custom["calendar"] = calendar
+    return {"json_message": custom}
+
+
+def plan_kind_note(plan_kind: Any) -> str:
+    """Where the kind of plan the loan is from changes what the answer means ('' for a 401(k))."""
+    return words().get("plan_kind_notes", {}).get(str(plan_kind or "").lower(), "")
+
+
+# ---- a period in a question ("Which day in March 2025 was ...?") ---------------------------------
+def period_phrase(start: Optional[date], end: Optional[date]) -> str:
+    """A stretch of days as words that fit after "Which day": "in March 2025", "in 2023",
+    "between July 1 and September 30, 2024"; '' when the days are not known."""
+    if start is None or end is None:
+        return ""
+    w = words()["periods"]
+    if start == end:
+        return w["day"].format(day=long_date(start))
+    whole_month = start.day == 1 and (end + timedelta(days=1)).day == 1 and (start.year, start.month) == (end.year, end.month)
+    if whole_month:
+        return w["month"].format(month=start.strftime("%B %Y"))
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+        return w["year"].format(year=start.year)
+    first = f"{start.strftime('%B')} {start.day}" if start.year == end.year else long_date(start)
+    return w["between"].format(start=first, end=long_date(end))

@@ -29,7 +29,7 @@ from .parsing.amounts import read_amount
 from .parsing.codes import parse_box7
 from .parsing.dates import parse_date
 from .parsing.rates import parse_rate
-from .presenting import user_text, words
+from .presenting import period_phrase, user_text, words
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ class FactValidation:
         slots = tracker.current_slot_values()
         today = conversation_date(slots, tracker.latest_message.get("metadata"))
         reading = parse_date(str(value), today, day_first=slots.get("day_first"))
-        what = words()["fact_words"].get(slot, slot.replace("_", " "))
+        what = words()["date_words"].get(slot, slot.replace("_", " "))  # "the day you ..."
         if reading.error:
             _say(dispatcher, "bad_date", text=value, reason=reading.error, what=what)
             return {slot: None}
@@ -83,8 +83,9 @@ class FactValidation:
         if slot == "missed_payment_due_date" and reading.end is not None and reading.granularity == "month":
             _say(dispatcher, "month_end_used", date=long_date(reading.end))
             return {slot: reading.end.isoformat()}
-        period = _describe(reading)
-        _say(dispatcher, "which_day", period=period, what=what)
+        period = period_phrase(reading.start, reading.end)
+        _say(dispatcher, "which_day" if period else "which_day_open", period=period, what=what,
+             hint=words()["date_hints"].get(slot, ""))
         return {slot: None}
 
     def validate_separation_date(self, value, dispatcher, tracker, domain) -> Result:
@@ -230,15 +231,6 @@ def _order_hint(text: str) -> Optional[Result]:
     if second > 12 >= first:
         return {"day_first": False}
     return None
-
-
-def _describe(reading: Any) -> str:
-    start, end = reading.start, reading.end
-    if start is None or end is None:
-        return "that period"
-    if reading.granularity == "month":
-        return start.strftime("%B %Y")
-    return f"{long_date(start)} to {long_date(end)}"
 
 
 class ValidateLoanForm(FactValidation, FormValidationAction):

@@ -109,7 +109,7 @@ def test_decode_code_without_a_code_asks_for_it():
 def test_what_if_half_rolled_over_halves_the_taxable_amount_without_touching_the_facts():
     t = tracker(LAYOFF, text="what if I roll over half?", intent="what_if")
     messages, events = run(ActionWhatIf(), t)
-    assert "12000.00 → 6000.00" in texts(messages)
+    assert "$12,000.00 → $6,000.00" in texts(messages)
     assert custom(messages)["what_if"]["changes"] == {"amount_rolled_over": "6000.00"}
     assert events == []
 
