@@ -258,3 +258,196 @@ def test_the_action_server_registers_exactly_the_domain_actions():
     executor.register_package("actions.actions")
     custom = {a if isinstance(a, str) else next(iter(a)) for a in DOMAIN["actions"]}
     assert set(executor.actions) == custom
+
+
+# ---- after the first answer: what changed ------------------------------------------------------
+def first_answer(slots):
+    """The full answer's events as Rasa would apply them: the snapshot and the disclaimer flag."""
+    _, events = run(ActionAssess(), tracker(slots))
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def test_a_correction_after_the_answer_says_only_what_changed_with_the_rule_behind_each_date():
+    remembered = first_answer(LAYOFF)
+    corrected = {**LAYOFF, **remembered, "separation_date": "2025-06-03"}
+    messages, events = run(ActionAssess(), tracker(corrected, text="actually I left on June 3rd"))
+    said = texts(messages)
+    # Treas. Reg. §1.402(c)-3: the QPLO window ends on the first anniversary of the last day
+    assert "March 14, 2025 → June 3, 2025" in said
+    assert "March 14, 2026 → June 3, 2026" in said and "first anniversary" in said
+    assert "Sources:" not in said and "Form 1099-R, box 7" not in said  # not the whole answer again
+    assert len([m for m in messages if m.get("text")]) <= 2
+    assert messages[-2]["buttons"] == [{"title": "Show the full answer", "payload": "/show_full_answer"}]
+    assert custom(messages)["assessment"]["qplo_window_end"] == "2026-06-03"  # the card still goes out
+    snapshot_now = next(e["value"] for e in events if e.get("name") == "last_answer")
+    assert snapshot_now["dates"]["separation_date"]["date"] == "2025-06-03"
+
+
+def test_a_new_fact_that_changes_nothing_is_said_briefly():
+    remembered = first_answer(LAYOFF)
+    messages, _ = run(ActionAssess(), tracker({**LAYOFF, **remembered, "marginal_tax_rate": None}))
+    said = texts(messages)
+    assert "doesn't change anything" in said and len(said) < 200
+    assert custom(messages)["assessment"]["classification"] == "qualified_plan_loan_offset"
+
+
+def test_a_changed_classification_gives_the_new_conclusion_and_the_new_code():
+    remembered = first_answer(LAYOFF)
+    # left in 2024: the June 30, 2025 offset is past the first anniversary, so an ordinary offset
+    # (code 1 for a 41-year-old, 1099-R instructions) with 60 days to roll over (IRC §402(c)(3)(A)):
+    # June 30 + 60 days = August 29, 2025.
+    messages, _ = run(ActionAssess(), tracker({**LAYOFF, **remembered, "separation_date": "2024-05-01"}))
+    said = texts(messages)
+    assert "M1 → 1" in said and "October 15, 2026 → August 29, 2025" in said
+    assert "What this means now" in said and "ordinary plan loan offset" in said
+
+
+def test_the_full_answer_button_gives_the_full_answer_again():
+    remembered = first_answer(LAYOFF)
+    messages, _ = run(ActionAssess(), tracker({**LAYOFF, **remembered}, intent="show_full_answer"))
+    said = texts(messages)
+    assert "Sources:" in said and "code M1" in said and "October 15, 2026" in said
+    assert "not tax or legal advice" not in said  # the disclaimer stays once per conversation
+
+
+# ---- what-if before the facts ------------------------------------------------------------------------
+def test_a_what_if_before_any_facts_asks_for_the_facts_and_keeps_the_question():
+    t = tracker({"as_of": TODAY}, text="What if I only roll over 5k of the offset?", intent="what_if",
+                entities=[{"entity": "amount", "value": "5k"}])
+    messages, events = run(ActionWhatIf(), t)
+    said = texts(messages)
+    assert "What if I only" not in said and "roll over 5k" not in said  # never the user's words back
+    assert "whether you left the employer" in said
+    kept = next(e["value"] for e in events if e.get("name") == "pending_what_if")
+    assert kept["entities"] == [{"entity": "amount", "value": "5k"}]
+    assert {"event": "followup", "name": "loan_form", "timestamp": None} in events
+
+
+def test_the_pending_what_if_is_answered_once_the_facts_are_in():
+    kept = {"text": "What if I only roll over 5k of the offset?", "entities": [{"entity": "amount", "value": "5k"}]}
+    messages, events = run(ActionAssess(), tracker({**LAYOFF, "pending_what_if": kept}))
+    said = texts(messages)
+    assert "earlier what-if" in said and "$12,000.00 → $7,000.00" in said
+    assert {"event": "slot", "name": "pending_what_if", "value": None, "timestamp": None} in events
+    assert custom(messages)["assessment"]["taxable_amount"] == "12000.00"  # the real facts are unchanged
+
+
+# ---- plans -------------------------------------------------------------------------------------------
+PLANNED_LAYOFF = [{"entity": "left_job", "value": "lose my job", "role": "planned"},
+                  {"entity": "date", "value": "next month", "role": "planned"}]
+
+
+def test_a_planned_job_loss_is_answered_as_a_plan_and_stored_nowhere():
+    t = tracker({"as_of": TODAY}, text="I'm about to lose my job next month", entities=PLANNED_LAYOFF)
+    messages, events = run(ASK_ACTIONS["left_job"](), t)
+    said = texts(messages)
+    assert "plan" in said and "haven't recorded" in said
+    # "next month" on November 1, 2025 is December 2025, read as its first day; the QPLO window
+    # ends on the first anniversary of the last day (Treas. Reg. §1.402(c)-3): December 1, 2026
+    assert "December 1, 2025" in said and "December 1, 2026" in said
+    assert custom(messages)["plan"]["changes"] == {"left_job": True, "separation_date": "2025-12-01"}
+    assert events == []
+    assert messages[-1]["text"].startswith("Have you left the employer")  # then the form's question
+
+
+def test_a_plan_is_read_as_of_its_own_date_when_the_core_refuses_a_future_date(monkeypatch):
+    import actions.planned as planned
+    from rules_core.facts import FactsError
+    real = planned.api.assess
+
+    def refusing(facts, today=None):
+        if facts.get("offset_date", "") > facts.get("as_of", ""):
+            raise FactsError({"offset_date": "an offset date cannot be in the future"})
+        return real(facts)
+
+    monkeypatch.setattr(planned.api, "assess", refusing)
+    slots = {**LAYOFF, "offset_date": None, "separation_date": "2025-10-15"}
+    entities = [{"entity": "offset_date", "value": "January 15, 2026", "role": "planned"}]
+    messages, _ = run(ActionAssess(), tracker(slots, text="they will offset it January 15 2026", entities=entities))
+    plan = next(m["custom"]["plan"] for m in messages if (m.get("custom") or {}).get("plan"))
+    assert (plan["path"], plan["as_of"]) == ("plan_date", "2026-01-15")
+    # a QPLO in 2026 (within a year of October 15, 2025): rollover until the 2026 return's
+    # extended due date, October 15, 2027 (IRC §402(c)(3)(C), §6081; a Friday)
+    assert plan["assessment"]["rollover_deadline"] == "2027-10-15"
+    assert "October 15, 2027" in texts(messages)
+
+
+# ---- the kind of plan ------------------------------------------------------------------------------------
+def test_a_tsp_loan_gets_the_tsp_repayment_window_note():
+    said = texts(run(ActionAssess(), tracker({**LAYOFF, "plan_kind": "tsp"}))[0])
+    assert "Thrift Savings Plan" in said and "90 days" in said and "tsp.gov" in said
+
+
+@pytest.mark.parametrize("kind", ["403b", "457b"])
+def test_403b_and_457b_loans_follow_the_same_federal_rules(kind):
+    said = texts(run(ActionAssess(), tracker({**LAYOFF, "plan_kind": kind}))[0])
+    assert "same federal rules" in said and "90 days" not in said
+
+
+def test_a_401k_loan_gets_no_plan_kind_note():
+    said = texts(run(ActionAssess(), tracker({**LAYOFF, "plan_kind": "401k"}))[0])
+    assert "same federal rules" not in said and "Thrift Savings Plan" not in said
+
+
+# ---- every question is a sentence, for every shape of date ------------------------------------------
+DATE_SHAPES = {  # (what the user wrote, the shape), read on November 1, 2025
+    "August 2022": "month", "June": "month without a year", "Q3 2024": "quarter", "2023": "year",
+    "summer 2024": "season", "early March 2025": "early part of a month", "mid 2024": "middle of a year",
+    "late 2024": "late part of a year", "last month": "relative month", "two years ago in may": "relative",
+    "9 months after separation_date": "tied to another event", "03/05/2025": "day/month order",
+    "February 30 2025": "impossible day", "2026-01-10": "future day", "tomorrow": "relative future day",
+}
+DATE_SLOTS = ("separation_date", "offset_date", "missed_payment_due_date", "caught_up_on", "birth_date",
+              "plan_termination_date", "loan_date")
+
+
+def assert_sentences(said: str):
+    """No doubled words, no placeholders left, each line a capitalised sentence."""
+    import re
+    assert said.strip(), "no question was asked"
+    for line in filter(None, (part.strip() for part in said.split("\n"))):
+        assert not re.search(r"\b(\w+) \1\b", line, re.I), line          # "in in", "the the"
+        assert "{" not in line and "}" not in line, line
+        assert not re.search(r"\b(in|on|between|as|was|be) (that period|whether|when)\b", line), line
+        if not line.startswith(("\"", "“")):  # the user's own words, quoted, may open a line
+            first = line.lstrip("•- ")[0]
+            assert not first.isalpha() or first.isupper(), line
+        assert line.rstrip("\"”").endswith(("?", ".", ":")), line
+
+
+@pytest.mark.parametrize("raw", sorted(DATE_SHAPES))
+@pytest.mark.parametrize("slot", DATE_SLOTS)
+def test_every_date_question_is_a_grammatical_sentence(slot, raw):
+    said, slots = validate({slot: raw})
+    if slots.get(slot) not in (None, "declined") and not said:
+        return  # read without a question (a missed payment's month end is said, and checked below)
+    assert_sentences(said)
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("August 2022", "Which day in August 2022 was your last day at work?"),
+    ("Q3 2024", "Which day between July 1 and September 30, 2024 was your last day at work?"),
+    ("2023", "Which day in 2023 was your last day at work?"),
+    ("early March 2025", "Which day between March 1 and March 10, 2025 was your last day at work?"),
+])
+def test_a_partial_date_question_names_the_period_in_words(raw, expected):
+    assert expected in validate({"separation_date": raw})[0]
+
+
+def test_the_catch_up_question_is_not_the_old_broken_one():
+    said = validate({"caught_up_on": "August 2022"})[0]
+    assert said.startswith("Which day in August 2022 was your make-up payment?")
+
+
+@pytest.mark.parametrize("fact", sorted(ASK_ACTIONS))
+def test_every_form_question_is_a_sentence(fact):
+    assert_sentences(texts(run(ASK_ACTIONS[fact](), tracker())[0]))
+
+
+def test_every_validation_message_renders_with_any_date_shape():
+    from actions.presenting import words
+    values = dict(text="next spring", reason="that is not a date I can read", what="your last day at work",
+                  first="March 5, 2025", second="May 3, 2025", date="December 1, 2025",
+                  period="between June 1 and August 31, 2024", hint=" Your loan statement shows it.")
+    for key, template in words()["validation"].items():
+        assert_sentences(template.format(**values))
