@@ -24,6 +24,22 @@ How a message is read, in order:
    it was March 3"). Otherwise the generic `date` / `amount`.
 5. `left_job` and `plan_terminated` phrases are spans of their own; `phrase_value` says
    whether a phrase means yes ("got laid off") or no ("still work there", "haven't left").
+6. Whose story (issue 9). Words of another story are cues too, and the values they govern
+   are dropped, not relabelled: another loan (car, student, mortgage, HELOC, credit card,
+   money lent between people), another plan (dental, health, pension, COBRA), money "in my
+   401k" (the account, not the loan), an everyday "left my umbrella at work", "quit
+   smoking", another person's job. A sentence about another loan or plan that never names
+   ours loses all its values; so does every sentence of a message that never names ours.
+7. Is it real yet (issue 9). A clause that speaks of a plan ("about to", "going to", "once
+   I", "will", "might", "eligible to"), a phrase that is a plan ("retiring", "lose my job",
+   "to retire") and a date that can only be ahead ("next week") give their values the Rasa
+   role "planned" (Span.role), which no fact slot takes.
+8. Relative dates (issue 9): "9 months after I left" is a span "9 months after" labelled by
+   its own cue ("offset"), whose `reading` names the anchor's fact ("9 months after
+   separation_date") for parse_date / resolve_relative. Two readings of one date ("03-02-2025
+   (march 2nd)", "March 2025, on the 14th") are merged into one span, read together.
+
+The contract for the dialogue side is in docs/nlu-annotation.md ("What the extractor hands on").
 
 interpretation, following the guide's house conventions as data/nlu.yml applies them:
 - spans leave out subjects and articles: "(my employer) [terminated the plan]", "(I)
@@ -34,9 +50,18 @@ interpretation, following the guide's house conventions as data/nlu.yml applies 
   not the extractor, keeps them out of the real facts; likewise entities in FAQ questions
   ("when do I reach 59 1/2?") are found, and the intent decides they are not facts.
 
+interpretation, whose job counts (issue 9):
+- the speaker's; a benefits person's employee or client ("my employee was laid off 3/14",
+  "client termed last month"): the staff voice tells the owner's story;
+- a relative's or friend's only when the message ties the loan to them ("her 401k", "my son
+  used a 401k loan") and the speaker states no plan loan of their own; a coworker's or
+  boss's never. A date governed by a job that does not count is dropped (it used to keep
+  its cue's label).
+- a 401(k) is the default plan kind: `plan_kind` is tagged for 403(b), 457(b) and TSP, and
+  for "401k" only as a bare answer.
+
 interpretation, what is not tagged:
 - a left_job phrase whose subject is someone else ("my husband got laid off", "he quit");
-  dates in such a message still get their cue's label (the intent says whose facts they are);
 - a value the user takes back ("the offset was in May, not April": no "April");
   "today"/"tomorrow" in "that's it for today", "see you tomorrow";
 - a bare number under 100 inside a longer message with no cue ("I have 3 loans");
@@ -49,25 +74,48 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from datetime import date
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
-from .parsing import find_age_spans, find_amount_spans, find_box7_spans, find_date_spans, find_rate_spans
+from .parsing import (find_age_spans, find_amount_spans, find_box7_spans, find_date_spans, find_plan_kind_spans,
+                      find_rate_spans, parse_date, parse_plan_kind)
 
+PLANNED = "planned"  # the Rasa role of an event that has not happened yet
 DATE_LABELS = ("separation_date", "offset_date", "missed_payment_due_date", "caught_up_on",
                "birth_date", "plan_termination_date", "loan_date", "date")
 AMOUNT_LABELS = ("loan_balance", "amount_rolled_over", "cash_paid_not_rolled_over", "amount")
 ENTITY_LABELS = DATE_LABELS + AMOUNT_LABELS + (
-    "age", "box7_code", "marginal_tax_rate", "left_job", "plan_terminated")
+    "age", "box7_code", "marginal_tax_rate", "left_job", "plan_terminated", "plan_kind")
 
 
 @dataclass(frozen=True, order=True)
 class Span:
-    """One entity: `text` == message[start:end], `label` one of ENTITY_LABELS."""
+    """One entity: `text` == message[start:end], `label` one of ENTITY_LABELS.
+
+    `role`: None for a fact, PLANNED for an event that has not happened yet ("about to
+    quit in January"): Rasa's from_entity mappings without a role do not take it, so a
+    plan never fills a fact slot. `reading`: the text the parsers read when it is not the
+    span's own ("9 months after" reads "9 months after separation_date"); `value` is
+    what Rasa gets as the entity's value."""
 
     start: int
     end: int
     label: str
     text: str
+    role: Optional[str] = None
+    reading: Optional[str] = None
+
+    @property
+    def value(self) -> str:
+        return self.reading or self.text
+
+    def as_entity(self) -> Dict[str, object]:
+        """The Rasa entity dict (without the extractor name and confidence)."""
+        entity: Dict[str, object] = {"start": self.start, "end": self.end, "value": self.value,
+                                     "entity": self.label}
+        if self.role:
+            entity["role"] = self.role
+        return entity
 
 
 @dataclass(frozen=True)
@@ -85,6 +133,8 @@ class _Piece:
 
 # ---- vocabulary ------------------------------------------------------------------------
 _I = re.IGNORECASE
+_KIN_WORDS = frozenset("husband wife spouse partner friend dad mom father mother son daughter brother sister "
+                       "fiance fiancee boyfriend girlfriend".split())
 _K = r"401\s?\(?k\)?"
 # Numbers that name things, never values: plan types, forms, boxes, code sections, rules.
 _MASKS = re.compile(
@@ -92,7 +142,11 @@ _MASKS = re.compile(
     r"\bw-?2s?\b|"
     r"\bk-?1\b|\bbox\s*(?:7|seven)\b|\b\d+\s?\([a-z]\)(?:\(\d+\))*|"
     r"\b(?:section|sec\.?|pub(?:lication)?|form|irc)\s*\d+\w*|\brule\s+of\s+\d+|"
-    r"\b(?:age\s+)?\d+(?:\s*1/2|½|\.5)?(?:[\s-]*year)?[\s-]+(?:rule|exception)\b", _I)
+    r"\b(?:age\s+)?\d+(?:\s*1/2|½|\.5)?(?:[\s-]*year)?[\s-]+(?:rule|exception|thing|provision)\b|"
+    # a form's tax year is no event ("her 2023 1099-R"); an installment is no balance ("$376/mo")
+    r"\b(?:19|20)\d\d(?=\s+(?:1099|form|tax\s+(?:return|year|bill|form)|taxes|return|w-?2))|"
+    r"\$?\d[\d,.]*k?\s*(?:/\s*(?:mo|month|wk|week|paycheck|pay\s*period)\b|(?:a|per|each|every)\s+"
+    r"(?:month|mo|week|wk|paycheck|pay\s*period|check)\b|(?:bi-?)?(?:monthly|weekly)\b)", _I)
 
 _JOB = r"(?:my|the|that|this|our)\s+(?:job|company|employer|firm|position|role|work|workplace)"
 _LEFT_JOB = tuple(re.compile(p, _I) for p in (
@@ -101,15 +155,17 @@ _LEFT_JOB = tuple(re.compile(p, _I) for p in (
     r"(?:left|quit|resigned|retired|laid\s+off|fired|let\s+go)(?:\s+" + _JOB + r")?\b",
     r"\bstill\s+(?:work(?:s|ed|ing)?)(?:\s+(?:there|here|for\s+them|"
     r"for\s+(?:the|my)\s+(?:company|employer)|at\s+(?:the|my)\s+(?:company|job)))?\b",
-    r"\bstill\s+(?:am\s+)?employed\b",  # "still employed (there)": the data stops at "employed"
+    r"\bstill\s+(?:am\s+)?employed\b", r"\bback\s+(?:at|to)\s+work\b(?!\s+(?:on|in|at)\b)",  # "still employed (there)": the data stops at "employed"
     r"\bstill\s+(?:with|at)\s+(?:the|my)\s+(?:company|employer|job)\b",
     r"\bstill\s+have\s+(?:my|the|that)\s+job\b",
     # yes
     r"\bno\s+longer\s+(?:work(?:ing)?|employed)(?:\s+(?:there|for\s+them|at\s+(?:the|my)\s+"
     r"(?:company|job)))?\b",
     r"\b(?:don'?t|do\s+not)\s+work\s+there\s+any\s?more\b", r"\bnot\s+working\s+there\s+any\s?more\b",
-    r"\b(?:got|get|was|were|been|being)\s+(?:(?:laid|layed)\s+of+\b|fired|let\s+go|terminated|"
-    r"dismissed|downsized)",
+    r"\b(?:got|get|was|were|been|being)\s+(?:(?:laid|layed)\s+of+\b|fired|let\s+go|termin?a?t?ed|terminted|"
+    r"termed|dismissed|downsized|cut|separated)\b",
+    # a benefits person's shorthand: "client terminated last month", "employee termed 3/14"
+    r"\b(?:client|employee|participant|member|worker)\s+(?P<p>terminated|terminted|termed|separated)\b",
     r"\b(?:laid|layed)\s+(?:me\s+)?of+\b", r"\b(?:fired|terminated|dismissed)\s+me\b", r"\blet\s+me\s+go\b",
     r"\bleft\s+(?:" + _JOB + r"|work)\b",
     r"\b(?:quit|resigned|retired)(?:\s+(?:from\s+)?" + _JOB + r")?\b"
@@ -126,7 +182,7 @@ _LEFT_JOB = tuple(re.compile(p, _I) for p in (
     r"(?:^|[.,;!?]\s*|\band\s+)(?P<q>left)\b(?=\s+(?:in|on|at|back|last|around|early|mid|late|\d))",
 ))
 _PLAN = r"(?:(?:" + _K + r"|403\s?\(?b\)?|retirement|company)\s+)?plan|" + _K + r"(?:\s+plan)?"
-_ENDED = (r"(?:terminated|terminating|ended|shut\s+down|shutting\s+down|closed|discontinued|"
+_ENDED = (r"(?:terminated|terminted|termintated|terminating|ended|shut\s+down|shutting\s+down|closed|discontinued|"
           r"dissolved|wound\s+down)")
 _PLAN_TERMINATED = tuple(re.compile(p, _I) for p in (
     r"\b(?:" + _PLAN + r")\s+(?:(?:was|is|got|has\s+been|had\s+been|(?:is|was)\s+(?:being|getting))\s+)?"
@@ -138,23 +194,86 @@ _PLAN_TERMINATED = tuple(re.compile(p, _I) for p in (
     r"\b" + _ENDED + r"\s+(?:the|our|my|its|their)\s+(?:" + _PLAN + r")",
     r"\bplan\s+termination\b",
 ))
-_NEGATED = re.compile(r"\b(?:still|haven'?t|have\s+not|hasn'?t|has\s+not|didn'?t|did\s+not|never|"
+# Plans, not facts: "about to lose my job", "retiring jan 31", "once I quit". These phrases are
+# left_job phrases only ever with the role "planned" (see _PLANNED_MARKERS for the clause).
+_PLANNED_LEFT = tuple(re.compile(p, _I) for p in (
+    r"\b(?:lose|losing)\s+(?:my|the|this|that|our)\s+job\b|\b(?:lose|losing)\s+it\b",
+    r"\b(?:leave|leaving)\s+(?:" + _JOB + r"|work|the\s+job)\b",
+    r"\b(?:retiring|quitting|resigning|separating|leaving)\b(?!\s+(?:the\s+|my\s+)?(?:loan|money|it|payments?)\b)",
+    r"\b(?:to|will|'ll|might|may|could|would|should)\s+(?P<p>retire|quit|resign|leave|separate)\b",
+    r"\b(?:get|getting)\s+(?:laid\s+off|fired|let\s+go|terminated|cut|canned)\b",
+    r"\bif\s+they\s+(?P<p>cut|fire|lay\s+off)\s+me\b", r"\b(?P<p>layoffs?)\s+(?:are|is)\s+coming\b",
+    r"\b(?:force|forced|forcing|push|pushed)\s+(?:me|him|her)\s+out\b",
+    r"\b(?:i|we)\s+(?P<p>retire|quit|leave)\b(?=\s+(?:in|on|at|next|this|by|end)\b)",
+))
+_PLANNED_MARKERS = re.compile(
+    r"\b(?:about\s+to|going\s+to|gonna|planning\s+(?:to|on)|plans?\s+to|plans?\s+on\s+\w+ing|turn|turning|intend(?:s|ing)?\s+to|"
+    r"want(?:s)?\s+to|hop(?:e|ing)\s+to|thinking\s+(?:about|of)|considering|expect(?:s|ing)?\s+to|"
+    r"eligible\s+to|forced\s+to|afraid|worried|might|may\s+(?:lose|leave|quit|retire|get|be|have)|will|"
+    r"(?:has|have|needs?)\s+to\s+be\s+(?:paid|repaid)|layoffs?\s+(?:are|is)\s+coming|"
+    r"(?:i|we|they|he|she|it|you)'?ll|shall|once|soon|upcoming|scheduled|away\s+from|"
+    r"when\s+(?:i|we|he|she|they)\s+(?:leave|retire|separate|get\s+laid|lose|go|change\s+jobs))\b", _I)
+# A date that can only be ahead ("next week", "in two weeks", "tomorrow") makes its value a plan.
+_AHEAD_DATE = re.compile(r"^(?:next\b|in\s+(?:\d|a\b|an\b|one|two|three|four|five|six|few|couple|several)|"
+                         r"tomorrow|this\s+coming)", _I)
+
+# Whose story. Facts come only from the plan loan's story: other loans and other plans, a
+# plan's account total, everyday "left ... at work", and other people's jobs are cues
+# that claim nearby values for nobody (the value is dropped, not relabelled).
+_OTHER_LOAN = (r"\b(?:car|auto|truck|vehicle|student|school|college|personal|payday|title|boat|rv|motorcycle|"
+               r"business|sba|bank|home\s+equity|parent\s+plus|federal)\s+(?:loans?|debt|notes?|payments?|lenders?)\b|"
+               r"\b(?:(?:2nd|second|first)\s+)?mortgages?\b|\bheloc\b|\bcredit[-\s]?cards?(?:\s+(?:debt|bills?))?\b|"
+               r"\bcar\s+(?:note|payment)s?\b|"
+               r"\b(?:borrowed|lent|loaned)\s+(?:\S+\s+){0,2}?(?:from|to)\s+(?:me|us|him|her|them|my\s+(?:brother|sister|"
+               r"parents?|mom|dad|friend|uncle|aunt|cousin)\w*)\b")
+_OTHER_PLAN = (r"\b(?:dental|health|medical|vision|insurance|life\s+insurance|pension|hsa|fsa|cell(?:\s+phone)?|"
+               r"phone|data|gym|meal|cafeteria|irs\s+payment|installment|cobra)\s+(?:plans?|coverage|insurance|"
+               r"benefits?)\b|\bcobra\b|\bmedicare\b|\bpension\b")
+_ACCOUNT_MONEY = (r"\b(?:total\s+)?in\s+(?:the|my|his|her|their|our)\s+(?:401\s?\(?k\)?|403\s?\(?b\)?|tsp|account|"
+                  r"plan|ira)\b|\baccount\s+(?:balance|value)\b|\bvested\s+balance\b|\btotal\s+balance\b|"
+                  r"\b(?:to|into)\s+(?:my|his|her|an?)\s+(?:ira|roth)\s+(?:direct|directly)\b")
+_EVERYDAY_LEFT = (r"\bleft\s+(?:(?:my|the|a|an|his|her|our|some|it)\s+)?(?:[a-z]+\s+){0,2}?(?:at|in|on)\s+(?:work|"
+                  r"the\s+office|the\s+car|home|the\s+bus|the\s+train|my\s+desk)\b|"
+                  r"\bleft\s+(?:the\s+office|work\s+(?:early|late|at\b|for\s+the\s+day)|early|for\s+(?:work|lunch|the\s+day|"
+                  r"home|vacation)|(?:a|an)\s+(?:message|voicemail|comment|review|note|tip|email))\b|"
+                  r"\bquit\s+(?:smoking|drinking|vaping|drugs|caffeine|coffee|sugar|alcohol|social\s+media|the\s+gym|"
+                  r"gym|school|college|the\s+team|cold\s+turkey)\b")
+_FOREIGN = re.compile("|".join((_OTHER_LOAN, _OTHER_PLAN, _EVERYDAY_LEFT)), _I)
+_FOREIGN_MONEY = re.compile(_ACCOUNT_MONEY, _I)
+_OTHER_STORY = re.compile("|".join((_OTHER_LOAN, _OTHER_PLAN)), _I)
+_OWN_STORY = re.compile(r"\b(?:40[13]\s?\(?[kb]\)?|457|tsp|thrift|retirement|1099|offset|ofset|deemed|qplo|"
+                        r"box\s*7|roll(?:ed)?\s*over|rollover|plan\s+loan|loan\s+from\s+(?:my|the|his|her)\s+plan)", _I)
+# a relative's or friend's own plan loan: then their job is the story ("her 401k", "his loan")
+_THEIR_LOAN = re.compile(r"\b(?:his|her|their)\s+(?:own\s+)?(?:40[13]|457|tsp|loan|plan|retirement|account)|"
+                         r"\b(?:" + "|".join(sorted(_KIN_WORDS)) + r")'?s\s+(?:40[13]|457|tsp|loan|plan|retirement)|"
+                         r"\b(?:" + "|".join(sorted(_KIN_WORDS)) + r")\s+(?:\w+\s+){0,2}?(?:used|took(?:\s+out)?|has|had|"
+                         r"borrowed)\s+(?:a|an|his|her|the)\s+(?:\w+\s+)?(?:40[13]|457|tsp|loan)", _I)
+# the speaker's own plan loan: then a spouse's or friend's job is not the story
+_FIRST_PERSON_LOAN = re.compile(r"\b(?:my|our)\s+(?:own\s+)?(?:40[13]|457|tsp|loan|plan|retirement)|"
+                                r"\b(?:i|we)\s+(?:have|had|took|borrowed|owe|defaulted)\b|\bis\s+mine\b", _I)
+
+_NEGATED = re.compile(r"\b(?:still|back|haven'?t|have\s+not|hasn'?t|has\s+not|didn'?t|did\s+not|never|"
                       r"not|wasn'?t|was\s+not|isn'?t|is\s+not)\b", _I)
 _ANYMORE = re.compile(r"\b(?:any\s?more|no\s+longer)\b", _I)
 _SELF = frozenset({"i", "i've", "ive", "i'm", "im", "we", "me"})
-_OTHERS = frozenset("he she husband wife spouse partner friend coworker coworkers co-worker "
-                    "colleague colleagues boss manager dad mom father mother son daughter brother "
-                    "sister someone somebody everyone people employee employees they".split())
+# whose loan it may be: a benefits person's employee or client is the story's owner; a
+# relative or friend is when the speaker has no plan loan of their own in the message
+_STAFF = frozenset("employee employees ee participant participants client clients member members worker "
+                   "workers customer customers".split())
+_KIN = frozenset(["he", "she"] + list(_KIN_WORDS))
+_OTHERS = frozenset("coworker coworkers co-worker colleague colleagues boss manager someone somebody "
+                    "everyone people they".split())
 
 _CUES: Dict[str, str] = {
     "separation_date": r"last\s+day|separat\w*|termination\s+date|stopped\s+working|"
                        r"(?:job|employment)\s+ended|left|quit|resign\w*|retire[ds]?|(?:laid|layed)\s*of+|"
-                       r"lay\s*offs?|fired|let\s+(?:me\s+)?go|terminated|dismissed|downsized",
+                       r"lay\s*offs?|fired|let\s+(?:me\s+)?go|terminated|terminted|termed|dismissed|downsized|"
+                       r"changed\s+jobs|termination",
     "offset_date": r"of+-?set+(?:ted|ting|s)?|(?:the\s+loan|it)\s+out\s+of\s+my\s+(?:account|balance|"
                    + _K + r")|closed\s+(?:out\s+)?(?:the|my)\s+loan|"
                    r"loan\s+(?:was\s+|got\s+)?closed(?:\s+out)?|"
                    r"used\s+my\s+(?:balance|account|" + _K + r")\s+to\s+pay\s+(?:it\s+|the\s+loan\s+)?off",
-    "missed_payment_due_date": r"mis+ed|miss(?:ing)?|skip\w*|didn'?t\s+pay|did\s+not\s+pay|"
+    "missed_payment_due_date": r"mis+e?d|miss(?:ing)?|skip\w*|default(?:ed)?\s+on|didn'?t\s+pay|did\s+not\s+pay|"
                                r"payments?\s+stopped|"
                                r"couldn'?t\s+pay|could\s+not\s+pay|(?:stopped|stoped|quit)\s+(?:paying|"
                                r"making\s+(?:the\s+|my\s+)?payments)|payments?\s+(?:was\s+|were\s+)?due|"
@@ -163,13 +282,15 @@ _CUES: Dict[str, str] = {
     # the object belongs to the cue, so "paid back the missed payments on 7/7" is not a
     # missed payment: the longer cue covers "missed"
     "caught_up_on": r"(?:ca?u?ght\s+up(?:\s+on)?|cought\s+up(?:\s+on)?|catch\s+up(?:\s+on)?|"
-                    r"pa[iy]e?d\s+(?:(?:it|them|that|everything|what\s+i\s+missed)\s+)?back|made\s+up|repaid)"
+                    r"pa[iy]e?d\s+(?:(?:it|them|that|everything|what\s+i\s+missed)\s+)?back|made\s+up|repaid|"
+                    r"made\s+(?:them|it|those|the\s+payments?)\s+(?:all\s+)?up)"
                     r"(?:\s+(?:all\s+)?(?:the|my|those)\s+(?:missed\s+|late\s+|skipped\s+)?payments?)?|"
                     r"brought\s+(?:it|the\s+loan|everything|my\s+loan)\s+current|current\s+again",
     "birth_date": r"born|birthday|birth\s*date|b-?day|dob|date\s+of\s+birth",
-    "plan_termination_date": r"plan\s+(?:termination|ended|closed|shut\s+down|(?:was\s+)?terminated)|"
+    "plan_termination_date": r"plan\s+(?:termination|ended|closed|shut\s+down|(?:was\s+)?termin?a?t?ed)|"
                              r"terminat\w+\s+(?:the|our|my)\s+(?:" + _K + r"\s+)?plan",
     "loan_date": r"took\s+(?:out\s+)?(?:the|a|my|this)\s+(?:" + _K + r"\s+)?loan|borrow\w*|"
+                 r"took(?:\s+out)?(?=\s+(?:an?|the|my|this)\s+(?:\S+\s+){1,3}?loan\b)|"
                  r"loan\s+(?:started|began|was\s+taken|originated|was\s+made|date)|"
                  r"got\s+(?:the|a|my)\s+loan|started\s+the\s+loan",
     "loan_balance": r"owe[sd]?|owing|bal+ance|bal|outstanding|remaining|unpaid|principal|borrow\w*|"
@@ -188,9 +309,18 @@ _CUES: Dict[str, str] = {
     "rate_no": r"withh\w*|penalt\w*|additional\s+tax|interest|fee|match\w*|vested|of\s+(?:it|the|my|that)",
 }
 _CUE_PATTERNS = tuple((label, re.compile(r"\b(?:" + p + r")\b", _I)) for label, p in _CUES.items())
-_FAMILY = {**{label: "date" for label in DATE_LABELS}, **{label: "money" for label in AMOUNT_LABELS}}
+_FAMILY = {**{label: "date" for label in DATE_LABELS}, **{label: "money" for label in AMOUNT_LABELS},
+           "foreign_date": "date", "foreign_money": "money"}
 _GENERIC = {"date": "date", "money": "amount"}
-_KIND_FAMILY = {"date": "date", "amount": "money"}
+_KIND_FAMILY = {"date": "date", "amount": "money", "relative": "date"}
+_TRANSPARENT = ("mask", "plan_kind")  # values that do not hide cue words ("in my 401k", "401k plan was...")
+# "9 months after I left", "the quarter after the offset": the offset part; the anchor is the cue after it
+_RELATIVE_AFTER = re.compile(
+    r"\b(?:(?:\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:a\s+)?couple(?:\s+of)?|"
+    r"(?:a\s+)?few|several)\s+(?:days?|weeks?|wks?|months?|mos?|quarters?|years?|yrs?)|the\s+(?:day|week|month|"
+    r"quarter|year))\s+(?P<dir>after|later\s+than|before|prior\s+to)\b", _I)
+_PAYMENT_NOUN = re.compile(r"\s+(?:loan\s+)?(?:payments?|pmts?|pymnts?|installments?)\b", _I)
+_REFERENCE_DAY = date(2024, 12, 31)  # only to check that a merged date reads; no value depends on it
 
 _BOUNDARY = re.compile(
     r"[.;!?\n,()]|\s[-–—]+\s|\b(?:but|then|so|because|although|though|while|whereas)\b|"
@@ -217,13 +347,37 @@ def _claim(found: List[Tuple[int, int, int, str]]) -> List[_Piece]:
 
 
 def _values(text: str) -> List[_Piece]:
-    found = [(0, m.start(), m.end(), "mask") for m in _MASKS.finditer(text)]
+    found = [(-1, s, e, "plan_kind") for s, e in find_plan_kind_spans(text)]
+    found += [(0, m.start(), m.end(), "mask") for m in _MASKS.finditer(text)]
     found += [(1, s, e, "box7") for s, e in find_box7_spans(text)]
     found += [(2, s, e, "age") for s, e in find_age_spans(text)]
     found += [(3, s, e, "year" if bare else "date") for s, e, bare in find_date_spans(text)]
     found += [(4, s, e, "rate" if explicit else "fraction") for s, e, explicit in find_rate_spans(text)]
     found += [(5, s, e, "amount") for s, e in find_amount_spans(text)]
-    return _claim(found)
+    return _merge_readings(text, _claim(found))
+
+
+_IN_BRACKETS = re.compile(r"\s*\(\s*")
+_DAY_AFTER = re.compile(r",?\s+(?:on\s+|around\s+)?(?:the\s+)?", _I)
+_DAY_ONLY = re.compile(r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)", _I)
+
+
+def _merge_readings(text: str, values: List[_Piece]) -> List[_Piece]:
+    """Two readings of one date become one value, read together by parse_date: "03-02-2025
+    (march 2nd)", "March 2025, on the 14th". A written year then wins over a guess."""
+    merged: List[_Piece] = []
+    for value in values:
+        previous = merged[-1] if merged else None
+        if previous and previous.kind in ("date", "year") and value.kind in ("date", "year"):
+            gap, after = text[previous.end:value.start], text[value.end:]
+            closing = re.match(r"\s*\)", after) if _IN_BRACKETS.fullmatch(gap) else None
+            end = value.end + closing.end() if closing else value.end
+            day_added = _DAY_AFTER.fullmatch(gap) and _DAY_ONLY.fullmatch(text[value.start:value.end])
+            if (closing or day_added) and not parse_date(text[previous.start:end], _REFERENCE_DAY).error:
+                merged[-1] = _Piece(previous.start, end, "date")
+                continue
+        merged.append(value)
+    return merged
 
 
 # ---- 2. clauses ------------------------------------------------------------------------
@@ -243,6 +397,9 @@ class _Message:
             self.ends.append(m.end())
         self.cues: List[_Piece] = []
         self.families: Dict[_Piece, Optional[str]] = {}  # value -> "date" / "money" / None
+        self.planned_phrases: Set[_Piece] = set()
+        self.planned_clauses = {self.clause(m.start()) for m in _PLANNED_MARKERS.finditer(text)}
+        self.relative: Dict[_Piece, Tuple[str, _Piece]] = {}  # "9 months after" -> (its text, anchor cue)
 
     def clause(self, position: int) -> int:
         return bisect_right(self.bounds, position)
@@ -274,50 +431,83 @@ def _cue_family(label: str) -> str:
 
 
 # ---- 3. phrases and cues ---------------------------------------------------------------
-def _phrase_pieces(message: _Message) -> List[_Piece]:
+def _phrase_pieces(message: _Message) -> Tuple[List[_Piece], List[_Piece]]:
+    """(the left_job / plan_terminated phrases to tag, other people's job phrases). A
+    phrase saying a plan ("about to lose my job") is tagged and marked planned."""
     found = []
-    kinds = ((_PLAN_TERMINATED, "plan_terminated"), (_LEFT_JOB, "left_job"))
+    kinds = ((_PLAN_TERMINATED, "plan_terminated"), (_LEFT_JOB, "left_job"), (_PLANNED_LEFT, "planned_left"))
     for tier, (patterns, label) in enumerate(kinds):
         for m in (m for pattern in patterns for m in pattern.finditer(message.text)):
             # a bare "left" is matched with its subject or clause start, which the span leaves out
             group = next((g for g in ("p", "q") if g in m.re.groupindex and m[g]), 0)
             found.append((tier, *m.span(group), label))
+    everyday = [_Piece(m.start(), m.end(), "foreign") for m in _FOREIGN.finditer(message.text)]
     pieces = [p for p in _claim(found)
-              if not any(p.overlaps(v) for v in message.values if v.kind != "mask")]
-    return [p for p in pieces if p.kind != "left_job" or _about_the_user(message, p)]
+              if not any(p.overlaps(v) for v in message.values if v.kind not in _TRANSPARENT)
+              and not any(p.overlaps(f) for f in everyday) and not _other_plan_before(message.text, p)]
+    for piece in pieces:
+        if piece.kind == "planned_left":
+            message.planned_phrases.add(piece)
+    pieces = [_Piece(p.start, p.end, "left_job") if p.kind == "planned_left" else p for p in pieces]
+    message.planned_phrases = {_Piece(p.start, p.end, "left_job") for p in message.planned_phrases}
+    others = [p for p in pieces if p.kind == "left_job" and not _about_the_user(message, p)]
+    return [p for p in pieces if p not in others], others
+
+
+def _other_plan_before(text: str, phrase: _Piece) -> bool:
+    """ "our dental plan got terminated": another plan's news, not the loan's plan."""
+    return phrase.kind == "plan_terminated" and bool(re.search(
+        r"\b(?:dental|health|medical|vision|insurance|pension|cobra|phone|gym|cafeteria)\s+$", text[:phrase.start], _I))
 
 
 def _about_the_user(message: _Message, phrase: _Piece) -> bool:
-    """False when the nearest subject before the phrase is someone else ("my wife quit")."""
+    """Whether a left_job phrase is about the loan's owner. The speaker ("I quit", "they let
+    me go") is; so is a benefits person's employee or client ("my employee was laid off");
+    a relative or friend is when the message ties the loan to them and the speaker states no
+    plan loan of their own ("my daughter got laid off and she still has a loan on her 401k",
+    not "my wife quit her job"); a coworker or boss never is."""
     text = message.text[phrase.start:phrase.end].lower()
     if re.search(r"\bme\b", text):
         return True
     start, _ = message.clause_range(message.clause(phrase.start))
-    for word in reversed(re.findall(r"[\w'-]+", message.text[start:phrase.start].lower())[-4:]):
-        if word in _SELF:
+    words = re.findall(r"[\w'-]+", message.text[max(0, start - 80):phrase.start].lower())
+    for position, word in enumerate(reversed(words[-8:])):
+        if word in _SELF and position < 4:
             return True
-        if word in _OTHERS:
+        if word in _STAFF:
+            return True
+        if word in _KIN:
+            return bool(_STAFF & set(words)) or (bool(_THEIR_LOAN.search(message.text))
+                                                 and not _FIRST_PERSON_LOAN.search(message.text))
+        if word in _OTHERS and position < 4:
             return False
     return True
 
 
-def _cue_pieces(message: _Message, phrases: List[_Piece]) -> List[_Piece]:
+def _cue_pieces(message: _Message, phrases: List[_Piece], others: List[_Piece]) -> List[_Piece]:
     """Cue words, plus the yes-phrases as cues. Within a kind (dates, money, rates) the
     longest of overlapping cues wins ("quit paying" over "quit"); across kinds a cue inside
     a longer one goes ("left" inside "left on the loan"), but "took a loan" (a date cue) and
-    "loan of" (a money cue) may share a word."""
+    "loan of" (a money cue) may share a word. Another story's words (a car loan, a dental
+    plan, money "in my 401k", a coworker who quit) are cues too, and win their overlaps:
+    the values they govern are dropped."""
     found = [_Piece(p.start, p.end, "separation_date" if p.kind == "left_job" else "plan_termination_date")
              for p in phrases if phrase_value(p.kind, message.text[p.start:p.end])]
-    blocked = [v for v in message.values if v.kind != "mask"] + phrases
+    found += [_Piece(p.start, p.end, "foreign_date") for p in others]
+    for m in _FOREIGN.finditer(message.text):
+        found += [_Piece(m.start(), m.end(), "foreign_date"), _Piece(m.start(), m.end(), "foreign_money")]
+    found += [_Piece(m.start(), m.end(), "foreign_money") for m in _FOREIGN_MONEY.finditer(message.text)]
+    blocked = [v for v in message.values if v.kind not in _TRANSPARENT] + phrases
     for label, pattern in _CUE_PATTERNS:
         for m in pattern.finditer(message.text):
             piece = _Piece(m.start(), m.end(), label)
             if not any(piece.overlaps(b) for b in blocked):
                 found.append(piece)
     families = {_cue_family(c.kind) for c in found}
-    kept = [c for f in families for c in _claim([(0, c.start, c.end, c.kind) for c in found
-                                                  if _cue_family(c.kind) == f])]
-    return [c for c in kept if not any(_inside(c, other) for other in kept)]
+    kept = [c for f in families for c in _claim([(-1 if c.kind.startswith("foreign") else 0, c.start, c.end, c.kind)
+                                                  for c in found if _cue_family(c.kind) == f])]
+    # "took a 401k loan in Jan 2025, 8,000": the loan date's cue leaves "loan" to the money
+    return [c for c in kept if not any(_inside(c, other) and other.kind != "loan_date" for other in kept)]
 
 
 def _inside(inner: _Piece, outer: _Piece) -> bool:
@@ -326,12 +516,12 @@ def _inside(inner: _Piece, outer: _Piece) -> bool:
 
 
 # ---- 4. labels -------------------------------------------------------------------------
-def _nearest(value: _Piece, cues: Sequence[_Piece]) -> Optional[str]:
-    """The label of the closest cue. A cue after the value counts double: English puts the
-    verb first ("left in 2024"), so "turned 55 in 2023 and separated" dates the birthday."""
+def _nearest(value: _Piece, cues: Sequence[_Piece]) -> Optional[_Piece]:
+    """The closest cue. A cue after the value counts double: English puts the verb first
+    ("left in 2024"), so "turned 55 in 2023 and separated" dates the birthday."""
     def distance(cue: _Piece) -> Tuple[int, int]:
         return (value.start - cue.end, 0) if cue.end <= value.start else (2 * (cue.start - value.end), 1)
-    return min(cues, key=distance).kind if cues else None
+    return min(cues, key=distance) if cues else None
 
 
 def _year_family(message: _Message, value: _Piece) -> str:
@@ -342,24 +532,31 @@ def _year_family(message: _Message, value: _Piece) -> str:
         return "money"
     index = message.clause(value.start)
     cues = message.cues_in(index, "date") + message.cues_in(index, "money")
-    label = _nearest(value, cues)
-    return _cue_family(label) if label else "date"
+    cue = _nearest(value, cues)
+    return _cue_family(cue.kind) if cue else "date"
 
 
 def _governing_label(message: _Message, value: _Piece, family: str,
-                     previous: Optional[Tuple[str, int]]) -> str:
+                     previous: Optional[Tuple[str, int, Optional[_Piece]]]) -> Tuple[str, Optional[_Piece]]:
+    """The value's label and the cue that gave it (None for a list item or the generic label)."""
     index = message.clause(value.start)
-    label = _nearest(value, message.cues_in(index, family))
-    if label:
-        return label
-    if previous and message.continues(index, previous[1]) and message.is_bare(index):
-        return previous[0]  # "..., April and May": a list goes on
+    cues = message.cues_in(index, family)
+    if value in message.relative:  # the anchor names the event it hangs on, not this value's fact
+        cues = [c for c in cues if c != message.relative[value][1]]
+    cue = _nearest(value, cues)
+    if cue and family == "date" and cue.kind in ("caught_up_on", "missed_payment_due_date") \
+            and _PAYMENT_NOUN.match(message.text, value.end):
+        return "missed_payment_due_date", cue  # "made up the March payment in April": March was missed
+    if cue:
+        return cue.kind, cue
+    if previous and message.is_bare(index) and (message.continues(index, previous[1]) or index == previous[1] + 1):
+        return previous[0], previous[2]  # "..., April and May": a list goes on; "... 2025. march 2025" refines
     for neighbour in (index - 1, index + 1):  # "I got laid off, it was March 3"
         if 0 <= neighbour <= len(message.bounds) and not _has_value(message, neighbour, family):
-            label = _nearest(value, message.cues_in(neighbour, family))
-            if label:
-                return label
-    return _GENERIC[family]
+            cue = _nearest(value, message.cues_in(neighbour, family))
+            if cue:
+                return cue.kind, cue
+    return _GENERIC[family], None
 
 
 def _has_value(message: _Message, index: int, family: str) -> bool:
@@ -389,24 +586,112 @@ def _dismissed(message: _Message, value: _Piece) -> bool:
     return said in ("today", "tomorrow", "tonight") and bool(_IDIOM.search(before))
 
 
-def _labels(message: _Message) -> List[Tuple[_Piece, str]]:
+def _labels(message: _Message) -> List[Tuple[_Piece, str, Optional[str]]]:
+    """(value, label, role) for every value that is an entity; foreign-labelled values are dropped."""
     message.families = {v: (_year_family(message, v) if v.kind == "year" else _KIND_FAMILY.get(v.kind))
                         for v in message.values}
     labelled, previous = [], {}
     for value in message.values:
         if _dismissed(message, value):
             continue
-        family = message.families[value]
+        family, cue = message.families[value], None
         if family:
-            label = _governing_label(message, value, family, previous.get(family))
-            previous[family] = (label, message.clause(value.start))
+            label, cue = _governing_label(message, value, family, previous.get(family))
+            previous[family] = (label, message.clause(value.start), cue)
         elif value.kind in ("rate", "fraction"):
             label = _rate_label(message, value)
+        elif value.kind == "plan_kind":
+            label = _plan_kind_label(message, value)
         else:
             label = {"box7": "box7_code", "age": "age"}.get(value.kind)
-        if label:
-            labelled.append((value, label))
-    return labelled
+        if label and not label.startswith("foreign"):
+            labelled.append((value, label, _role(message, value, cue) if family else None))
+    return _only_amount_is_the_loan(message, labelled)
+
+
+def _only_amount_is_the_loan(message: _Message, labelled: List[Tuple[_Piece, str, Optional[str]]]):
+    """ "they closed out the loan June 30 2025, about 12k": in a message about the loan, a lone
+    amount with no cue of its own is the loan's balance. interpretation: only when it is the
+    message's one amount and the message is not just the amount (then it answers a question)."""
+    amounts = [item for item in labelled if item[1] in AMOUNT_LABELS]
+    if len(amounts) != 1 or amounts[0][1] != "amount" or not re.search(r"\bloan\b", message.text, _I):
+        return labelled
+    value = amounts[0][0]
+    if message.is_bare(message.clause(value.start)) and len(message.bounds) == 0:
+        return labelled
+    return [(v, "loan_balance" if v is value else label, role) for v, label, role in labelled]
+
+
+def _plan_kind_label(message: _Message, value: _Piece) -> Optional[str]:
+    """403(b), 457(b) and TSP are named; a 401(k) is the product's default and is named only
+    as an answer ("it's a 401k"), so that every message about "my 401k loan" fills no slot."""
+    if parse_plan_kind(message.text[value.start:value.end]) != "401k":
+        return "plan_kind"
+    rest = (message.text[:value.start] + " " + message.text[value.end:]).lower()
+    words = re.findall(r"[\w']+", rest)
+    return "plan_kind" if all(w in _FILLERS or w in ("plan", "loan", "one", "its", "a") for w in words) else None
+
+
+def _role(message: _Message, value: _Piece, cue: Optional[_Piece]) -> Optional[str]:
+    """PLANNED when the value belongs to an event that has not happened: its clause or its
+    cue's clause says so ("about to", "once I", "will", "retiring"), or the date can only
+    be ahead ("next week", "in two weeks")."""
+    clauses = {message.clause(value.start)}
+    if cue is not None and cue.start < value.start:  # "about to lose it, prob in january"
+        clauses.add(message.clause(cue.start))
+    if clauses & message.planned_clauses:
+        return PLANNED
+    if cue is not None and any((p.start, p.end) == (cue.start, cue.end) for p in message.planned_phrases):
+        return PLANNED
+    if message.families.get(value) == "date" and _AHEAD_DATE.match(message.text[value.start:value.end]):
+        return PLANNED
+    return None
+
+
+def _phrase_role(message: _Message, phrase: _Piece) -> Optional[str]:
+    """ "retiring", "about to lose my job", "once I quit": a plan; "still work there" is a
+    fact whatever the clause says."""
+    if phrase in message.planned_phrases:
+        return PLANNED
+    planned = message.clause(phrase.start) in message.planned_clauses
+    return PLANNED if planned and phrase_value(phrase.kind, message.text[phrase.start:phrase.end]) else None
+
+
+def _relative_values(message: _Message) -> List[_Piece]:
+    """ "9 months after I left": a value whose reading names its anchor fact ("9 months
+    after separation_date"), the anchor being the first date cue within a few words."""
+    found = []
+    for m in _RELATIVE_AFTER.finditer(message.text):
+        piece = _Piece(m.start(), m.end(), "relative")
+        if any(piece.overlaps(v) for v in message.values if v.kind not in _TRANSPARENT):
+            continue
+        anchors = [c for c in message.cues if _cue_family(c.kind) == "date" and c.kind in DATE_LABELS
+                   and c.kind != "date" and m.end() <= c.start <= m.end() + 30]
+        if anchors:
+            anchor = min(anchors, key=lambda c: c.start)
+            said = " ".join(message.text[m.start():m.start("dir")].split())
+            message.relative[piece] = (f"{said} {m['dir'].lower()} {anchor.kind}", anchor)
+            found.append(piece)
+    return found
+
+
+def _other_story(message: _Message) -> List[Tuple[int, int]]:
+    """Stretches (sentences) about another loan or plan and not about the plan loan: a
+    sentence that names one and not ours, or names nothing when the whole message is so."""
+    text = message.text
+    mentions_other = bool(_OTHER_STORY.search(text))
+    if not mentions_other:
+        return []
+    message_is_other = not _OWN_STORY.search(_OTHER_STORY.sub(" ", text))
+    stretches, start = [], 0
+    for m in list(re.finditer(r"[.!?\n]+(?:\s|$)", text)) + [None]:
+        end = m.end() if m else len(text)
+        sentence = text[start:end]
+        other, own = _OTHER_STORY.search(sentence), _OWN_STORY.search(_OTHER_STORY.sub(" ", sentence))
+        if (other and not own) or (not other and not own and message_is_other):
+            stretches.append((start, end))
+        start = end
+    return stretches
 
 
 # ---- the API ---------------------------------------------------------------------------
@@ -416,10 +701,17 @@ def extract_entities(text: str) -> List[Span]:
         return []
     normalised = text.translate(_QUOTES)
     message = _Message(normalised, _values(normalised))
-    phrases = _phrase_pieces(message)
-    message.cues = _cue_pieces(message, phrases)
-    pieces = _labels(message) + [(p, p.kind) for p in phrases]
-    return sorted(Span(p.start, p.end, label, text[p.start:p.end]) for p, label in pieces)
+    phrases, others = _phrase_pieces(message)
+    message.cues = _cue_pieces(message, phrases, others)
+    relative = _relative_values(message)
+    if relative:
+        message.values = sorted(message.values + relative, key=lambda p: p.start)
+    pieces = _labels(message) + [(p, p.kind, _phrase_role(message, p)) for p in phrases]
+    elsewhere = _other_story(message)
+    return sorted(Span(p.start, p.end, label, text[p.start:p.end], role,
+                       message.relative[p][0] if p in message.relative else None)
+                  for p, label, role in pieces
+                  if not any(start <= p.start < end for start, end in elsewhere))
 
 
 def phrase_value(label: str, text: str) -> Optional[bool]:

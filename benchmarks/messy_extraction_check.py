@@ -24,6 +24,9 @@ header (see /tmp/team/brief.md and docs/nlu-annotation.md). What is compared:
 
 The generic labels `date` and `amount` are no facts here: they fill a slot only as the answer to
 a question, and each message of a set is a conversation's first.
+
+--as-deployed skips messages labelled with a general-question intent (faq_*, sponsor_*), as
+actions/nlu_component.py does today when the classifier agrees with the label.
 """
 from __future__ import annotations
 
@@ -55,6 +58,13 @@ IMPLIED = {"separation_date": ("left_job", True), "plan_termination_date": ("pla
 CONFIRM = "confirm"
 
 
+def _parse_date(text: str, today: date, planned: bool) -> Any:
+    try:
+        return parse_date(text, today, ahead=planned)
+    except TypeError:  # pragma: no cover - before issue 9 parse_date had no `ahead`
+        return parse_date(text, today)
+
+
 def _date_text(reading: Any) -> Optional[str]:
     if reading.value is not None:
         return reading.value.isoformat()
@@ -72,10 +82,12 @@ def _money(value: Decimal) -> str:
     return text[:-3] if text.endswith(".00") else text
 
 
-def read_value(label: str, text: str, today: date, anchors: Dict[str, date]) -> Tuple[Optional[Any], Optional[list]]:
-    """(value in the label schema's form, confirm readings) of one span."""
+def read_value(label: str, text: str, today: date, anchors: Dict[str, date],
+               planned: bool = False) -> Tuple[Optional[Any], Optional[list]]:
+    """(value in the label schema's form, confirm readings) of one span; a plan's date
+    without a year is read ahead."""
     if label in DATE_FACTS:
-        reading = resolve_relative(parse_date(text, today), anchors)
+        reading = resolve_relative(_parse_date(text, today, planned), anchors)
         if reading.alternatives and reading.needs_confirmation:
             return None, sorted(d.isoformat() for d in reading.alternatives)
         return _date_text(reading), None
@@ -110,21 +122,22 @@ class _Read(NamedTuple):
 def read_message(text: str, today: date) -> Tuple[Dict[str, Any], Dict[str, Any], Dict[str, list]]:
     """(facts, planned, confirm) the reading layer takes from one message."""
     spans = [_Read(s.label, getattr(s, "value", s.text), getattr(s, "role", None)) for s in extract_entities(text)]
-    anchors: Dict[str, date] = {}
-    for span in spans:  # exact days first, so relative readings can lean on them
+    anchors: Dict[str, Any] = {}
+    for span in spans:  # the other dates first, so relative readings can lean on them
         if span.label in DATE_FACTS and not span.role:
             reading = parse_date(span.value, today)
-            if reading.value is not None:
-                anchors.setdefault(span.label, reading.value)
+            if reading.value is not None or reading.granularity == "month":
+                anchors.setdefault(span.label, reading)
     facts: Dict[str, Any] = {}
     planned: Dict[str, Any] = {}
     confirm: Dict[str, list] = {}
     for span in spans:
-        value, readings = read_value(span.label, span.value, today, anchors)
+        value, readings = read_value(span.label, span.value, today, anchors, span.role == "planned")
         target = planned if span.role == "planned" else facts
         if readings and span.role != "planned":
             confirm[span.label] = readings
-            continue
+            if span.label not in MONEY_FACTS:  # an amount to confirm has its first reading as value
+                continue
         if value is None:
             continue
         if span.label == "missed_payment_due_date" and span.label in target:
@@ -197,12 +210,16 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("path", type=Path)
     parser.add_argument("--show-misses", type=int, default=0, metavar="N")
+    parser.add_argument("--as-deployed", action="store_true",
+                        help="skip messages whose labelled intent is faq_*/sponsor_* (actions/nlu_component.py "
+                             "extracts nothing from a general question)")
     args = parser.parse_args(argv)
     document = yaml.safe_load(args.path.read_text(encoding="utf-8"))
     today = date.fromisoformat(str(document["as_of"]))
     score, offtopic_read, offtopic_total = Score(), [], 0
     for message in document["messages"]:
-        facts, planned, confirm = read_message(message["text"], today)
+        general = str(message.get("intent", "")).startswith(("faq_", "sponsor_"))
+        facts, planned, confirm = ({}, {}, {}) if args.as_deployed and general else read_message(message["text"], today)
         if message.get("offtopic"):
             offtopic_total += 1
             if facts:

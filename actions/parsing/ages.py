@@ -39,6 +39,9 @@ _FINDERS = tuple(re.compile(p, re.IGNORECASE) for p in (
     # ... but "retire at 20 yrs" is years of service
     r"\bat\s+(?:age\s+)?(?P<v>[1-9]\d(?:" + _HALF + r")?)(?!\w|\s*:|\s*(?:years?|yrs?)\b(?![\s-]*old))"
     + _NOT_AGE_AFTER,
+    # a benefits person's client: "Client is 57", "my employee was 61 when"
+    r"\b(?:client|participant|employee|member|he|she)\s+(?:is|was|turned)\s+(?:now\s+)?(?P<v>[1-9]\d)(?!\w)"
+    + _NOT_AGE_AFTER,
     # "59 yrs and 5 months old": whole years, the months dropped (the rules need 59½ at most)
     r"\b(?P<v>\d{2})[\s-]*(?:years?|yrs?)[\s,]+(?:and\s+)?\d{1,2}\s+months?[\s-]+old\b",
     # the whole message is a number under 100: the answer to "how old are you?"

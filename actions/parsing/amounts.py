@@ -177,7 +177,7 @@ _FINDERS = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"\$\s?" + _NUMBER + r"(?:\s?(?:k|grand|thousand|million|mil|m)\b)?",
     # "9,5k", "$1.234,56", "12.500": European separators, read and confirmed
     r"(?<![\w.,])\$?\s?\d{1,3},\d{1,2}\s?(?:k|grand|thousand)\b",
-    r"(?<![\w.,])\$?\s?\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?(?![\d,.]|\s?%)",
+    r"(?<![\w.,])\$?\s?\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?(?![\d.]|,\d|\s?%)",
     # "12k", "1.5 k", "12 grand", "2.5 million"; never the "401k" of a plan name
     r"(?<![\w$.,])(?!40[13]\s?k\b)" + _NUMBER + r"\s?(?:k\b|grand\b|thousand\b|million\b)",
     # "12,450.88", "12,450": digit groups say money even without a sign

@@ -153,10 +153,12 @@ _QUARTER = (r"(?:(?P<q>" + _QUAL + r"|last)[\s-]+(?:the\s+)?)?(?:q(?P<n>[1-4])|"
             r"(?P<nw>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter)"
             r"(?:(?:\s+of)?,?\s+(?P<y>\d{4})|\s*'(?P<yy>\d{2}))?")
 _YEAR = r"(?:(?P<q>" + _QUAL + r")[\s-]+)?(?P<y>\d{4})"
+_YEAR_MONTH = r"(?P<y>\d{4})\s+" + _MONTH  # "2025 october", as some write it
 _RELATIVE_DAY = (r"(?P<r>yesterday|today|tomorrow|day\s+before\s+yesterday|tonight|earlier\s+today|"
                  r"this\s+(?:morning|afternoon|evening))")
 _AGO = _COUNT + r"\s+" + _UNIT + r"\s+ago"
 _IN = r"in\s+" + _COUNT + r"\s+" + _UNIT
+_AWAY = _COUNT + r"\s+" + _UNIT + r"\s+away"  # "10 months away (from retiring)"
 _RELATIVE_PERIOD = (r"(?:(?P<q>" + _QUAL + r")[\s-]+)?(?P<w>last|past|this|next|earlier\s+this)\s+"
                     r"(?P<u>week|wk|month|mo|year|yr|quarter)")
 _REL_WORD = r"(?P<w>last|this|next)"
@@ -260,7 +262,7 @@ _THIRD = {"early": 0, "beginning of": 0, "start of": 0, "mid": 1, "middle of": 1
 
 
 def _qualifier(m: re.Match) -> Optional[str]:
-    return " ".join(m["q"].lower().split()) if m["q"] else None
+    return " ".join(m["q"].lower().split()) if "q" in m.re.groupindex and m["q"] else None
 
 
 def _month_range(year: int, month: int, qualifier: Optional[str]) -> Tuple[date, date]:
@@ -464,29 +466,53 @@ def _after_event(m: re.Match, today: date, day_first: Optional[bool]) -> DateRea
 
 
 def resolve_relative(reading: DateReading, anchors: Mapping[str, Any]) -> DateReading:
-    """The date a relative reading points at, once its anchor fact has a value (a date or an
-    ISO text); otherwise the reading unchanged. interpretation: "N months after" clamps at a
-    month end like rules_core's add_months; "the month after" is the calendar month after the
-    anchor's."""
+    """The date a relative reading points at, once its anchor fact has a value: a date, an
+    ISO text ("2025-01-31", or "2025-01" for a month) or a DateReading of a day or a month.
+    Otherwise the reading unchanged. interpretation: "N months after" clamps at a month end
+    like rules_core's add_months; "the month after" is the calendar month after the
+    anchor's; N months after a month ("9 months after I left in January 2025") is a month
+    (October 2025), N days or weeks after a month cannot be a day and stays unresolved."""
     relative = reading.relative
-    anchor = anchors.get(relative.anchor) if relative else None
+    anchor = _anchor_period(anchors.get(relative.anchor)) if relative else None
+    if anchor is None:
+        return reading
+    start, end, granularity = anchor
+    step = relative.direction * relative.count
+    unit = relative.unit
+    if unit == QUARTER and not relative.calendar:
+        step, unit = step * 3, MONTH
+    if relative.calendar and unit != DAY:
+        first, last = _calendar_unit(start, unit, step)
+        return DateReading(None, first, last, unit, NO_DAY)
+    if granularity == DAY:
+        day = _shift(start, step, unit)
+        return DateReading(day, day, day, DAY)
+    if unit in (MONTH, YEAR):
+        first = _shift(start, step, unit)
+        return DateReading(None, first, first.replace(day=days_in_month(first.year, first.month)), MONTH, NO_DAY)
+    return reading
+
+
+def _anchor_period(anchor: Any) -> Optional[Tuple[date, date, str]]:
+    if isinstance(anchor, DateReading):
+        if anchor.value is not None:
+            return anchor.value, anchor.value, DAY
+        if anchor.granularity == MONTH and anchor.start is not None:
+            return anchor.start.replace(day=1), anchor.end, MONTH
+        return None
+    if isinstance(anchor, date):
+        return anchor, anchor, DAY
     if isinstance(anchor, str):
         try:
-            anchor = date.fromisoformat(anchor)
+            day = date.fromisoformat(anchor)
+            return day, day, DAY
         except ValueError:
-            anchor = None
-    if not isinstance(anchor, date):
-        return reading
-    step = relative.direction * relative.count
-    if relative.unit == QUARTER and not relative.calendar:
-        step, unit = step * 3, MONTH
-    else:
-        unit = relative.unit
-    if relative.calendar and unit != DAY:
-        start, end = _calendar_unit(anchor, unit, step)
-        return DateReading(None, start, end, unit, NO_DAY)
-    day = _shift(anchor, step, unit)
-    return DateReading(day, day, day, DAY)
+            pass
+        if re.fullmatch(r"\d{4}-\d{2}", anchor):
+            year, month = int(anchor[:4]), int(anchor[5:])
+            if 1 <= month <= 12:
+                return date(year, month, 1), date(year, month, days_in_month(year, month)), MONTH
+    return None
 
 
 Handler = Callable[[re.Match, date, Optional[bool]], DateReading]
@@ -494,11 +520,11 @@ _FORMS: Tuple[Tuple[str, str, Handler], ...] = (
     ("iso", _ISO, _iso), ("numeric", _NUMERIC, _numeric), ("month_day", _MONTH_DAY, _named_day),
     ("day_month", _DAY_MONTH, _named_day), ("month", _MONTH_PERIOD, _month_period),
     ("quarter", _QUARTER, _quarter), ("year", _YEAR, _year),
-    ("relative_day", _RELATIVE_DAY, _relative_day), ("ago", _AGO, _ago), ("in", _IN, _in),
+    ("relative_day", _RELATIVE_DAY, _relative_day), ("ago", _AGO, _ago), ("in", _IN, _in), ("away", _AWAY, _in),
     ("relative_period", _RELATIVE_PERIOD, _relative_period), ("weekday", _WEEKDAY, _weekday),
     ("nth", _NTH, _nth), ("season", _SEASON, _season),
     ("nth_of_month", _NTH_OF_MONTH, _nth_of_month), ("month_of_year", _MONTH_OF_YEAR, _month_of_year),
-    ("ago_in_month", _AGO_IN_MONTH, _ago_in_month),
+    ("ago_in_month", _AGO_IN_MONTH, _ago_in_month), ("year_month", _YEAR_MONTH, _month_period),
 )
 # read, never searched for: the extractor writes the anchor's fact name into the value
 _READ_ONLY: Tuple[Tuple[str, str, Handler], ...] = (("after_event", _AFTER_EVENT, _after_event),)
@@ -531,7 +557,7 @@ def _read_one(cleaned: str, today: date, day_first: Optional[bool]) -> Optional[
 
 
 # ---- a date without a year, read ahead (plans) -----------------------------------------
-_YEARLESS = ("month_day", "day_month", "numeric", "month", "season", "quarter")
+_YEARLESS = ("month_day", "day_month", "numeric", "month", "season", "quarter", "year_month")
 
 
 def _written_year(name: str, match: re.Match) -> bool:
@@ -643,7 +669,8 @@ _EDGES = {
     "numeric": (r"(?<![\w/.$,-])", r"(?![\w/%]|[.-]\d|\s+of\b)"),
     "year": (r"(?<![\w$.,/-])", r"(?![\w%]|[.,]\d|\s*(?:k\b|%|percent\b))"),
     "nth": (r"(?<=\bthe\s)", r"(?!\w|\s+(?:of|payment|installment|time|day|week|month|year|quarter|"
-                             r"anniversary|birthday|paycheck)\b)"),
+                             r"anniversary|birthday|paycheck|mortgage|loan|job|plan|check|letter|notice|one|option|round|try|"
+                             r"attempt|person|place|employer|house|home|car|child|kid|grade)\b)"),
 }
 _FINDERS = tuple((name, re.compile(_EDGES.get(name, _WORD_EDGES)[0] + pattern
                                    + _EDGES.get(name, _WORD_EDGES)[1], re.IGNORECASE))

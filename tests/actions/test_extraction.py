@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from actions.extraction import ENTITY_LABELS, Span, extract_entities, phrase_value
-from actions.parsing import parse_age, parse_box7, parse_date, parse_rate, read_amount
-from actions.parsing.dates import UNREADABLE
+from actions.parsing import parse_age, parse_box7, parse_date, parse_plan_kind, parse_rate, read_amount
+from actions.parsing.dates import UNREADABLE, resolve_relative
 from rules_core.facts import FACT_NAMES
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "nlu-annotation.md"
@@ -245,9 +245,69 @@ CASES = [
     ("what does box 7 mean", []),
     ("I got a W-2 and a 1099-R", []),
     ("does the rule of 55 apply if I was 54 when I left", [("age", "54"), ("left_job", "left")]),
-    ("my coworker quit last month", [("separation_date", "last month")]),   # not the user's job
-    ("my husband got laid off in 2024", [("separation_date", "2024")]),
+    # issue 9: another person's job is not the loan's story, so its date is no fact either
+    # (these two expected a separation_date before)
+    ("my coworker quit last month", []),
+    ("my husband got laid off in 2024", []),
     ("what if I had left in 2024", [("left_job", "left"), ("separation_date", "2024")]),  # what_if decides
+    # issue 9: a written year wins; two readings of one date are one span, read together
+    ("offset happened 03-02-2025 (march 2nd), when do i have to roll it",
+     [("offset_date", "03-02-2025 (march 2nd)")]),
+    ("I was laid off in March 2025, on the 14th. They offset my 401k loan of about 12k on June 30 2025",
+     [("left_job", "was laid off"), ("separation_date", "March 2025, on the 14th"), ("loan_balance", "12k"),
+      ("offset_date", "June 30 2025")]),
+    ("stopped paying two years ago in may, the 1099r was coded L",
+     [("missed_payment_due_date", "two years ago in may"), ("box7_code", "L")]),
+    ("they ofset it last yr, bal was 8k", [("offset_date", "last yr"), ("loan_balance", "8k")]),
+    ("my plan was terminted in 2024", [("plan_terminated", "plan was terminted"), ("plan_termination_date", "2024")]),
+    ("missed a pymnt in june", [("missed_payment_due_date", "june")]),
+    # a catch-up month is not the missed payment's due date, and the reverse
+    ("made up the March payment in April", [("missed_payment_due_date", "March"), ("caught_up_on", "April")]),
+    ("missed the july and august payments (payroll mess) but i made them all up on 9/15",
+     [("missed_payment_due_date", "july"), ("missed_payment_due_date", "august"), ("caught_up_on", "9/15")]),
+    # amounts as people write them; a decimal comma is read (and flagged by the parser)
+    ("owed like 9,5k when they offset it", [("loan_balance", "9,5k")]),
+    ("loan was ~14,5k", [("loan_balance", "14,5k")]),
+    ("saldo del préstamo 1.234,56, the loan balance I mean", [("loan_balance", "1.234,56")]),
+    ("fifteen grand give or take left on it", [("loan_balance", "fifteen grand")]),
+    ("still owe 12 thousand", [("loan_balance", "12 thousand")]),
+    ("they closed out the loan June 30 2025, about 12k", [("offset_date", "June 30 2025"), ("loan_balance", "12k")]),
+    ("im in the 24% bracket btw", [("marginal_tax_rate", "24%")]),
+    # ages: the birthday to come is not the age; years of service are not an age
+    ("I'm 54 and a half, 30 yrs in at the post office", [("age", "54 and a half")]),
+    ("Advisor here. Client is 57 and owes $31,200", [("age", "57"), ("loan_balance", "$31,200")]),
+    # whose story: a benefits person's employee or client, a relative whose loan it is
+    ("our employee was laid off 3/14 and still owes 9k on her loan",
+     [("left_job", "was laid off"), ("separation_date", "3/14"), ("loan_balance", "9k")]),
+    ("a client of mine got terminated in May and has a TSP loan",
+     [("left_job", "got terminated"), ("separation_date", "May"), ("plan_kind", "TSP")]),
+    ("my wife got let go in September and her 403b loan still has 4,800 on it",
+     [("left_job", "got let go"), ("separation_date", "September"), ("plan_kind", "403b"), ("loan_balance", "4,800")]),
+    ("client termed last month with an outstanding loan", [("left_job", "termed"), ("separation_date", "last month")]),
+    # ...and not another loan, another plan, or an everyday "left"
+    ("my car loan is 14k and I missed the October payment", []),
+    ("unrelated but my student loan is around 23k and I skipped two payments in september", []),
+    ("our dental plan was terminated in June", []),
+    ("got a student loan of 30k in 2019, the 401k loan is 6k", [("loan_balance", "6k")]),
+    ("left my phone at work yesterday lol", []),
+    ("left work early today to call the plan", []),
+    ("I quit smoking two weeks ago!!", []),
+    ("my brother borrowed 15k from me in 2024", []),
+    ("had 85k in the 401k and a 20k loan", [("loan_balance", "20k")]),
+    ("payments are $376/mo out of my check and I owe 22,000", [("loan_balance", "22,000")]),
+    # plan kinds: named when they are not the default 401(k); a 401(k) as an answer
+    ("is a 457(b) loan treated the same?", [("plan_kind", "457(b)")]),
+    ("do the rules apply to a 403(b)? or a 457", [("plan_kind", "403(b)"), ("plan_kind", "457")]),
+    ("thrift savings plan loan, retired last month",
+     [("plan_kind", "thrift savings plan"), ("left_job", "retired"), ("separation_date", "last month")]),
+    ("401k", [("plan_kind", "401k")]),
+    ("it's a 403(b)", [("plan_kind", "403(b)")]),
+    ("I owe 457 on it", [("loan_balance", "457")]),
+    # box 7 codes as people write them
+    ("her 1099-R box 7 has code 1 and code M", [("box7_code", "1 and code M")]),
+    ("codes 1 and L on my 1099r", [("box7_code", "1 and L")]),
+    ("my 1099r shows 1L", [("box7_code", "1L")]),
+    ("I got an m1 on it", [("box7_code", "m1")]),
 ]
 
 
@@ -340,17 +400,18 @@ READS = {
     "marginal_tax_rate": lambda t: parse_rate(t) is not None,
     "left_job": lambda t: phrase_value("left_job", t) is not None,
     "plan_terminated": lambda t: phrase_value("plan_terminated", t) is not None,
+    "plan_kind": lambda t: parse_plan_kind(t) is not None,
 }
 
 
 def _reads(span):
     if span.label in ("date", "separation_date", "offset_date", "missed_payment_due_date", "caught_up_on",
                       "birth_date", "plan_termination_date", "loan_date"):
-        return parse_date(span.text, TODAY).error != UNREADABLE
+        return parse_date(span.value, TODAY).error != UNREADABLE
     if span.label in ("amount", "loan_balance", "amount_rolled_over", "cash_paid_not_rolled_over"):
-        reading = read_amount(span.text)
+        reading = read_amount(span.value)
         return reading is not None and reading.value is not None
-    return READS[span.label](span.text)
+    return READS[span.label](span.value)
 
 
 @pytest.mark.parametrize("message", CORPUS)
@@ -386,7 +447,8 @@ def test_labels_are_the_guides_and_the_fact_names():
     table = GUIDE.read_text(encoding="utf-8").split("## Entities", 1)[1]
     guide_labels = set(re.findall(r"^\| `([a-z0-9_]+)` \|", table, re.MULTILINE))
     assert guide_labels == set(ENTITY_LABELS)
-    assert set(ENTITY_LABELS) - {"date", "amount"} <= FACT_NAMES
+    # plan_kind is a slot of the dialogue (which plan the loan is from), not a rules-core fact
+    assert set(ENTITY_LABELS) - {"date", "amount", "plan_kind"} <= FACT_NAMES
 
 
 def test_importable_without_rasa():
@@ -405,3 +467,66 @@ def test_fast_enough():
             extract_entities(message)
     per_message = (time.perf_counter() - start) / (rounds * len(messages))
     assert per_message < 0.001, f"{per_message * 1000:.2f} ms per message"
+
+
+# ---- issue 9: plans are marked, relative dates name their anchor -----------------------
+@pytest.mark.parametrize("message, expected", [
+    ("I'm about to lose my job, probably in January",
+     [("left_job", "lose my job", "planned"), ("separation_date", "January", "planned")]),
+    ("once I quit in June they'll offset the loan",
+     [("left_job", "quit", "planned"), ("separation_date", "June", "planned")]),
+    ("planning to retire in March, I'm 61",
+     [("left_job", "retire", "planned"), ("separation_date", "March", "planned"), ("age", "61", None)]),
+    ("retiring jan 31 and there's still a TSP loan",
+     [("left_job", "retiring", "planned"), ("separation_date", "jan 31", "planned"), ("plan_kind", "TSP", None)]),
+    ("we have an employee leaving next week who has a loan",
+     [("left_job", "leaving", "planned"), ("separation_date", "next week", "planned")]),
+    ("I'm 54 and turn 55 in August", [("age", "54", None), ("date", "August", "planned")]),
+    ("next month I'll miss a payment", [("missed_payment_due_date", "next month", "planned")]),
+    ("im 10 months away from being forced to retire",
+     [("separation_date", "10 months away", "planned"), ("left_job", "retire", "planned")]),
+    # the plan and the facts in one message: only the plan's clause is planned
+    ("I'm going to quit in May and I owe 9k on the loan",
+     [("left_job", "quit", "planned"), ("separation_date", "May", "planned"), ("loan_balance", "9k", None)]),
+    ("I quit in May and I owe 9k", [("left_job", "quit", None), ("separation_date", "May", None),
+                                    ("loan_balance", "9k", None)]),
+])
+def test_plans_have_the_planned_role(message, expected):
+    assert [(s.label, s.text, s.role) for s in extract_entities(message)] == expected
+
+
+def test_a_plan_is_read_ahead():
+    today = date(2026, 12, 5)
+    span = next(s for s in extract_entities("retiring jan 31, what happens to my loan") if s.label == "separation_date")
+    assert parse_date(span.value, today, ahead=True).value == date(2027, 1, 31)
+    assert parse_date(span.value, today).value == date(2026, 1, 31)  # as a fact it would be the past one
+
+
+@pytest.mark.parametrize("message, label, text, value", [
+    ("offset happened 9 months after I left. I left in January 2025",
+     "offset_date", "9 months after", "9 months after separation_date"),
+    ("the quarter after I got laid off they offset it", "offset_date", "the quarter after",
+     "the quarter after separation_date"),
+    ("they offset the loan 60 days after my last day", "offset_date", "60 days after", "60 days after separation_date"),
+])
+def test_relative_dates_name_their_anchor(message, label, text, value):
+    span = next(s for s in extract_entities(message) if s.text == text)
+    assert (span.label, span.value) == (label, value)
+
+
+def test_relative_offset_resolves_against_the_separation():
+    today = date(2026, 12, 5)
+    spans = extract_entities("offset happened 9 months after i left. i left in jan 2025")
+    offset = next(s for s in spans if s.label == "offset_date")
+    left = next(s for s in spans if s.label == "separation_date")
+    reading = resolve_relative(parse_date(offset.value, today), {"separation_date": parse_date(left.value, today)})
+    assert (reading.start, reading.end) == (date(2025, 10, 1), date(2025, 10, 31))
+
+
+def test_the_rasa_entity_carries_the_role_and_the_reading():
+    spans = extract_entities("about to get laid off, offset will be 30 days after I leave")
+    entities = [s.as_entity() for s in spans]
+    assert {"start": 9, "end": 21, "value": "get laid off", "entity": "left_job", "role": "planned"} in entities
+    assert not [e for e in entities if e.get("role") != "planned"]
+    fact = extract_entities("I left 3/14")[-1].as_entity()
+    assert fact == {"start": 7, "end": 11, "value": "3/14", "entity": "separation_date"}

@@ -12,10 +12,11 @@ from decimal import Decimal
 import pytest
 
 from actions.parsing import (
-    AgeReading, DateReading, number_from_words, parse_age, parse_amount, parse_box7, parse_date,
-    parse_rate, read_amount,
+    AgeReading, DateReading, RelativeDate, number_from_words, parse_age, parse_amount, parse_box7, parse_date,
+    parse_plan_kind, parse_rate, read_amount, resolve_relative,
 )
-from actions.parsing.dates import DAY_MONTH_ORDER, FUTURE, NO_DAY, UNREADABLE
+from actions.parsing.amounts import DECIMAL_COMMA
+from actions.parsing.dates import CONFLICT, DAY_MONTH_ORDER, FUTURE, NO_DAY, RELATIVE, UNREADABLE
 
 NOV = date(2025, 11, 1)
 FEB = date(2025, 2, 1)
@@ -408,3 +409,152 @@ def test_rates(text, rate):
 @pytest.mark.parametrize("text", ["", "150%", "abc", "-22%", "22k", None])
 def test_not_rates(text):
     assert parse_rate(text) is None
+
+
+# ---- issue 9: two readings of one date; a written year wins ------------------------------
+DEC = date(2026, 12, 5)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("03-02-2025 (march 2nd)", d(2025, 3, 2)),       # the named month settles the order, the year stays
+    ("03-02-2025 (feb 3)", d(2025, 2, 3)),
+    ("March 2025, on the 14th", d(2025, 3, 14)),     # not the last 14th before today
+    ("march 2025 the 14th", d(2025, 3, 14)),
+    ("June 2024 (June 30)", d(2024, 6, 30)),
+    ("6/30/2025 (june 30th)", d(2025, 6, 30)),
+])
+def test_readings_that_agree_are_one_date(text, expected):
+    assert parse_date(text, DEC) == DateReading(expected, expected, expected, "day")
+
+
+@pytest.mark.parametrize("text, alternatives", [
+    ("3/14/2025 (march 15)", (d(2025, 3, 14), d(2025, 3, 15))),
+    ("2025-06-30 (july 1st)", (d(2025, 6, 30), d(2025, 7, 1))),
+    ("3/2/2025 or March 5", (d(2025, 3, 2), d(2025, 2, 3), d(2025, 3, 5))),
+])
+def test_readings_that_disagree_are_a_conflict(text, alternatives):
+    reading = parse_date(text, DEC)
+    assert (reading.value, reading.needs_confirmation, reading.alternatives) == (None, CONFLICT, alternatives)
+
+
+def test_two_dates_in_a_row_are_not_two_readings():
+    assert parse_date("3/14, the 20th", DEC).error == UNREADABLE
+
+
+@pytest.mark.parametrize("text, start, end", [
+    ("two years ago in may", d(2024, 5, 1), d(2024, 5, 31)),
+    ("may 2 years ago", d(2024, 5, 1), d(2024, 5, 31)),
+    ("February of this year", d(2026, 2, 1), d(2026, 2, 28)),
+    ("march last yr", d(2025, 3, 1), d(2025, 3, 31)),
+    ("last yr", d(2025, 1, 1), d(2025, 12, 31)),
+    ("2025 october", d(2025, 10, 1), d(2025, 10, 31)),
+])
+def test_periods_people_write(text, start, end):
+    reading = parse_date(text, DEC)
+    assert (reading.start, reading.end, reading.value) == (start, end, None)
+
+
+def test_the_nth_of_last_month():
+    assert parse_date("the 14th of last month", DEC).value == d(2026, 11, 14)
+    assert parse_date("31st of last month", DEC).error == "November 2026 has only 30 days"
+
+
+@pytest.mark.parametrize("text, today, expected", [
+    ("jan 31", DEC, d(2027, 1, 31)),
+    ("the 14th", DEC, d(2026, 12, 14)),
+    ("the 1st", DEC, d(2027, 1, 1)),
+    ("Dec 5", DEC, d(2026, 12, 5)),                  # today is not past
+    ("jan 31 2026", DEC, d(2026, 1, 31)),           # a written year stays
+])
+def test_plans_read_ahead(text, today, expected):
+    assert parse_date(text, today, ahead=True).value == expected
+
+
+def test_plan_months_read_ahead():
+    assert parse_date("in january", DEC, ahead=True).start == d(2027, 1, 1)
+    assert parse_date("december", DEC, ahead=True).start == d(2026, 12, 1)   # under way
+    assert parse_date("march 2025", DEC, ahead=True).start == d(2025, 3, 1)
+
+
+# ---- issue 9: dates tied to another event -----------------------------------------------
+@pytest.mark.parametrize("text, anchor, expected", [
+    ("9 months after separation_date", d(2025, 1, 31), d(2025, 10, 31)),
+    ("9 months after separation_date", d(2025, 5, 31), d(2026, 2, 28)),   # clamps at the month end
+    ("60 days after separation_date", d(2026, 11, 20), d(2027, 1, 19)),
+    ("two weeks before offset_date", d(2025, 3, 15), d(2025, 3, 1)),
+    ("a year after loan_date", d(2024, 2, 29), d(2025, 2, 28)),
+])
+def test_relative_dates_resolve_against_their_anchor(text, anchor, expected):
+    reading = parse_date(text, DEC)
+    assert reading.needs_confirmation == RELATIVE and reading.value is None
+    anchor_fact = reading.relative.anchor
+    assert resolve_relative(reading, {anchor_fact: anchor}).value == expected
+    assert resolve_relative(reading, {anchor_fact: anchor.isoformat()}).value == expected
+
+
+def test_calendar_units_after_an_event():
+    reading = parse_date("the quarter after separation_date", DEC)
+    assert reading.relative == RelativeDate("separation_date", 1, "quarter", 1, calendar=True)
+    resolved = resolve_relative(reading, {"separation_date": d(2025, 5, 3)})
+    assert (resolved.start, resolved.end, resolved.value) == (d(2025, 7, 1), d(2025, 9, 30), None)
+    month = resolve_relative(parse_date("the month after offset_date", DEC), {"offset_date": d(2025, 12, 31)})
+    assert (month.start, month.end) == (d(2026, 1, 1), d(2026, 1, 31))
+
+
+def test_a_relative_date_waits_for_its_anchor():
+    reading = parse_date("9 months after separation_date", DEC)
+    assert resolve_relative(reading, {}) == reading
+    assert resolve_relative(reading, {"separation_date": "not a date"}) == reading
+    month = resolve_relative(reading, {"separation_date": "2025-01"})  # a month anchor gives a month
+    assert (month.start, month.end) == (d(2025, 10, 1), d(2025, 10, 31))
+
+
+# ---- issue 9: amounts to confirm ----------------------------------------------------------
+@pytest.mark.parametrize("text, readings", [
+    ("9,5k", ("9500.00", "95000.00")),
+    ("~14,5k", ("14500.00", "145000.00")),
+    ("1.234,56", ("1234.56",)),
+    ("$1.234,56", ("1234.56",)),
+    ("12,50", ("12.50", "1250.00")),
+    ("12.500", ("12500.00", "12.50")),
+])
+def test_decimal_commas_are_read_and_confirmed(text, readings):
+    reading = read_amount(text)
+    assert reading.needs_confirmation == DECIMAL_COMMA
+    assert reading.alternatives == tuple(Decimal(r) for r in readings)
+    assert reading.value == Decimal(readings[0])
+
+
+@pytest.mark.parametrize("text", ["12,450", "1,234.56", "$12,450.88", "fifteen grand", "12 thousand", "9.5k"])
+def test_us_numbers_are_not_asked_about(text):
+    assert read_amount(text).needs_confirmation is None
+
+
+# ---- issue 9: plan kinds and codes ---------------------------------------------------------
+@pytest.mark.parametrize("text, kind", [
+    ("401k", "401k"), ("401(k)", "401k"), ("401 k", "401k"), ("403b", "403b"), ("403(b)", "403b"),
+    ("403 b", "403b"), ("457", "457b"), ("457(b)", "457b"), ("a 457 plan", "457b"), ("TSP", "tsp"),
+    ("tsp", "tsp"), ("Thrift Savings Plan", "tsp"), ("my 403(b) loan", "403b"),
+])
+def test_plan_kinds(text, kind):
+    assert parse_plan_kind(text) == kind
+
+
+@pytest.mark.parametrize("text", ["", "457f", "401(a)", "IRA", "a plan", "I owe 457", None])
+def test_not_plan_kinds(text):
+    assert parse_plan_kind(text) is None
+
+
+@pytest.mark.parametrize("text, code", [
+    ("1 and M", "M1"), ("code 1 and code M", "M1"), ("codes 1 and L", "L1"), ("1L", "L1"), ("m1", "M1"),
+])
+def test_box7_codes_as_people_write_them(text, code):
+    assert parse_box7(text) == code
+
+
+def test_a_future_birthday_is_not_an_age():
+    from actions.parsing import find_age_spans
+    text = "I'm 54 and turn 55 in August"
+    assert [text[s:e] for s, e in find_age_spans(text)] == ["54"]
+    text = "forced to retire at 20 yrs, he was 59 yrs and 5 months old"
+    assert {text[s:e] for s, e in find_age_spans(text)} == {"59"}  # candidates; the extractor keeps one
