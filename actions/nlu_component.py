@@ -18,20 +18,10 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from actions.extraction import extract_entities
-
-
-# A general question ("when do I reach 59 1/2?", "code L vs code M") states no facts of the
-# user's own; the intent classifier runs first, so its verdict is known here.
-GENERAL_INTENT_PREFIXES = ("faq_", "sponsor_")
-
-
-def _general_question(message: Message) -> bool:
-    intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) or ""
-    return intent.startswith(GENERAL_INTENT_PREFIXES)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -42,11 +32,14 @@ class FactExtractor(GraphComponent, EntityExtractorMixin):
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
+        # Every message is read, general questions too: whether a value is the user's fact or
+        # part of a question is decided afterwards, from the words around it
+        # (actions/routing.py, applied by actions.nlu_router.FactRouter).
         for message in messages:
             text = message.get(TEXT)
-            if not text or _general_question(message):
+            if not text:
                 continue
-            found = [{"start": span.start, "end": span.end, "value": span.text, "entity": span.label,
-                      "confidence": 1.0} for span in extract_entities(text)]
+            # a plan carries the role "planned", which no fact slot's mapping takes
+            found = [{**span.as_entity(), "confidence": 1.0} for span in extract_entities(text)]
             message.set(ENTITIES, message.get(ENTITIES, []) + self.add_extractor_name(found), add_to_output=True)
         return messages
