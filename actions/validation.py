@@ -22,6 +22,7 @@ from rules_core.facts import FactsError, parse_facts
 from rules_core.render import long_date
 
 from .conversation import conversation_date
+from .did_you_mean import ALSO_ASKS, answer_question_part
 from .extraction import phrase_value
 from .facts_adapter import CAUGHT_UP_DATE_UNKNOWN, MARKERS, facts_from_slots, slots_to_ask
 from .parsing.ages import parse_age
@@ -161,14 +162,19 @@ class FactValidation:
         return {"marginal_tax_rate": str(rate) if rate is not None else None}
 
     # -- yes/no facts stated in words ----------------------------------------------------------
+    # "I don't know" / "not sure" to the question is recorded as DECLINED (domain.yml): unknown
+    # to the rules core, never read as a yes or a no.
     def validate_left_job(self, value, dispatcher, tracker, domain) -> Result:
-        if isinstance(value, bool) or value is None:
+        if isinstance(value, bool) or value is None or value in MARKERS:
             return {"left_job": value}
         left = phrase_value("left_job", str(value))  # "got laid off" True, "still work there" False
         return {"left_job": left if left is not None else True}
 
     def validate_plan_terminated(self, value, dispatcher, tracker, domain) -> Result:
-        return {"plan_terminated": value if isinstance(value, bool) or value is None else True}
+        if isinstance(value, bool) or value is None or value in MARKERS:
+            return {"plan_terminated": value}
+        ended = phrase_value("plan_terminated", str(value))  # "plan is still active" False
+        return {"plan_terminated": ended if ended is not None else True}
 
     def validate_loan_in_good_standing(self, value, dispatcher, tracker, domain) -> Result:
         return {"loan_in_good_standing": value}
@@ -179,7 +185,10 @@ class FactValidation:
         """Every fact set by this message is read on its own (not only the one the form asked
         for: people answer with other facts too); then the whole set is checked by the rules
         core. A new fact that contradicts the others is re-asked; when a new fact contradicts
-        an older one, the newest statement wins and the older one is asked again."""
+        an older one, the newest statement wins and the older one is asked again.
+        A question asked beside the facts ("..., what happens?") is answered first, in the
+        same turn (actions/did_you_mean.py)."""
+        notes = CollectingDispatcher()  # said after the answer to the question part
         updates: Dict[Text, Any] = {}
         # Facts stated while the action server was down (action_server_outage.py) are read
         # now, as if said with this message; what this message says about the same fact wins.
@@ -193,15 +202,19 @@ class FactValidation:
                 continue
             if not isinstance(value, (str, int, float, bool, type(None))):
                 value = None  # a structure sent as an entity ("/inform{...}") states no fact
-            result = validate(value, dispatcher, tracker, domain)
+            result = validate(value, notes, tracker, domain)
             updates.update(result)
             tracker.slots.update(result)  # later readers see the canonical value
         events = [SlotSet(name, value) for name, value in updates.items()]
         try:
             parse_facts(facts_from_slots(tracker.current_slot_values()))
         except FactsError as bad:
-            events += self._resolve_conflicts(bad.errors, set(updates), dispatcher)
+            events += self._resolve_conflicts(bad.errors, set(updates), notes)
             tracker.add_slots(events)
+        if tracker.latest_message.get(ALSO_ASKS):
+            follows = not await self.required_slots(self.domain_slots(domain), notes, tracker, domain)
+            events = await answer_question_part(dispatcher, tracker, domain, assessment_follows=follows) + events
+        dispatcher.messages.extend(notes.messages)
         return events
 
     @staticmethod
