@@ -192,8 +192,12 @@ def card(result: dict) -> Dict[str, Any]:
 
 
 def plan_kind_note(plan_kind: Any) -> str:
-    """Where the kind of plan the loan is from changes what the answer means ('' for a 401(k))."""
-    return words().get("plan_kind_notes", {}).get(str(plan_kind or "").lower(), "")
+    """Where the kind of plan the loan is from changes what the answer means ('' for a 401(k)).
+    The slot holds the canonical kind ("tsp"); the plan's name as written ("TSP", "403(b)")
+    is read the same way."""
+    from .parsing.plans import parse_plan_kind
+    kind = plan_kind if plan_kind in ("401k", "403b", "457b", "tsp") else parse_plan_kind(str(plan_kind or ""))
+    return words().get("plan_kind_notes", {}).get(kind or "", "")
 
 
 # ---- a period in a question ("Which day in March 2025 was ...?") ---------------------------------

@@ -60,7 +60,7 @@ def test_a_correction_re_assesses_and_a_what_if_leaves_the_facts_alone(servers):
     a = Chat.assessment(reply)
     assert a["qplo_window_end"] == "2026-06-03" and a["classification"] == "qualified_plan_loan_offset"
     reply = c.say("what if I roll over half?")
-    assert "12000.00 → 6000.00" in Chat.texts(reply)
+    assert "$12,000.00 → $6,000.00" in Chat.texts(reply)
     reply = c.say("so what does this mean for me?")
     assert Chat.assessment(reply)["taxable_amount"] == "12000.00"  # the real facts are unchanged
 
