@@ -14,7 +14,7 @@ from rules_core.facts import FactsError
 
 from .changes import differences, snapshot
 from .conversation import conversation_date, disclaimer_once
-from .facts_adapter import facts_from_slots
+from .facts_adapter import FACT_SLOTS, facts_from_slots
 from .planned import plan_messages
 from .presenting import assessment_messages, change_messages, plan_kind_note, topic_messages, user_text, words
 from .safe_action import SafeAction, send
@@ -27,6 +27,19 @@ __all__ = ["ActionAssess", "ActionDecodeCode", "ActionFaq", "SafeAction", "send"
 LAST_ANSWER = "last_answer"        # a snapshot of what the last answer said (actions/changes.py)
 SHOW_FULL_ANSWER = "show_full_answer"  # the intent of the "Show the full answer" button
 NOT_DECIDED = "needs_more_facts"
+
+
+def awaiting_confirmation(events: List[Dict[str, Any]]) -> List[str]:
+    """Facts the user gave in their latest message that validation set aside to confirm or
+    re-ask ("6/10/1969 could be June 10 or October 6"): a question is open, so "nothing
+    changed" would be noise."""
+    waiting = []
+    for event in reversed(events or []):
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "slot" and event.get("value") is None and event.get("name") in FACT_SLOTS:
+            waiting.append(event["name"])
+    return waiting
 
 
 class ActionAssess(SafeAction):
@@ -54,7 +67,8 @@ class ActionAssess(SafeAction):
         intent = (latest.get("intent") or {}).get("name")
         plan = plan_messages(facts, latest.get("entities"), today) if intent != "what_if" else []
         now = {**snapshot(result), "plan_kind": slots.get("plan_kind")}
-        send(dispatcher, plan + self._answer(result, slots, now, intent, bool(plan)))
+        quiet = bool(plan) or bool(awaiting_confirmation(tracker.events))
+        send(dispatcher, plan + self._answer(result, slots, now, intent, quiet))
         events = [SlotSet("disclaimer_shown", True), SlotSet(LAST_ANSWER, now)]
         waiting = slots.get(PENDING_WHAT_IF)
         if waiting:
@@ -64,7 +78,7 @@ class ActionAssess(SafeAction):
 
     @staticmethod
     def _answer(result: dict, slots: Dict[str, Any], now: dict, intent: Optional[str],
-                plan_only: bool) -> List[Dict[str, Any]]:
+                quiet: bool) -> List[Dict[str, Any]]:
         before = slots.get(LAST_ANSWER)
         if not isinstance(before, dict) or intent == SHOW_FULL_ANSWER \
                 or (before.get("values") or {}).get("classification") == NOT_DECIDED:
@@ -72,8 +86,8 @@ class ActionAssess(SafeAction):
                                        plan_kind=slots.get("plan_kind"))
         changes = differences(before, now, words()["fact_labels"])
         messages = change_messages(changes, result)
-        if plan_only and not changes:
-            messages = messages[-1:]  # the plan was the news: only the card for rich clients
+        if quiet and not changes:
+            messages = messages[-1:]  # the plan, or a question back, was the news: only the card
         note = plan_kind_note(now["plan_kind"])
         if note and before.get("plan_kind") != now["plan_kind"]:
             messages.insert(-1, {"text": note})

@@ -451,3 +451,10 @@ def test_every_validation_message_renders_with_any_date_shape():
                   period="between June 1 and August 31, 2024", hint=" Your loan statement shows it.")
     for key, template in words()["validation"].items():
         assert_sentences(template.format(**values))
+
+
+def test_no_nothing_changed_line_while_a_date_the_user_just_gave_is_being_confirmed():
+    remembered = first_answer(LAYOFF)
+    events = [{"event": "user", "text": "born 6/10/1969"}, {"event": "slot", "name": "birth_date", "value": None}]
+    messages, _ = run(ActionAssess(), tracker({**LAYOFF, **remembered}, events=events))
+    assert texts(messages) == "" and custom(messages)["assessment"]
