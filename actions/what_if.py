@@ -94,11 +94,12 @@ def _apply_entity(wi: WhatIf, entity: Dict[str, Any], facts: Dict[str, Any], tod
             wi.overrides["age"] = reading.years
             wi.overrides["birth_date"] = None
     elif label in DATE_FACTS or label == "date":
-        _apply_date(wi, label, raw, today, lowered)
+        _apply_date(wi, label, raw, today, lowered, ahead=entity.get("role") == "planned")
 
 
-def _apply_date(wi: WhatIf, label: str, raw: str, today: date, lowered: str) -> None:
-    reading = parse_date(raw, today)
+def _apply_date(wi: WhatIf, label: str, raw: str, today: date, lowered: str, ahead: bool = False) -> None:
+    # a date the extractor marks as planned ("what if I quit in January") is the next one
+    reading = parse_date(raw, today, ahead=ahead)
     day = reading.value or reading.end
     if day is None:
         return
