@@ -81,6 +81,7 @@ from .parsing import (find_age_spans, find_amount_spans, find_box7_spans, find_d
                       find_rate_spans, parse_date, parse_plan_kind)
 
 PLANNED = "planned"  # the Rasa role of an event that has not happened yet
+HYPOTHETICAL = "hypothetical"  # the role of a value in a what-if ("what if I had left in 2024")
 DATE_LABELS = ("separation_date", "offset_date", "missed_payment_due_date", "caught_up_on",
                "birth_date", "plan_termination_date", "loan_date", "date")
 AMOUNT_LABELS = ("loan_balance", "amount_rolled_over", "cash_paid_not_rolled_over", "amount")
@@ -213,6 +214,11 @@ _PLANNED_MARKERS = re.compile(
     r"(?:has|have|needs?)\s+to\s+be\s+(?:paid|repaid)|layoffs?\s+(?:are|is)\s+coming|"
     r"(?:i|we|they|he|she|it|you)'?ll|shall|once|soon|upcoming|scheduled|away\s+from|"
     r"when\s+(?:i|we|he|she|they)\s+(?:leave|retire|separate|get\s+laid|lose|go|change\s+jobs))\b", _I)
+# A what-if or a "can I ...?" question: its values are no facts (the what_if action reads them all)
+_HYPOTHETICAL_MARKERS = re.compile(
+    r"\b(?:what\s+if|what\s+happens\s+if|hypothetically|suppose|supposing|say\s+(?:i|we|he|she)|"
+    r"if\s+(?:i|we|he|she|they)\s+(?:had|were|did|only|just|instead)|"
+    r"(?:can|could|should|would)\s+(?:i|he|she|we|they)\b(?=[^.?!\n]*\?))", _I)
 # A date that can only be ahead ("next week", "in two weeks", "tomorrow") makes its value a plan.
 _AHEAD_DATE = re.compile(r"^(?:next\b|in\s+(?:\d|a\b|an\b|one|two|three|four|five|six|few|couple|several)|"
                          r"tomorrow|this\s+coming)", _I)
@@ -399,6 +405,7 @@ class _Message:
         self.families: Dict[_Piece, Optional[str]] = {}  # value -> "date" / "money" / None
         self.planned_phrases: Set[_Piece] = set()
         self.planned_clauses = {self.clause(m.start()) for m in _PLANNED_MARKERS.finditer(text)}
+        self.hypothetical_clauses = {self.clause(m.start()) for m in _HYPOTHETICAL_MARKERS.finditer(text)}
         self.relative: Dict[_Piece, Tuple[str, _Piece]] = {}  # "9 months after" -> (its text, anchor cue)
 
     def clause(self, position: int) -> int:
@@ -639,6 +646,8 @@ def _role(message: _Message, value: _Piece, cue: Optional[_Piece]) -> Optional[s
     clauses = {message.clause(value.start)}
     if cue is not None and cue.start < value.start:  # "about to lose it, prob in january"
         clauses.add(message.clause(cue.start))
+    if clauses & message.hypothetical_clauses:
+        return HYPOTHETICAL
     if clauses & message.planned_clauses:
         return PLANNED
     if cue is not None and any((p.start, p.end) == (cue.start, cue.end) for p in message.planned_phrases):
@@ -651,6 +660,8 @@ def _role(message: _Message, value: _Piece, cue: Optional[_Piece]) -> Optional[s
 def _phrase_role(message: _Message, phrase: _Piece) -> Optional[str]:
     """ "retiring", "about to lose my job", "once I quit": a plan; "still work there" is a
     fact whatever the clause says."""
+    if message.clause(phrase.start) in message.hypothetical_clauses:
+        return HYPOTHETICAL
     if phrase in message.planned_phrases:
         return PLANNED
     planned = message.clause(phrase.start) in message.planned_clauses
@@ -673,6 +684,56 @@ def _relative_values(message: _Message) -> List[_Piece]:
             message.relative[piece] = (f"{said} {m['dir'].lower()} {anchor.kind}", anchor)
             found.append(piece)
     return found
+
+
+_WRITTEN_YEAR = re.compile(r"\b(?:19|20)\d\d\b|^\d{1,2}[/.-]\d{1,2}[/.-](?P<yy>\d{2})$|'(?P<y2>\d\d)\b")
+_SAME_YEAR = re.compile(r"\s*,?\s+(?:of\s+)?(?:that|the)\s+same\s+(?:year|yr)\b", _I)
+_NAMED_MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\bq[1-4]\b", _I)
+
+
+def _written_year(said: str) -> Optional[int]:
+    m = _WRITTEN_YEAR.search(said)
+    if not m:
+        return None
+    two = m["yy"] or m["y2"]
+    return (2000 + int(two) if int(two) < 70 else 1900 + int(two)) if two else int(m.group())
+
+
+_FOLLOWING_EVENTS = ("offset_date", "caught_up_on")
+
+
+def _years_from_context(message: _Message, pieces) -> Dict[_Piece, str]:
+    """A month without a year in a story whose dates carry one year takes it: "laid off
+    3/14/25, they took it out end of Q2 that same yr" (said), "the plan terminated 6/30/2025
+    and they offset it in august" (a story told in order). interpretation: only a named month
+    (not "the 14th", not "last week"), only when the earlier dates of the message name one
+    year and the month then falls on or after them; otherwise the parser's most recent past
+    reading stands. Told in order means an event that follows the earlier ones: an offset
+    (after leaving, a termination, a missed payment) or a catch-up; a missed payment after
+    "took the loan in January 2023" may be years later and keeps the parser's reading.
+    The reading is "august 2025", so the dialogue shows the year it used."""
+    readings: Dict[_Piece, str] = {}
+    earlier: List[Tuple[int, date]] = []
+    for piece, label, role in sorted(pieces, key=lambda item: item[0].start):
+        if label not in DATE_LABELS or piece.kind not in ("date", "year") or role:
+            continue
+        said = message.text[piece.start:piece.end]
+        year = _written_year(said)
+        if year is not None:
+            reading = parse_date(said, _REFERENCE_DAY)
+            if reading.start is not None:
+                earlier.append((year, reading.start))
+            continue
+        years = {y for y, _ in earlier}
+        if len(years) != 1 or not _NAMED_MONTH.search(said):
+            continue
+        candidate = f"{said} {years.pop()}"
+        reading = parse_date(candidate, _REFERENCE_DAY)
+        said_same = _SAME_YEAR.match(message.text, piece.end)
+        follows = label in _FOLLOWING_EVENTS and reading.start is not None and reading.start >= max(d for _, d in earlier)
+        if reading.start is not None and (said_same or follows):
+            readings[piece] = candidate
+    return readings
 
 
 def _other_story(message: _Message) -> List[Tuple[int, int]]:
@@ -708,8 +769,9 @@ def extract_entities(text: str) -> List[Span]:
         message.values = sorted(message.values + relative, key=lambda p: p.start)
     pieces = _labels(message) + [(p, p.kind, _phrase_role(message, p)) for p in phrases]
     elsewhere = _other_story(message)
+    years = _years_from_context(message, pieces)
     return sorted(Span(p.start, p.end, label, text[p.start:p.end], role,
-                       message.relative[p][0] if p in message.relative else None)
+                       message.relative[p][0] if p in message.relative else years.get(p))
                   for p, label, role in pieces
                   if not any(start <= p.start < end for start, end in elsewhere))
 

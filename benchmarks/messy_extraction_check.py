@@ -19,6 +19,7 @@ header (see /tmp/team/brief.md and docs/nlu-annotation.md). What is compared:
     has one. A partial label ("2026-08") is matched by the same partial reading or by a day in
     that period; a missed payment read as a month counts as that month.
   * planned: spans with role "planned" against the `planned` labels (value compared the same way);
+    spans with the role "hypothetical" (a what-if) are neither;
   * confirm: `confirm` labels against the readings that ask (both readings must match, any order);
   * off-topic: messages labelled offtopic from which any fact was read.
 
@@ -132,6 +133,8 @@ def read_message(text: str, today: date) -> Tuple[Dict[str, Any], Dict[str, Any]
     planned: Dict[str, Any] = {}
     confirm: Dict[str, list] = {}
     for span in spans:
+        if span.role not in (None, "planned"):
+            continue  # a what-if's value ("hypothetical") is neither a fact nor a plan
         value, readings = read_value(span.label, span.value, today, anchors, span.role == "planned")
         target = planned if span.role == "planned" else facts
         if readings and span.role != "planned":
