@@ -142,16 +142,13 @@ def test_a_what_if_before_any_facts_asks_for_them_then_answers_it(servers):
 # 6 -----------------------------------------------------------------------------------------------
 def test_an_unsure_question_offers_did_you_mean_and_the_pick_is_answered(servers):
     c = chat(servers, "did-you-mean")
-    reply = c.say("hmm weekend thing w my deadline??")
+    reply = c.say("what about the loan thing")  # too vague for one topic (actions/did_you_mean.py)
     buttons = [b for m in reply for b in m.get("buttons") or []]
-    if not any(b["payload"].startswith("/faq_") for b in buttons):
-        # answered straight away: retrieval was sure (actions/did_you_mean.py); that is fine too
-        assert "weekend" in Chat.texts(reply).lower() or "holiday" in Chat.texts(reply).lower()
-        return
-    assert "Did you mean" in Chat.texts(reply) and 2 <= len(buttons) <= 3
-    pick = next((b for b in buttons if b["payload"] == "/faq_weekend_holiday"), buttons[0])
+    assert "Did you mean" in Chat.texts(reply) and 2 <= len(buttons) <= 3, Chat.texts(reply)
+    assert all(b["payload"].startswith(("/faq_", "/sponsor_")) for b in buttons)
+    pick = buttons[0]
     answer = Chat.texts(c.say(pick["payload"]))
-    assert "Sources:" in answer and "Did you mean" not in answer
+    assert "Sources:" in answer and "Did you mean" not in answer and "didn't quite get" not in answer
 
 
 # 7 -----------------------------------------------------------------------------------------------
