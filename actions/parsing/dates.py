@@ -699,6 +699,13 @@ def _may_is_month(text: str, start: int, end: int) -> bool:
     return bool(in_a_list and re.match(r"\s*(?:$|[.,;!?)]|and\b|or\b)", text[end:], re.IGNORECASE))
 
 
+# words without which a form cannot match (lower case)
+_NEEDS = {"ago": ("ago",), "in": ("in ",), "away": ("away",), "nth_of_month": ("month", " mo"),
+          "month_of_year": ("year", "yr"), "ago_in_month": ("ago",), "year_month": ("19", "20"),
+          "relative_day": ("day", "tom", "tonight", "this "), "season": ("spring", "summer", "fall", "autumn", "winter"),
+          "quarter": ("q", "quarter"), "relative_period": ("last", "past", "this", "next")}
+
+
 def find_date_spans(text: str) -> List[Tuple[int, int, bool]]:
     """Candidate date spans (start, end, bare_year), possibly overlapping; the extractor
     keeps the longest. Surrounding words are not part of a span ("on March 14th" ->
@@ -706,7 +713,10 @@ def find_date_spans(text: str) -> List[Tuple[int, int, bool]]:
     March", "end of Q2", "early 2024", "in two weeks"). `bare_year` marks a lone 4-digit
     year ("2024"), which the extractor may read as an amount when money words govern it."""
     spans = []
+    lowered = text.lower()
     for name, pattern in _FINDERS:
+        if name in _NEEDS and not any(word in lowered for word in _NEEDS[name]):
+            continue  # a cheap test first: these patterns are long and rarely apply
         for match in pattern.finditer(text):
             if _found(name, match, text):
                 spans.append((match.start(), match.end(), name == "year" and not match["q"]))
