@@ -19,7 +19,7 @@ REASON_TOPICS = {
     "classification": ("result.",),
     "taxable_amount": ("amount.",),
     "form_1099r_box7": ("code.expected",),
-    "additional_tax": ("tax.additional",),
+    "additional_tax": ("tax.additional", "tax.exempt", "tax."),  # the first that explains it
 }
 
 
@@ -44,8 +44,9 @@ def _reason(result: Mapping[str, Any], prefixes: tuple, titled: bool) -> str:
     """The rule behind a value: the citations of the topic that explains it, led by the
     topic's title for the classification. Of several conclusions the last is the most
     specific ("the offset came after the 12-month window" after "plan loan offset")."""
-    entries = [e for e in result.get("explanations") or () if e.get("topic", "").startswith(prefixes)
-               and e.get("topic") != "result.needs_more_facts"]
+    explained = [e for e in result.get("explanations") or () if e.get("topic") != "result.needs_more_facts"]
+    entries = next(([e for e in explained if e.get("topic", "").startswith(prefix)] for prefix in prefixes
+                    if any(e.get("topic", "").startswith(prefix) for e in explained)), [])
     if not entries:
         return ""
     entry = entries[-1] if titled else entries[0]
