@@ -458,3 +458,18 @@ def test_no_nothing_changed_line_while_a_date_the_user_just_gave_is_being_confir
     events = [{"event": "user", "text": "born 6/10/1969"}, {"event": "slot", "name": "birth_date", "value": None}]
     messages, _ = run(ActionAssess(), tracker({**LAYOFF, **remembered}, events=events))
     assert texts(messages) == "" and custom(messages)["assessment"]
+
+
+# ---- the comparison itself (actions/changes.py, pure) ------------------------------------------------
+def test_differences_list_values_then_dates_and_say_when_a_date_no_longer_applies():
+    from actions.changes import differences, snapshot
+    from rules_core import api
+    facts = {k: v for k, v in LAYOFF.items()}
+    before = snapshot(api.assess(facts))
+    after = snapshot(api.assess({**facts, "separation_date": "2024-05-01"}))
+    changes = differences(before, after, {"classification": "What happened"})
+    names = [c.name for c in changes]
+    assert names[0] == "classification" and names.index("form_1099r_box7") < names.index("separation_date")
+    gone = next(c for c in changes if c.name == "rollover_deadline_without_extension")
+    assert (gone.before, gone.after) == ("2026-04-15", None)  # an ordinary offset has no such date
+    assert differences(before, before, {}) == []
