@@ -28,6 +28,7 @@ from .facts_adapter import CAUGHT_UP_DATE_UNKNOWN, MARKERS, facts_from_slots, sl
 from .parsing.ages import parse_age
 from .parsing.amounts import read_amount
 from .parsing.codes import parse_box7
+from .parsing.plans import parse_plan_kind
 from .parsing.dates import parse_date
 from .parsing.rates import parse_rate
 from .presenting import period_phrase, user_text, words
@@ -154,6 +155,10 @@ class FactValidation:
             return {"box7_code": None}
         code = parse_box7(str(value))
         return {"box7_code": code or user_text(value, 20)}  # an invalid code is explained by the check
+
+    def validate_plan_kind(self, value, dispatcher, tracker, domain) -> Result:
+        # "TSP", "403(b)", "thrift savings plan" -> tsp / 403b; anything else is no plan we know
+        return {"plan_kind": parse_plan_kind(str(value)) if value is not None else None}
 
     def validate_marginal_tax_rate(self, value, dispatcher, tracker, domain) -> Result:
         rate = parse_rate(str(value)) if value is not None else None

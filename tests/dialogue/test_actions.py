@@ -473,3 +473,9 @@ def test_differences_list_values_then_dates_and_say_when_a_date_no_longer_applie
     gone = next(c for c in changes if c.name == "rollover_deadline_without_extension")
     assert (gone.before, gone.after) == ("2026-04-15", None)  # an ordinary offset has no such date
     assert differences(before, before, {}) == []
+
+
+@pytest.mark.parametrize("raw, kind", [("TSP", "tsp"), ("thrift savings plan", "tsp"), ("403(b)", "403b"),
+                                       ("457", "457b"), ("401k", "401k")])
+def test_the_plan_kind_is_stored_canonical(raw, kind):
+    assert validate({"plan_kind": raw})[1]["plan_kind"] == kind
