@@ -736,6 +736,41 @@ def _years_from_context(message: _Message, pieces) -> Dict[_Piece, str]:
     return readings
 
 
+# one event each: two different dates for one of them in one message must be confirmed
+_SINGLE_EVENTS = ("separation_date", "offset_date", "plan_termination_date", "birth_date", "loan_date")
+_CORRECTION = re.compile(r"\b(?:actually|i\s+mean|sorry|correction|instead|not|wait|oops|i\s+said|typo|"
+                         r"rather|scratch\s+that)\b", _I)
+
+
+def _disagreements(message: _Message, pieces, readings: Dict[_Piece, str]) -> Dict[_Piece, str]:
+    """Two mentions of one event are read together: the last span (the one a Rasa slot
+    keeps) reads "A or B". parse_date unifies them when they agree ("left in 2024 ... left
+    my job in May" is May 2024: the written year is not lost) and reports a conflict to
+    confirm when they cannot both be true ("offset 3/2/2025 ... offset it on March 5").
+    Not when the user corrects themself ("actually", "I said June before but"): the last
+    one is then meant."""
+    if _CORRECTION.search(message.text):
+        return {}
+    changed: Dict[_Piece, str] = {}
+    for label in _SINGLE_EVENTS:
+        said = [readings.get(p, message.text[p.start:p.end]) for p, lab, role in pieces
+                if lab == label and role is None and p not in message.relative]
+        if len(said) < 2:
+            continue
+        either = " or ".join(dict.fromkeys(said))
+        if " or " in either and not parse_date(either, _REFERENCE_DAY).error:
+            last = max((p for p, lab, role in pieces if lab == label and role is None), key=lambda p: p.start)
+            changed[last] = either
+    # "missed the March, April and May payments": the first missed installment starts the cure
+    # period; a Rasa slot keeps the last entity, so the last one carries the first one's reading.
+    # interpretation: people list missed payments in the order they fell due
+    missed = sorted((p for p, lab, role in pieces if lab == "missed_payment_due_date" and role is None),
+                    key=lambda p: p.start)
+    if len(missed) > 1:
+        changed[missed[-1]] = readings.get(missed[0], message.text[missed[0].start:missed[0].end])
+    return changed
+
+
 def _other_story(message: _Message) -> List[Tuple[int, int]]:
     """Stretches (sentences) about another loan or plan and not about the plan loan: a
     sentence that names one and not ours, or names nothing when the whole message is so."""
@@ -769,9 +804,10 @@ def extract_entities(text: str) -> List[Span]:
         message.values = sorted(message.values + relative, key=lambda p: p.start)
     pieces = _labels(message) + [(p, p.kind, _phrase_role(message, p)) for p in phrases]
     elsewhere = _other_story(message)
-    years = _years_from_context(message, pieces)
-    return sorted(Span(p.start, p.end, label, text[p.start:p.end], role,
-                       message.relative[p][0] if p in message.relative else years.get(p))
+    readings = _years_from_context(message, pieces)
+    readings.update({p: r[0] for p, r in message.relative.items()})
+    readings.update(_disagreements(message, pieces, readings))
+    return sorted(Span(p.start, p.end, label, text[p.start:p.end], role, readings.get(p))
                   for p, label, role in pieces
                   if not any(start <= p.start < end for start, end in elsewhere))
 

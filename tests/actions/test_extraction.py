@@ -47,12 +47,14 @@ CASES = [
     ("LEFT MY JOB ON MARCH 14TH. OWED 12K.",
      [("left_job", "LEFT MY JOB"), ("separation_date", "MARCH 14TH"), ("loan_balance", "12K")]),
     # a list of dates keeps its cue; "May" after a list is a month, "may" the verb is not
+    # (issue 9: the last one, which a Rasa slot keeps, reads as the first: the cure period
+    # runs from the first missed installment)
     ("I missed payments in March, April and May",
      [("missed_payment_due_date", "March"), ("missed_payment_due_date", "April"),
-      ("missed_payment_due_date", "May")]),
+      ("missed_payment_due_date", "May", {"reading": "March"})]),
     ("I missed payments in March, April, and in May",
      [("missed_payment_due_date", "March"), ("missed_payment_due_date", "April"),
-      ("missed_payment_due_date", "May")]),
+      ("missed_payment_due_date", "May", {"reading": "March"})]),
     ("I missed a payment and may miss another", []),
     # ...but a new sentence is not a list item
     ("They offset the loan in June. Two weeks ago I rolled it over",
@@ -112,7 +114,8 @@ CASES = [
     ("skipped the payment due 10/15 then brought it current on 11/1",
      [("missed_payment_due_date", "10/15"), ("caught_up_on", "11/1")]),
     ("caught up on 9/1/2025 after skipping the 7/15 and 8/15 payments",
-     [("caught_up_on", "9/1/2025"), ("missed_payment_due_date", "7/15"), ("missed_payment_due_date", "8/15")]),
+     [("caught_up_on", "9/1/2025"), ("missed_payment_due_date", "7/15"),
+      ("missed_payment_due_date", "8/15", {"reading": "7/15"})]),
     ("missed my loan payment due on the 15th, I'm still working there",
      [("missed_payment_due_date", "15th"), ("left_job", "still working there")]),
     ("I quit paying in January", [("missed_payment_due_date", "January")]),
@@ -271,10 +274,18 @@ CASES = [
      [("left_job", "laid off"), ("separation_date", "March 3 2025"), ("offset_date", "June 30", {"reading": "June 30 2025"})]),
     ("I took the loan in January 2023 and missed a payment in May",   # years may pass: no year taken
      [("loan_date", "January 2023"), ("missed_payment_due_date", "May")]),
+    # two mentions of one event are read together: agreeing (the written year kept) or a conflict
+    ("i left june 3 2025, my last day was june 3rd",
+     [("left_job", "left"), ("separation_date", "june 3 2025"),
+      ("separation_date", "june 3rd", {"reading": "june 3 2025 or june 3rd"})]),
+    ("the offset happened 3/2/2025 and they offset it again on March 5",
+     [("offset_date", "3/2/2025"), ("offset_date", "March 5", {"reading": "3/2/2025 or March 5"})]),
+    ("wait sorry, the offset was actually july 2nd, the offset was not june 2nd", [("offset_date", "july 2nd")]),
     # a catch-up month is not the missed payment's due date, and the reverse
     ("made up the March payment in April", [("missed_payment_due_date", "March"), ("caught_up_on", "April")]),
     ("missed the july and august payments (payroll mess) but i made them all up on 9/15",
-     [("missed_payment_due_date", "july"), ("missed_payment_due_date", "august"), ("caught_up_on", "9/15")]),
+     [("missed_payment_due_date", "july"), ("missed_payment_due_date", "august", {"reading": "july"}),
+      ("caught_up_on", "9/15")]),
     # amounts as people write them; a decimal comma is read (and flagged by the parser)
     ("owed like 9,5k when they offset it", [("loan_balance", "9,5k")]),
     ("loan was ~14,5k", [("loan_balance", "14,5k")]),
@@ -549,3 +560,13 @@ def test_the_rasa_entity_carries_the_role_and_the_reading():
     assert not [e for e in entities if e.get("role") != "planned"]
     fact = extract_entities("I left 3/14")[-1].as_entity()
     assert fact == {"start": 7, "end": 11, "value": "3/14", "entity": "separation_date"}
+
+
+def test_two_dates_for_one_event_are_confirmed_not_picked():
+    today = date(2026, 12, 5)
+    last = extract_entities("the letter says the offset was 3/2/2025, then they said they offset it on March 5")[-1]
+    reading = parse_date(last.value, today)
+    assert reading.needs_confirmation == "conflict"
+    assert set(reading.alternatives) >= {date(2025, 3, 2), date(2025, 3, 5)}
+    kept = extract_entities("I left in 2024. I left my job in May")[-1]
+    assert parse_date(kept.value, today).start == date(2024, 5, 1)  # not the May before today
