@@ -1,0 +1,118 @@
+"""Which dialogue a message starts (actions/routing.py): facts win over the classifier's verdict,
+a general question with a number in it stays a question, and the question asked beside facts is
+found. The extractor is the real one, so each case reads as a user would write it."""
+import pytest
+
+from actions.extraction import extract_entities
+from actions.routing import (INFORM, WHAT_HAPPENS, Route, is_users_fact, question_part, question_text, route,
+                             states_situation)
+
+
+def entities(text):
+    return [span.as_entity() for span in extract_entities(text)]
+
+
+def routed(text, intent, ranking=(), question_ranking=None):
+    return route(intent, list(ranking), text, entities(text), question_ranking)
+
+
+# ---- facts win ----------------------------------------------------------------------------
+@pytest.mark.parametrize("intent", ["greet", "nlu_fallback", "out_of_scope", "faq_what_to_do_now",
+                                    "sponsor_payroll_stopped", "request_assessment", "thanks"])
+def test_the_commonest_opener_is_information_whatever_the_classifier_said(intent):
+    text = "hi, I missed my 401k loan payments since August, what happens?"
+    chosen = routed(text, intent, [("greet", 0.3)], question_ranking=[("request_assessment", 0.52)])
+    assert chosen.intent == INFORM
+    assert chosen.also_asks == WHAT_HAPPENS  # "what happens?" before the facts are complete
+
+
+@pytest.mark.parametrize("text", [
+    "I got laid off in March, when does my loan get offset?",
+    "how long do I have since I got laid off in March?",  # the reason inside a question
+    "my employee left in March and her loan payments stopped, what now?",
+    "she missed a 403b loan payment in March and the plan did a deemed distribution",
+    "was laid off last month, do i have to pay penalties on my loan?",  # no subject
+    "didn't pay the June 15 installment",
+    "outstanding balance ~20K",  # a bare answer
+])
+def test_a_general_question_with_the_users_own_facts_is_information(text):
+    assert routed(text, "faq_when_offset_happens").intent == INFORM
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("when do I reach 59 1/2?", "faq_age_59_half"),
+    ("does leaving my job at 55 avoid the 10% penalty on an offset", "faq_age_55_rule"),
+    ("is a loan offset penalty-free if you separate in the year you turn 55", "faq_age_55_rule"),
+    ("60 day rule for 401k loan when you quit", "faq_sixty_day_rule"),
+    ("what's the difference between code L and code M on a 1099-R", "faq_l_vs_m"),
+    ("is the 401k loan limit $50,000 or half my balance", "faq_loan_limit"),
+    ("how long after I quit does my 401k loan get offset", "faq_when_offset_happens"),  # may be a plan
+    ("box 7 code L1 meaning", "decode_code"),
+    ("do we use M1 for a qualified plan loan offset of a participant under 59 1/2", "sponsor_reporting_codes"),
+])
+def test_a_general_question_stays_a_general_question(text, intent):
+    assert routed(text, intent) == Route(intent)
+
+
+def test_a_what_if_keeps_its_hypothetical_values_out():
+    assert routed("what if I had left in 2024?", "what_if") == Route("what_if")
+
+
+@pytest.mark.parametrize("intent", ["affirm", "deny", "dont_know"])
+def test_answers_to_the_forms_question_keep_their_intent(intent):
+    assert routed("yes, I left in March", intent).intent == intent
+
+
+# ---- codes --------------------------------------------------------------------------------
+def test_a_code_on_the_users_own_form_is_explained_and_kept():
+    assert routed("my 1099-R says L1, what is that", "decode_code") == Route("decode_code", "decode_code", True)
+
+
+def test_a_code_asked_about_in_general_is_only_explained():
+    assert routed("what does code M1 mean?", "decode_code") == Route("decode_code")
+
+
+def test_a_code_in_a_story_with_other_facts_is_information_and_explained():
+    text = "I left my job in March and my 1099-R says M1, what does it mean?"
+    assert routed(text, "decode_code") == Route(INFORM, "decode_code", False)
+
+
+# ---- whose fact, and is it real -------------------------------------------------------------
+def test_a_plan_in_a_statement_is_about_the_users_situation_but_a_condition_is_not():
+    planned = {"entity": "separation_date", "role": "planned", "value": "January"}
+    text = "I'm about to lose my job in January"
+    assert is_users_fact(text, {**planned, "start": text.index("January"), "end": len(text)})
+    text = "if I quit in January will I owe the penalty?"
+    assert not is_users_fact(text, {**planned, "start": text.index("January"), "end": text.index(" will")})
+
+
+def test_a_modal_before_a_value_makes_it_a_possibility_not_a_fact():
+    text = "I might retire in June"
+    assert not is_users_fact(text, {"entity": "separation_date", "value": "June", "start": text.index("June"),
+                                    "end": len(text)})
+
+
+def test_a_default_401k_mention_is_not_a_situation():
+    text = "can I borrow from my 401k"
+    assert not states_situation(text, [{"entity": "plan_kind", "value": "401k", "start": 20, "end": 24}])
+
+
+# ---- the question part ------------------------------------------------------------------------
+def test_the_question_part_is_the_part_that_asks():
+    assert question_text("hi, I missed my 401k loan payments since August, what happens?") == "what happens?"
+    assert question_text("I left in March. They offset it in June. Do I have 60 days?") == "Do I have 60 days?"
+    assert question_text("what is a qplo?") is None  # the whole message is the question
+    assert question_text("I left in March") is None
+
+
+def test_a_topic_is_answered_beside_the_facts_only_when_ranked_well_enough_and_asked():
+    assert question_part([("faq_sixty_day_rule", 0.4)], "do I have 60 days?") == "faq_sixty_day_rule"
+    assert question_part([("faq_sixty_day_rule", 0.05)], "do I have 60 days?") is None
+    assert question_part([("faq_sixty_day_rule", 0.2)], "I left in March") is None  # nothing asked
+    assert question_part([("inform", 0.9), ("greet", 0.1)], "what now?") is None  # no topic ranked
+
+
+def test_an_inform_message_keeps_inform_and_gets_its_question_part():
+    text = "I left my job on March 14 and they offset my loan in June, do I have 60 days?"
+    chosen = routed(text, "inform", [("inform", 0.86)], question_ranking=[("faq_sixty_day_rule", 0.6)])
+    assert chosen == Route(INFORM, "faq_sixty_day_rule")
