@@ -145,7 +145,7 @@ def route(intent: Optional[str], ranking: Ranking, text: str, entities: Sequence
     if intent == DECODE_CODE:
         own_code = any(e.get("entity") == "box7_code" for e in facts)
         if any(e.get("entity") != "box7_code" for e in facts):
-            return Route(INFORM, DECODE_CODE, own_code)  # a story with a code in it: both
+            return Route(INFORM, DECODE_CODE)  # a story with a code in it: the form reads them all
         # "my 1099-R says L1": stored and explained (by the form's validation when the form is
         # asking, which runs before any rule could)
         return Route(DECODE_CODE, DECODE_CODE if own_code else None, own_code)
