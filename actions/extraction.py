@@ -217,7 +217,7 @@ _PLANNED_MARKERS = re.compile(
 # A what-if or a "can I ...?" question: its values are no facts (the what_if action reads them all)
 _HYPOTHETICAL_MARKERS = re.compile(
     r"\b(?:what\s+if|what\s+happens\s+if|hypothetically|suppose|supposing|say\s+(?:i|we|he|she)|"
-    r"if\s+(?:i|we|he|she|they)\s+(?:had|were|did|only|just|instead)|"
+    r"if\s+(?:i|we|he|she|they)\s+(?:had|were|did|only|just|instead)|if\s+(?:the\s+plan|they|it)\s+|"
     r"(?:can|could|should|would)\s+(?:i|he|she|we|they)\b(?=[^.?!\n]*\?))", _I)
 # A date that can only be ahead ("next week", "in two weeks", "tomorrow") makes its value a plan.
 _AHEAD_DATE = re.compile(r"^(?:next\b|in\s+(?:\d|a\b|an\b|one|two|three|four|five|six|few|couple|several)|"
@@ -268,7 +268,7 @@ _STAFF = frozenset("employee employees ee participant participants client client
                    "workers customer customers".split())
 _KIN = frozenset(["he", "she"] + list(_KIN_WORDS))
 _OTHERS = frozenset("coworker coworkers co-worker colleague colleagues boss manager someone somebody "
-                    "everyone people they".split())
+                    "everyone people they you".split())  # "how long after you quit ...": anyone
 
 _CUES: Dict[str, str] = {
     "separation_date": r"last\s+day|separat\w*|termination\s+date|stopped\s+working|"
@@ -405,7 +405,9 @@ class _Message:
         self.families: Dict[_Piece, Optional[str]] = {}  # value -> "date" / "money" / None
         self.planned_phrases: Set[_Piece] = set()
         self.planned_clauses = {self.clause(m.start()) for m in _PLANNED_MARKERS.finditer(text)}
-        self.hypothetical_clauses = {self.clause(m.start()) for m in _HYPOTHETICAL_MARKERS.finditer(text)}
+        self.hypothetical_from: Dict[int, int] = {}  # clause -> where its first what-if word starts
+        for m in _HYPOTHETICAL_MARKERS.finditer(text):
+            self.hypothetical_from.setdefault(self.clause(m.start()), m.start())
         self.relative: Dict[_Piece, Tuple[str, _Piece]] = {}  # "9 months after" -> (its text, anchor cue)
 
     def clause(self, position: int) -> int:
@@ -474,7 +476,7 @@ def _about_the_user(message: _Message, phrase: _Piece) -> bool:
     plan loan of their own ("my daughter got laid off and she still has a loan on her 401k",
     not "my wife quit her job"); a coworker or boss never is."""
     text = message.text[phrase.start:phrase.end].lower()
-    if re.search(r"\bme\b", text):
+    if re.search(r"\bme\b", text) or re.match(r"\s+me\b", message.text[phrase.end:], _I):  # "if they cut me"
         return True
     start, _ = message.clause_range(message.clause(phrase.start))
     words = re.findall(r"[\w'-]+", message.text[max(0, start - 80):phrase.start].lower())
@@ -612,7 +614,7 @@ def _labels(message: _Message) -> List[Tuple[_Piece, str, Optional[str]]]:
         else:
             label = {"box7": "box7_code", "age": "age"}.get(value.kind)
         if label and not label.startswith("foreign"):
-            labelled.append((value, label, _role(message, value, cue) if family else None))
+            labelled.append((value, label, _role(message, value, cue) if family else _age_role(message, value, label)))
     return _only_amount_is_the_loan(message, labelled)
 
 
@@ -627,6 +629,17 @@ def _only_amount_is_the_loan(message: _Message, labelled: List[Tuple[_Piece, str
     if message.is_bare(message.clause(value.start)) and len(message.bounds) == 0:
         return labelled
     return [(v, "loan_balance" if v is value else label, role) for v, label, role in labelled]
+
+
+def _age_role(message: _Message, value: _Piece, label: str) -> Optional[str]:
+    """ "what if I was already 59 and a half when they offset it": a supposed age."""
+    return HYPOTHETICAL if label == "age" and _supposed(message, value) else None
+
+
+def _supposed(message: _Message, piece: _Piece) -> bool:
+    """After a what-if word in its clause: "what if I had left in 2024" (not "I owe 8k if
+    they cut me", where the condition follows the fact)."""
+    return message.hypothetical_from.get(message.clause(piece.start), len(message.text)) < piece.start
 
 
 def _plan_kind_label(message: _Message, value: _Piece) -> Optional[str]:
@@ -646,7 +659,7 @@ def _role(message: _Message, value: _Piece, cue: Optional[_Piece]) -> Optional[s
     clauses = {message.clause(value.start)}
     if cue is not None and cue.start < value.start:  # "about to lose it, prob in january"
         clauses.add(message.clause(cue.start))
-    if clauses & message.hypothetical_clauses:
+    if _supposed(message, value):
         return HYPOTHETICAL
     if clauses & message.planned_clauses:
         return PLANNED
@@ -660,7 +673,7 @@ def _role(message: _Message, value: _Piece, cue: Optional[_Piece]) -> Optional[s
 def _phrase_role(message: _Message, phrase: _Piece) -> Optional[str]:
     """ "retiring", "about to lose my job", "once I quit": a plan; "still work there" is a
     fact whatever the clause says."""
-    if message.clause(phrase.start) in message.hypothetical_clauses:
+    if _supposed(message, phrase):
         return HYPOTHETICAL
     if phrase in message.planned_phrases:
         return PLANNED

@@ -520,6 +520,10 @@ def test_fast_enough():
     ("can he roll over the 85k and add 5k of his own?",
      [("amount_rolled_over", "85k", "hypothetical"), ("amount_rolled_over", "5k", "hypothetical")]),
     ("does the rule of 55 apply if I was 54 when I left", [("age", "54", None), ("left_job", "left", None)]),
+    ("what if i was already 59 and a half when they offset it", [("age", "59 and a half", "hypothetical")]),
+    ("got an 8,000 401k loan and no cash to pay it off if they cut me",
+     [("loan_balance", "8,000", None), ("left_job", "cut", "hypothetical")]),
+    ("how long after you quit does the plan do the offset?", []),
 ])
 def test_plans_have_the_planned_role(message, expected):
     assert [(s.label, s.text, s.role) for s in extract_entities(message)] == expected
