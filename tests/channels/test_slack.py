@@ -244,7 +244,7 @@ def test_a_thread_is_one_conversation_answered_with_a_card(servers, slack_api):
     status, _ = send(webhook(servers), click, signed_headers(click, "application/x-www-form-urlencoded"))
     assert status == 200
     what_if = "\n".join(all_text(p["body"]) for p in slack_api.wait_for(before, root, channel, bool))
-    assert "12000.00 → 0.00" in what_if, what_if
+    assert "$12,000.00 → $0.00" in what_if, what_if
 
     before = len(slack_api.posts(thread=root))
     click = button_body(follow_ups["Explain code M1"], channel, root, posts[0]["ts"])
