@@ -13,7 +13,8 @@ Run in the Rasa server, in this order (config.yml):
    and is also their fact: the router adds it, canonical ("M1"), as a `box7_code` entity with
    the role `own_form`, which the slot mapping takes with `decode_code` (domain.yml); the
    extractor's own entity is left as it is. The classifier's ranking is kept as it was, and
-   `routed_from` names the intent it replaced.
+   `routed_from` names the intent it replaced. A message that stays a general question or
+   small talk passes on no values: the extractor read them only for this decision.
 Not trainable beyond the classifier: the same message always gives the same route.
 """
 from __future__ import annotations
@@ -30,7 +31,8 @@ from rasa.shared.nlu.training_data.message import Message
 
 from actions.nlu_intent import TextIntentClassifier
 from actions.parsing.codes import parse_box7
-from actions.routing import Ranking, question_text, route
+from actions.nlu_component import FactExtractor
+from actions.routing import Ranking, keeps_values, question_text, route
 
 # Keys the router adds to the parse data (the action server reads them from the tracker's
 # latest message: actions/did_you_mean.py).
@@ -83,6 +85,9 @@ class FactRouter(GraphComponent):
                 message.set(ROUTED_FROM, intent, add_to_output=True)
             if chosen.also_asks:
                 message.set(ALSO_ASKS, chosen.also_asks, add_to_output=True)
+            if not keeps_values(chosen.intent):  # a general question's "59 1/2" is no fact
+                message.set(ENTITIES, [e for e in message.get(ENTITIES) or []
+                                       if e.get("extractor") != FactExtractor.__name__], add_to_output=True)
             if chosen.own_code:
                 own = _own_form_codes(message.get(ENTITIES) or [])
                 if own:

@@ -154,6 +154,17 @@ def route(intent: Optional[str], ranking: Ranking, text: str, entities: Sequence
     return Route(intent)
 
 
+# Intents whose values are read by the dialogue: facts for the form, a what-if's changes, the
+# code to decode, an answer to the form's question. Other messages (a general question, small
+# talk) that keep their intent after routing stated no fact of the user's: their values were
+# read only to decide that, and are not passed on.
+VALUES_READ_BY = KEEP | {REQUEST_ASSESSMENT, DECODE_CODE, FALLBACK}
+
+
+def keeps_values(intent: str) -> bool:
+    return intent in VALUES_READ_BY
+
+
 def states_situation(text: str, entities: Sequence[Entity]) -> bool:
     """Does the message tell something of the user's own loan story (or of a client's)?"""
     if any(e.get("entity") in FACT_LABELS and _counts(e) and is_users_fact(text, e) for e in entities):

@@ -48,11 +48,17 @@ def test_a_rewritten_intent_says_what_it_was_and_keeps_the_classifiers_ranking(p
         assert message.get(ROUTED_FROM) == ranking[0]["name"]
 
 
-def test_a_general_question_keeps_its_intent_and_its_values_stay_unclaimed(pipeline):
+def test_a_general_question_keeps_its_intent_and_passes_on_no_values(pipeline):
     message = pipeline("when do I reach 59 1/2?")
     assert message.get(INTENT)["name"] == "faq_age_59_half"
     assert message.get(ALSO_ASKS) is None and message.get(ROUTED_FROM) is None
-    assert [e["entity"] for e in message.get(ENTITIES)] == ["age"]  # read, but not as a fact
+    assert message.get(ENTITIES) == []  # "59 1/2" was read, and is not the user's age
+
+
+def test_a_what_if_keeps_its_values_for_the_comparison(pipeline):
+    message = pipeline("what if I roll over 5k?")
+    assert message.get(INTENT)["name"] == "what_if"
+    assert [e["entity"] for e in message.get(ENTITIES)] == ["amount_rolled_over"]
 
 
 def test_the_code_on_their_own_form_is_added_canonical_for_the_slot(pipeline):
