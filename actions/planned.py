@@ -21,7 +21,7 @@ from rules_core.facts import FactsError
 from rules_core.render import long_date
 
 from .parsing.dates import parse_date
-from .presenting import _by_prefix, _dates_message, user_text, words
+from .presenting import by_prefix, dates_message, user_text, words
 
 PLANNED = "planned"  # the entity role (actions/extraction.py)
 # A planned date's label, and the yes/no fact it implies.
@@ -116,10 +116,10 @@ def plan_messages(facts: Mapping[str, Any], entities: Optional[Sequence[Mapping[
         reason = "; ".join(user_text(v, 200) for v in outcome["refused"].values())
         return [{"text": "\n\n".join([heading, *plan.notes, w["plan_no_dates"].format(reason=reason)])}]
     result = outcome["assessment"]
-    conclusions = _by_prefix(result["explanations"], "result.")
+    conclusions = by_prefix(result["explanations"], "result.")
     if len(conclusions) > 1:  # what would follow matters more than what is still unknown
         conclusions = [e for e in conclusions if e["topic"] != "result.needs_more_facts"]
-    texts = ["\n\n".join([heading, *plan.notes, *(e["text"] for e in conclusions)]), _dates_message(result)]
+    texts = ["\n\n".join([heading, *plan.notes, *(e["text"] for e in conclusions)]), dates_message(result)]
     messages: List[Dict[str, Any]] = [{"text": t} for t in texts if t]
     messages.append({"json_message": {"plan": {"changes": plan.changes, "as_of": outcome["as_of"],
                                                "path": outcome["path"], "assessment": result}}})

@@ -31,7 +31,7 @@ def user_text(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _by_prefix(entries: Iterable[dict], *prefixes: str) -> List[dict]:
+def by_prefix(entries: Iterable[dict], *prefixes: str) -> List[dict]:
     return [e for e in entries if e["topic"].startswith(prefixes)]
 
 
@@ -44,7 +44,7 @@ def _sources(*groups: Iterable[dict]) -> str:
     return words()["sources"].format(labels="; ".join(labels)) if labels else ""
 
 
-def _dates_message(result: dict) -> str:
+def dates_message(result: dict) -> str:
     w = words()
     lines = [w["dates_heading"]]
     for entry in result["timeline"]:
@@ -67,7 +67,7 @@ def _code_and_tax_message(result: dict) -> str:
         parts.append(check["note"])
         if check.get("question_for_plan"):
             parts.append(f"You could ask the plan: \"{check['question_for_plan']}\"")
-    for entry in _by_prefix(result["explanations"], "amount.", "tax.", "withholding."):
+    for entry in by_prefix(result["explanations"], "amount.", "tax.", "withholding."):
         parts.append(entry["text"])
     if result.get("estimated_cost"):
         parts.append(result["estimated_cost"]["note"])
@@ -95,11 +95,11 @@ def _missing_message(result: dict) -> str:
 def assessment_messages(result: dict, disclaimer: bool, plan_kind: Any = None) -> List[Dict[str, Any]]:
     """Readable messages, then the whole assessment (and its deadlines as an .ics calendar) as a
     custom payload for rich clients."""
-    conclusions = _by_prefix(result["explanations"], "result.")
-    flags = _by_prefix(result["explanations"], "rollover.", "window.", "cure.", "code.")
+    conclusions = by_prefix(result["explanations"], "result.")
+    flags = by_prefix(result["explanations"], "rollover.", "window.", "cure.", "code.")
     texts = [
         "\n\n".join(e["text"] for e in conclusions),
-        _dates_message(result),
+        dates_message(result),
         "\n\n".join(e["text"] for e in flags if e["topic"] != "code.expected"),
         _code_and_tax_message(result),
         _steps_message(result),
@@ -170,7 +170,7 @@ def change_messages(changes: List[Any], result: dict) -> List[Dict[str, Any]]:
     if changes:
         texts = ["\n".join([w["changes_heading"]] + change_lines(changes))]
         if any(c.name == "classification" for c in changes):
-            conclusion = "\n\n".join(e["text"] for e in _by_prefix(result["explanations"], "result."))
+            conclusion = "\n\n".join(e["text"] for e in by_prefix(result["explanations"], "result."))
             if conclusion:
                 texts.append(w["change_new_conclusion"] + "\n\n" + conclusion)
     else:
