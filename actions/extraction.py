@@ -145,9 +145,10 @@ _MASKS = re.compile(
     r"\b(?:section|sec\.?|pub(?:lication)?|form|irc)\s*\d+\w*|\brule\s+of\s+\d+|"
     r"\b(?:age\s+)?\d+(?:\s*1/2|½|\.5)?(?:[\s-]*year)?[\s-]+(?:rule|exception|thing|provision)\b|"
     # a form's tax year is no event ("her 2023 1099-R"); an installment is no balance ("$376/mo")
-    r"\b(?:19|20)\d\d(?=\s+(?:1099|form|tax\s+(?:return|year|bill|form)|taxes|return|w-?2))|"
-    r"\$?\d[\d,.]*k?\s*(?:/\s*(?:mo|month|wk|week|paycheck|pay\s*period)\b|(?:a|per|each|every)\s+"
-    r"(?:month|mo|week|wk|paycheck|pay\s*period|check)\b|(?:bi-?)?(?:monthly|weekly)\b)", _I)
+    r"\b(?:19|20)\d\d(?=\s+(?:1099|form|tax\s+(?:return|year|bill|form)|taxes|return|w-?2))", _I)
+_INSTALLMENT = re.compile(r"(?<![\w.,])\$?\d[\d,.]*k?\s*(?:/\s*(?:mo|month|wk|week|paycheck|pay\s*period)\b|"
+                          r"(?:a|per|each|every)\s+(?:month|mo|week|wk|paycheck|pay\s*period|check)\b|"
+                          r"(?:bi-?)?(?:monthly|weekly)\b)", _I)
 
 _JOB = r"(?:my|the|that|this|our)\s+(?:job|company|employer|firm|position|role|work|workplace)"
 _LEFT_JOB = tuple(re.compile(p, _I) for p in (
@@ -163,7 +164,7 @@ _LEFT_JOB = tuple(re.compile(p, _I) for p in (
     r"\bno\s+longer\s+(?:work(?:ing)?|employed)(?:\s+(?:there|for\s+them|at\s+(?:the|my)\s+"
     r"(?:company|job)))?\b",
     r"\b(?:don'?t|do\s+not)\s+work\s+there\s+any\s?more\b", r"\bnot\s+working\s+there\s+any\s?more\b",
-    r"\b(?:got|get|was|were|been|being)\s+(?:(?:laid|layed)\s+of+\b|fired|let\s+go|termin?a?t?ed|terminted|"
+    r"\b(?:got|get|was|were|been)\s+(?:(?:laid|layed)\s+of+\b|fired|let\s+go|termin?a?t?ed|terminted|"
     r"termed|dismissed|downsized|cut|separated)\b",
     # a benefits person's shorthand: "client terminated last month", "employee termed 3/14"
     r"\b(?:client|employee|participant|member|worker)\s+(?P<p>terminated|terminted|termed|separated)\b",
@@ -173,7 +174,7 @@ _LEFT_JOB = tuple(re.compile(p, _I) for p in (
     r"(?!\s+(?:paying|making|contributing|the\s+loan|payments?)\b)",
     r"\blost\s+(?:my|the)\s+job\b", r"\b(?:changed|switched)\s+jobs\b",
     r"\b(?:got\s+)?(?:laidoff|layedoff|canned|sacked)\b", r"\bgot\s+the\s+(?:boot|axe|ax)\b",
-    r"\bwalked\s+(?:off|out\s+of)\s+(?:" + _JOB + r"|the\s+job)\b",
+    r"\bwalked\s+(?:off|out\s+of|away\s+from)\s+(?:" + _JOB + r"|the\s+job)\b",
     r"\bbailed\s+on\s+(?:that|the|my|this)\s+job\b", r"\bquite\s+(?:my|the)\s+job\b",
     r"\bseparated\b(?!\s+from\b)",
     r"\bseparated\s+from\s+(?:service|" + _JOB + r")\b",
@@ -199,20 +200,35 @@ _PLAN_TERMINATED = tuple(re.compile(p, _I) for p in (
 # left_job phrases only ever with the role "planned" (see _PLANNED_MARKERS for the clause).
 _PLANNED_LEFT = tuple(re.compile(p, _I) for p in (
     r"\b(?:lose|losing)\s+(?:my|the|this|that|our)\s+job\b|\b(?:lose|losing)\s+it\b",
-    r"\b(?:leave|leaving)\s+(?:" + _JOB + r"|work|the\s+job)\b",
-    r"\b(?:retiring|quitting|resigning|separating|leaving)\b(?!\s+(?:the\s+|my\s+)?(?:loan|money|it|payments?)\b)",
-    r"\b(?:to|will|'ll|might|may|could|would|should)\s+(?P<p>retire|quit|resign|leave|separate)\b",
-    r"\b(?:get|getting)\s+(?:laid\s+off|fired|let\s+go|terminated|cut|canned)\b",
+    r"(?=leav)(?<!after\s)(?<!before\s)(?<!since\s)(?<!when\s)(?<!upon\s)\b(?:leave|leaving)\s+(?:" + _JOB
+    + r"|work|the\s+job)\b",  # "after leaving my job": anyone, in a question
+    # "-ing" is a plan only with someone doing it ("I'm retiring", "an employee leaving next
+    # week", a message opening "retiring jan 31"), not in "after leaving", "money leaving"
+    r"\b(?:to|will|'ll|might|may|could|would|should)\s+(?P<p>retire|quit|resign|leave|separate)\b"
+    r"(?!\s+(?:it|this|that|things|a|an|the\s+(?:money|loan|balance|funds|account)|my\s+(?:money|balance|account|loan))\b)",
+    r"(?=[gb]e)(?<!n't\s)(?<!not\s)(?<!never\s)\b(?:get|getting|being)\s+(?:laid\s+off|fired|let\s+go|terminated|cut|canned)\b",
     r"\bif\s+they\s+(?P<p>cut|fire|lay\s+off)\s+me\b", r"\b(?P<p>layoffs?)\s+(?:are|is)\s+coming\b",
     r"\b(?:force|forced|forcing|push|pushed)\s+(?:me|him|her)\s+out\b",
-    r"\b(?:i|we)\s+(?P<p>retire|quit|leave)\b(?=\s+(?:in|on|at|next|this|by|end)\b)",
+    r"\b(?:i|we)\s+(?P<p>retire|leave)\b(?=\s+(?:in|on|at|next|this|by|end)\b)",
 ))
+# the first words of the markers: a message without any of them has no marker to look for
+_PLANNED_WORDS = frozenset("about going gonna planning plan plans intend intends intending want wants hope hoping "
+                           "thinking considering expect expects expecting eligible forced afraid worried might may "
+                           "will ill shall once soon upcoming scheduled away when has have need needs layoff "
+                           "layoffs turn turning".split())
+_HYPOTHETICAL_WORDS = frozenset("what hypothetically suppose supposing say if can could should would".split())
+_PLANNED_ING = re.compile(r"\b(?:retiring|quitting|resigning|separating|leaving)\b"
+                          r"(?!\s+(?:the\s+|my\s+)?(?:loan|money|it|payments?)\b)", _I)
+_ING_DOER = re.compile(r"(?:\b(?:i'?m|i\s+am|we'?re|we\s+are|he'?s|she'?s|they'?re|is|are|am)\s+"
+                       r"(?:\w+ly\s+|about\s+|just\s+)?|\b(?:employee|client|participant|member|worker|someone|"
+                       r"husband|wife|spouse)\s+(?:who\s+is\s+|who'?s\s+)?|^\s*)$", _I)
 _PLANNED_MARKERS = re.compile(
     r"\b(?:about\s+to|going\s+to|gonna|planning\s+(?:to|on)|plans?\s+to|plans?\s+on\s+\w+ing|turn|turning|intend(?:s|ing)?\s+to|"
     r"want(?:s)?\s+to|hop(?:e|ing)\s+to|thinking\s+(?:about|of)|considering|expect(?:s|ing)?\s+to|"
     r"eligible\s+to|forced\s+to|afraid|worried|might|may\s+(?:lose|leave|quit|retire|get|be|have)|will|"
     r"(?:has|have|needs?)\s+to\s+be\s+(?:paid|repaid)|layoffs?\s+(?:are|is)\s+coming|"
-    r"(?:i|we|they|he|she|it|you)'?ll|shall|once|soon|upcoming|scheduled|away\s+from|"
+    r"(?:i|we|they|he|she|it|you)'ll|\bill\s+(?:be|have|need|get|lose|leave|quit|retire|pay|miss|owe|roll|take|"
+    r"probably|prob|likely)|shall|once|soon|upcoming|scheduled|(?:days?|weeks?|months?|years?|yrs?)\s+away\s+from|"
     r"when\s+(?:i|we|he|she|they)\s+(?:leave|retire|separate|get\s+laid|lose|go|change\s+jobs))\b", _I)
 # A what-if or a "can I ...?" question: its values are no facts (the what_if action reads them all)
 _HYPOTHETICAL_MARKERS = re.compile(
@@ -244,7 +260,12 @@ _EVERYDAY_LEFT = (r"\bleft\s+(?:(?:my|the|a|an|his|her|our|some|it)\s+)?(?:[a-z]
                   r"home|vacation)|(?:a|an)\s+(?:message|voicemail|comment|review|note|tip|email))\b|"
                   r"\bquit\s+(?:smoking|drinking|vaping|drugs|caffeine|coffee|sugar|alcohol|social\s+media|the\s+gym|"
                   r"gym|school|college|the\s+team|cold\s+turkey)\b")
-_FOREIGN = re.compile("|".join((_OTHER_LOAN, _OTHER_PLAN, _EVERYDAY_LEFT)), _I)
+# (pattern, words without which it cannot match): the cheap test keeps the extractor fast
+_FOREIGN_PARTS = tuple((re.compile(p, _I), words) for p, words in (
+    (_OTHER_LOAN, ("loan", "debt", "note", "payment", "lender", "mortgage", "heloc", "card", "borrow", "lent")),
+    (_OTHER_PLAN, ("plan", "coverage", "insurance", "benefit", "cobra", "medicare", "pension")),
+    (_EVERYDAY_LEFT, ("left", "quit")),
+))
 _FOREIGN_MONEY = re.compile(_ACCOUNT_MONEY, _I)
 _OTHER_STORY = re.compile("|".join((_OTHER_LOAN, _OTHER_PLAN)), _I)
 _OWN_STORY = re.compile(r"\b(?:40[13]\s?\(?[kb]\)?|457|tsp|thrift|retirement|1099|offset|ofset|deemed|qplo|"
@@ -355,6 +376,9 @@ def _claim(found: List[Tuple[int, int, int, str]]) -> List[_Piece]:
 def _values(text: str) -> List[_Piece]:
     found = [(-1, s, e, "plan_kind") for s, e in find_plan_kind_spans(text)]
     found += [(0, m.start(), m.end(), "mask") for m in _MASKS.finditer(text)]
+    lowered = text.lower()
+    if any(w in lowered for w in ("/", "month", " mo", "week", "wk", "paycheck", "pay period", "check")):
+        found += [(0, m.start(), m.end(), "mask") for m in _INSTALLMENT.finditer(text)]
     found += [(1, s, e, "box7") for s, e in find_box7_spans(text)]
     found += [(2, s, e, "age") for s, e in find_age_spans(text)]
     found += [(3, s, e, "year" if bare else "date") for s, e, bare in find_date_spans(text)]
@@ -401,12 +425,19 @@ class _Message:
                 continue  # ", and": one boundary, not an empty clause between two
             self.bounds.append(m.start())
             self.ends.append(m.end())
+        lowered = text.lower()
         self.cues: List[_Piece] = []
         self.families: Dict[_Piece, Optional[str]] = {}  # value -> "date" / "money" / None
         self.planned_phrases: Set[_Piece] = set()
-        self.planned_clauses = {self.clause(m.start()) for m in _PLANNED_MARKERS.finditer(text)}
+        words = set(re.findall(r"[a-z']+", lowered))
+        self.planned_clauses = ({self.clause(m.start()) for m in _PLANNED_MARKERS.finditer(text)}
+                                if words & _PLANNED_WORDS or "'ll" in lowered else set())
+        found = [(part, m) for part, (pattern, words) in enumerate(_FOREIGN_PARTS)
+                 if any(w in lowered for w in words) for m in pattern.finditer(text)]
+        self.foreign = [_Piece(m.start(), m.end(), "foreign") for _, m in found]
+        self.other_story = any(part < 2 for part, _ in found)  # another loan or plan is named
         self.hypothetical_from: Dict[int, int] = {}  # clause -> where its first what-if word starts
-        for m in _HYPOTHETICAL_MARKERS.finditer(text):
+        for m in (_HYPOTHETICAL_MARKERS.finditer(text) if words & _HYPOTHETICAL_WORDS else ()):
             self.hypothetical_from.setdefault(self.clause(m.start()), m.start())
         self.relative: Dict[_Piece, Tuple[str, _Piece]] = {}  # "9 months after" -> (its text, anchor cue)
 
@@ -444,13 +475,19 @@ def _phrase_pieces(message: _Message) -> Tuple[List[_Piece], List[_Piece]]:
     """(the left_job / plan_terminated phrases to tag, other people's job phrases). A
     phrase saying a plan ("about to lose my job") is tagged and marked planned."""
     found = []
-    kinds = ((_PLAN_TERMINATED, "plan_terminated"), (_LEFT_JOB, "left_job"), (_PLANNED_LEFT, "planned_left"))
+    # a plan's phrase first: "is being laid off" is a plan, though "laid off" alone is a fact
+    kinds = ((_PLANNED_LEFT, "planned_left"), (_PLAN_TERMINATED, "plan_terminated"), (_LEFT_JOB, "left_job"))
     for tier, (patterns, label) in enumerate(kinds):
         for m in (m for pattern in patterns for m in pattern.finditer(message.text)):
             # a bare "left" is matched with its subject or clause start, which the span leaves out
             group = next((g for g in ("p", "q") if g in m.re.groupindex and m[g]), 0)
             found.append((tier, *m.span(group), label))
-    everyday = [_Piece(m.start(), m.end(), "foreign") for m in _FOREIGN.finditer(message.text)]
+    # "-ing" is a plan only with someone doing it ("I'm retiring", "an employee leaving next
+    # week", a message opening "retiring jan 31"), not in "after leaving", "money leaving"
+    found += [(0, m.start(), m.end(), "planned_left") for m in _PLANNED_ING.finditer(message.text)
+              if _ING_DOER.search(message.text, max(0, m.start() - 30), m.start())
+              and (m.start() >= 30 or _ING_DOER.search(message.text[:m.start()]))]
+    everyday = message.foreign
     pieces = [p for p in _claim(found)
               if not any(p.overlaps(v) for v in message.values if v.kind not in _TRANSPARENT)
               and not any(p.overlaps(f) for f in everyday) and not _other_plan_before(message.text, p)]
@@ -503,8 +540,8 @@ def _cue_pieces(message: _Message, phrases: List[_Piece], others: List[_Piece]) 
     found = [_Piece(p.start, p.end, "separation_date" if p.kind == "left_job" else "plan_termination_date")
              for p in phrases if phrase_value(p.kind, message.text[p.start:p.end])]
     found += [_Piece(p.start, p.end, "foreign_date") for p in others]
-    for m in _FOREIGN.finditer(message.text):
-        found += [_Piece(m.start(), m.end(), "foreign_date"), _Piece(m.start(), m.end(), "foreign_money")]
+    for m in message.foreign:
+        found += [_Piece(m.start, m.end, "foreign_date"), _Piece(m.start, m.end, "foreign_money")]
     found += [_Piece(m.start(), m.end(), "foreign_money") for m in _FOREIGN_MONEY.finditer(message.text)]
     blocked = [v for v in message.values if v.kind not in _TRANSPARENT] + phrases
     for label, pattern in _CUE_PATTERNS:
@@ -685,6 +722,9 @@ def _relative_values(message: _Message) -> List[_Piece]:
     """ "9 months after I left": a value whose reading names its anchor fact ("9 months
     after separation_date"), the anchor being the first date cue within a few words."""
     found = []
+    lowered = message.text.lower()
+    if not any(w in lowered for w in (" after", " before", "later than", "prior to")):
+        return []
     for m in _RELATIVE_AFTER.finditer(message.text):
         piece = _Piece(m.start(), m.end(), "relative")
         if any(piece.overlaps(v) for v in message.values if v.kind not in _TRANSPARENT):
@@ -788,8 +828,7 @@ def _other_story(message: _Message) -> List[Tuple[int, int]]:
     """Stretches (sentences) about another loan or plan and not about the plan loan: a
     sentence that names one and not ours, or names nothing when the whole message is so."""
     text = message.text
-    mentions_other = bool(_OTHER_STORY.search(text))
-    if not mentions_other:
+    if not message.other_story:
         return []
     message_is_other = not _OWN_STORY.search(_OTHER_STORY.sub(" ", text))
     stretches, start = [], 0
