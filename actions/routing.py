@@ -53,6 +53,9 @@ FACT_LABELS = frozenset({
     "plan_terminated", "plan_kind",
 })
 GENERIC_LABELS = frozenset({"date", "amount"})
+# The kind of plan says whose rules apply, not what happened: "I have a 403(b) loan, does this
+# apply?" is a general question; alone it is an answer ("it's a 403(b)").
+STORY_LABELS = FACT_LABELS - {"plan_kind"}
 # A 401(k) is what nearly every message mentions and what the answers assume: naming it
 # says nothing about the user's own situation.
 DEFAULT_PLAN_KIND = re.compile(r"^\s*401", re.I)
@@ -101,6 +104,11 @@ _ASKING = re.compile(r"\?|\b(?:wonder(?:ing)?|want\s+to\s+know|wanna\s+know|need
 # a relative asks for ("my employee", "a client", "she"). A bare "you" is anyone.
 _ANCHOR = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|my|mine|we|we're|our|he|she|his|her|they|their|"
                      r"clients?|participants?|employees?)\b", _I)
+_THIRD_PARTY = re.compile(r"\b(?:he|she|someone|somebody|clients?|participants?|employees?)\b", _I)
+# A user's own plans are part of their story ("I'm retiring jan 31", "once I retire next month");
+# "if I retire" is a supposition.
+_LEAVING = re.compile(r"\b(?:resign|retir|quitt|leav|los)ing\b", _I)  # "retiring", not "still working"
+_CERTAIN = re.compile(r"^\s*once\b", _I)
 _PAST = re.compile(r"\b(?:\w{2,}ed|left|quit|got|gotten|was|were|had|took|taken|paid|sent|lost|made|laid|"
                    r"went|gave|given|fell|kept|began|begun|became|said|told|came|"
                    r"didn'?t|haven'?t|hasn'?t|never)\b", _I)
@@ -141,7 +149,7 @@ def route(intent: Optional[str], ranking: Ranking, text: str, entities: Sequence
     text = text or ""
     if intent in KEEP and intent != INFORM:
         return Route(intent)
-    facts = [e for e in entities if e.get("entity") in FACT_LABELS and _counts(e) and is_users_fact(text, e)]
+    facts = [e for e in entities if e.get("entity") in STORY_LABELS and is_users_fact(text, e)]
     if intent == DECODE_CODE:
         own_code = any(e.get("entity") == "box7_code" for e in facts)
         if any(e.get("entity") != "box7_code" for e in facts):
@@ -167,7 +175,7 @@ def keeps_values(intent: str) -> bool:
 
 def states_situation(text: str, entities: Sequence[Entity]) -> bool:
     """Does the message tell something of the user's own loan story (or of a client's)?"""
-    if any(e.get("entity") in FACT_LABELS and _counts(e) and is_users_fact(text, e) for e in entities):
+    if any(e.get("entity") in STORY_LABELS and is_users_fact(text, e) for e in entities):
         return True
     return _bare_answer(text, entities)
 
@@ -193,9 +201,14 @@ def is_users_fact(text: str, entity: Entity) -> bool:
     if not _ANCHOR.search(clause) and not re.search(r"[a-z]{3}", clause.replace(str(entity.get("value", "")), ""), _I):
         # a list item ("I'm a firefighter, 52, retired"): the sentence says whose it is
         clause_start, clause = 0, sentence
-    if _CONDITIONAL.search(clause):
+    planned = entity.get("role") == PLANNED or (entity.get("entity") == "left_job"
+                                                 and bool(_LEAVING.search(str(entity.get("value", "")))))
+    if planned and _THIRD_PARTY.search(clause):
+        return False  # "we have an employee leaving next week": a question about someone's plan
+    supposed = _CONDITIONAL.search(clause) or _under_opening_condition(sentence, clause_start)
+    if supposed and not (planned and (_CERTAIN.search(clause) or _CERTAIN.search(sentence))):
         return False
-    if entity.get("role") != PLANNED and _MODAL.search(sentence[clause_start:start - sentence_start]):
+    if not planned and _MODAL.search(sentence[clause_start:start - sentence_start]):
         return False
     if _QUESTION_START.search(clause):
         return False
@@ -203,7 +216,27 @@ def is_users_fact(text: str, entity: Entity) -> bool:
         return False  # a later part of a question: "does leaving my job at 55 avoid ..."
     if not _ANCHOR.search(clause) and re.search(r"\b(?:you|your)\b", clause, _I):
         return False  # "when you quit": anyone
+    if _states(clause):
+        return True
+    # a noun phrase added to a statement: "my retirement loan defaulted, loan of $44k"
+    previous = sentence[:clause_start].rstrip(" ,")
+    return bool(previous) and not _has_verb(clause) and _states(previous) and not _QUESTION_START.search(previous) \
+        and not _CONDITIONAL.search(previous)
+
+
+def _states(clause: str) -> bool:
     return bool(_ANCHOR.search(clause) or _event_verb(clause) or _STATES.search(clause))
+
+
+def _has_verb(clause: str) -> bool:
+    return _event_verb(clause) or bool(_STATES.search(clause) or _MODAL.search(clause))
+
+
+def _under_opening_condition(sentence: str, clause_start: int) -> bool:
+    """"if the plan offsets it in January but I left in December, which year ...": what is
+    joined to an opening condition, up to its first comma, is supposed too."""
+    first_comma = sentence.find(",")
+    return bool(_CONDITIONAL.search(sentence)) and (first_comma < 0 or clause_start < first_comma)
 
 
 def _gives_reason(clause: str) -> bool:

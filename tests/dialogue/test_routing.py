@@ -116,3 +116,44 @@ def test_an_inform_message_keeps_inform_and_gets_its_question_part():
     text = "I left my job on March 14 and they offset my loan in June, do I have 60 days?"
     chosen = routed(text, "inform", [("inform", 0.86)], question_ranking=[("faq_sixty_day_rule", 0.6)])
     assert chosen == Route(INFORM, "faq_sixty_day_rule")
+
+
+# ---- plans, conditions and added phrases --------------------------------------------------------
+def planned(text, value, label="separation_date"):
+    start = text.index(value)
+    return {"entity": label, "value": value, "start": start, "end": start + len(value), "role": "planned"}
+
+
+def test_the_users_own_plan_is_their_situation_but_an_employees_plan_is_a_sponsors_question():
+    text = "I have a TSP loan and I'm retiring jan 31, can I pay it off after?"
+    assert route("faq_repay_after_leaving", [], text, [planned(text, "jan 31")]).intent == INFORM
+    text = "we have an employee leaving next week who still has a loan, what do we tell her?"
+    chosen = route("sponsor_leaving_employee", [], text, [planned(text, "next week")])
+    assert chosen.intent == "sponsor_leaving_employee"
+
+
+def test_once_is_a_plan_and_if_is_a_supposition():
+    text = "once I retire next month, what happens to my loan"
+    assert route("faq_when_offset_happens", [], text, [planned(text, "next month")]).intent == INFORM
+    text = "if I retire next month, what happens to my loan"
+    assert route("faq_when_offset_happens", [], text, [planned(text, "next month")]).intent == "faq_when_offset_happens"
+
+
+def test_what_is_joined_to_an_opening_condition_is_supposed_too():
+    text = "if the plan offsets the loan in january but i left in december, which years taxes does it go on"
+    assert routed(text, "faq_which_tax_year").intent == "faq_which_tax_year"
+
+
+def test_a_phrase_added_to_a_statement_is_part_of_it():
+    text = "my retirement loan defaulted, loan of $44k. how do they figure the tax on it?"
+    value = {"entity": "loan_balance", "value": "$44k", "start": text.index("$44k"), "end": text.index("$44k") + 4}
+    assert route("nlu_fallback", [], text, [value]).intent == INFORM
+
+
+def test_the_kind_of_plan_alone_is_a_general_question_or_an_answer():
+    text = "i have a loan from my hospital 403(b), does this apply"
+    value = {"entity": "plan_kind", "value": "403(b)", "start": text.index("403(b)"), "end": text.index("403(b)") + 6}
+    assert route("faq_other_plan_types", [], text, [value]).intent == "faq_other_plan_types"
+    text = "its a 403(b) thru the school district"
+    value = {**value, "start": text.index("403(b)"), "end": text.index("403(b)") + 6}
+    assert route("nlu_fallback", [], text, [value]).intent == INFORM
