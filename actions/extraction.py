@@ -60,6 +60,10 @@ interpretation, whose job counts (issue 9):
 - a 401(k) is the default plan kind: `plan_kind` is tagged for 403(b), 457(b) and TSP, and
   for "401k" only as a bare answer.
 
+interpretation, what is not inferred: the day/month order of "4/2/1968" is asked even when
+another date of the message ("7/15/2026") shows month-first writing (the dev set labels it
+so, and a birth date read the wrong way moves an age rule by months).
+
 interpretation, what is not tagged:
 - a left_job phrase whose subject is someone else ("my husband got laid off", "he quit");
 - a value the user takes back ("the offset was in May, not April": no "April");
@@ -150,7 +154,7 @@ _INSTALLMENT = re.compile(r"(?<![\w.,])\$?\d[\d,.]*k?\s*(?:/\s*(?:mo|month|wk|we
                           r"(?:a|per|each|every)\s+(?:month|mo|week|wk|paycheck|pay\s*period|check)\b|"
                           r"(?:bi-?)?(?:monthly|weekly)\b)", _I)
 
-_JOB = r"(?:my|the|that|this|our)\s+(?:job|company|employer|firm|position|role|work|workplace)"
+_JOB = r"(?:my|the|that|this|our|his|her|their)\s+(?:job|company|employer|firm|position|role|work|workplace)"
 _LEFT_JOB = tuple(re.compile(p, _I) for p in (
     # no: "haven't left", "didn't get laid off", "never quit", "still work there"
     r"\b(?:haven'?t|have\s+not|didn'?t|did\s+not|never|not)\s+(?:been\s+|got\s+|get\s+)?"
@@ -193,7 +197,7 @@ _PLAN_TERMINATED = tuple(re.compile(p, _I) for p in (
     + _ENDED + r"\b",
     r"\b(?:" + _PLAN + r")\s+is\s+still\s+(?:active|open|running|going|around|there|in\s+place)\b",
     # the subject is left out, as in data/nlu.yml: "(my employer) [shut down the 401k]"
-    r"\b" + _ENDED + r"\s+(?:the|our|my|its|their)\s+(?:" + _PLAN + r")",
+    r"\b" + _ENDED + r"\s+(?:the|our|my|its|their)\s+(?:old\s+|former\s+|previous\s+|whole\s+)?(?:" + _PLAN + r")",
     r"\bplan\s+termination\b",
 ))
 # Plans, not facts: "about to lose my job", "retiring jan 31", "once I quit". These phrases are
@@ -272,6 +276,8 @@ _OWN_STORY = re.compile(r"\b(?:40[13]\s?\(?[kb]\)?|457|tsp|thrift|retirement|109
                         r"box\s*7|roll(?:ed)?\s*over|rollover|plan\s+loan|loan\s+from\s+(?:my|the|his|her)\s+plan)", _I)
 # a relative's or friend's own plan loan: then their job is the story ("her 401k", "his loan")
 _THEIR_LOAN = re.compile(r"\b(?:his|her|their)\s+(?:own\s+)?(?:40[13]|457|tsp|loan|plan|retirement|account)|"
+                         r"\b(?:he|she)\s+(?:had|has|took|borrowed|owes|owed)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:40[13]|457|tsp|loan)|"
+                         r"\b(?:can|could|does|did|will|should)\s+(?:he|she)\s+(?:still\s+)?(?:roll|repay|pay)|"
                          r"\b(?:" + "|".join(sorted(_KIN_WORDS)) + r")'?s\s+(?:40[13]|457|tsp|loan|plan|retirement)|"
                          r"\b(?:" + "|".join(sorted(_KIN_WORDS)) + r")\s+(?:\w+\s+){0,2}?(?:used|took(?:\s+out)?|has|had|"
                          r"borrowed)\s+(?:a|an|his|her|the)\s+(?:\w+\s+)?(?:40[13]|457|tsp|loan)", _I)
@@ -299,13 +305,19 @@ _CUES: Dict[str, str] = {
     "offset_date": r"of+-?set+(?:ted|ting|s)?|(?:the\s+loan|it)\s+out\s+of\s+my\s+(?:account|balance|"
                    + _K + r")|closed\s+(?:out\s+)?(?:the|my)\s+loan|"
                    r"loan\s+(?:was\s+|got\s+)?closed(?:\s+out)?|"
-                   r"used\s+my\s+(?:balance|account|" + _K + r")\s+to\s+pay\s+(?:it\s+|the\s+loan\s+)?off",
+                   r"used\s+my\s+(?:balance|account|" + _K + r")\s+to\s+pay\s+(?:it\s+|the\s+loan\s+)?off|"
+                   # "took the loan balance ($23k) out of my account": the amount is a value of its own
+                   r"took(?=\s+(?:the\s+)?(?:loan|it|balance)[^.;!?]{0,40}?\s+out\s+of\s+(?:my|the|his|her)\s+"
+                   r"(?:account|balance|plan|" + _K + r"))|"
+                   r"(?<=\)\s)out\s+of\s+(?:my|the|his|her)\s+(?:account|balance|plan|" + _K + r")",
     "missed_payment_due_date": r"mis+e?d|miss(?:ing)?|skip\w*|default(?:ed)?\s+on|didn'?t\s+pay|did\s+not\s+pay|"
                                r"payments?\s+stopped|"
                                r"couldn'?t\s+pay|could\s+not\s+pay|(?:stopped|stoped|quit)\s+(?:paying|"
                                r"making\s+(?:the\s+|my\s+)?payments)|payments?\s+(?:was\s+|were\s+)?due|"
                                r"(?:payroll\s+)?stopped\s+(?:taking|deducting)(?:\s+(?:the\s+)?payments)?|"
-                               r"due|bounced|fell\s+behind|behind|late",
+                               r"due|bounced|fell\s+behind|behind|"
+                               r"late(?!\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|spring|summer|fall|"
+                               r"autumn|winter|last|this|next|19\d\d|20\d\d)|-)",  # "late summer" is a date
     # the object belongs to the cue, so "paid back the missed payments on 7/7" is not a
     # missed payment: the longer cue covers "missed"
     "caught_up_on": r"(?:ca?u?ght\s+up(?:\s+on)?|cought\s+up(?:\s+on)?|catch\s+up(?:\s+on)?|"
@@ -651,7 +663,8 @@ def _labels(message: _Message) -> List[Tuple[_Piece, str, Optional[str]]]:
         else:
             label = {"box7": "box7_code", "age": "age"}.get(value.kind)
         if label and not label.startswith("foreign"):
-            labelled.append((value, label, _role(message, value, cue) if family else _age_role(message, value, label)))
+            role = _event_role(message, value, label, cue) if family else _age_role(message, value, label)
+            labelled.append((value, label, role))
     return _only_amount_is_the_loan(message, labelled)
 
 
@@ -705,6 +718,13 @@ def _role(message: _Message, value: _Piece, cue: Optional[_Piece]) -> Optional[s
     if message.families.get(value) == "date" and _AHEAD_DATE.match(message.text[value.start:value.end]):
         return PLANNED
     return None
+
+
+def _event_role(message: _Message, value: _Piece, label: str, cue: Optional[_Piece]) -> Optional[str]:
+    """The role of a date or an amount; a balance is a state, not an event, and is never a plan
+    ("once I quit in January my 9k loan will get offset": the 9k is owed now)."""
+    role = _role(message, value, cue)
+    return None if role == PLANNED and label == "loan_balance" else role
 
 
 def _phrase_role(message: _Message, phrase: _Piece) -> Optional[str]:

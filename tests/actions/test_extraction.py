@@ -281,6 +281,14 @@ CASES = [
     ("the offset happened 3/2/2025 and they offset it again on March 5",
      [("offset_date", "3/2/2025"), ("offset_date", "March 5", {"reading": "3/2/2025 or March 5"})]),
     ("wait sorry, the offset was actually july 2nd, the offset was not june 2nd", [("offset_date", "july 2nd")]),
+    ("I'm 61 and retired in June. They took the loan balance ($23k) out of my account in September.",
+     [("age", "61"), ("left_job", "retired"), ("separation_date", "June"), ("loan_balance", "$23k"),
+      ("offset_date", "September")]),
+    ("the new company shut down the old 401k in Q1",
+     [("plan_terminated", "shut down the old 401k"), ("plan_termination_date", "Q1")]),
+    ("I don't remember exactly, maybe late summer 2025?", [("date", "summer 2025")]),
+    ("My husband was laid off in January. He had a 401k loan with about $20,000 left.",
+     [("left_job", "was laid off"), ("separation_date", "January"), ("loan_balance", "$20,000")]),
     # a catch-up month is not the missed payment's due date, and the reverse
     ("made up the March payment in April", [("missed_payment_due_date", "March"), ("caught_up_on", "April")]),
     ("missed the july and august payments (payroll mess) but i made them all up on 9/15",
@@ -511,6 +519,8 @@ def test_fast_enough():
     # the plan and the facts in one message: only the plan's clause is planned
     ("I'm going to quit in May and I owe 9k on the loan",
      [("left_job", "quit", "planned"), ("separation_date", "May", "planned"), ("loan_balance", "9k", None)]),
+    ("Once I quit in January my 9k loan will get offset, right?",   # the balance is owed now
+     [("left_job", "quit", "planned"), ("separation_date", "January", "planned"), ("loan_balance", "9k", None)]),
     ("I quit in May and I owe 9k", [("left_job", "quit", None), ("separation_date", "May", None),
                                     ("loan_balance", "9k", None)]),
     # what-ifs are tagged (the what_if action reads them) but fill no fact slot: this case
