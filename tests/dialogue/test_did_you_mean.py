@@ -235,3 +235,9 @@ def test_fact_slots_fill_only_where_the_form_reads_them_in_the_same_turn():
                 assert intents <= form_reads | while_asked, (name, mapping)
                 assert all(c.get("active_loop") == "loan_form" for c in mapping.get("conditions", [])), (name, mapping)
                 assert mapping.get("conditions"), (name, mapping)
+
+
+def test_topics_the_intent_model_only_guesses_at_are_not_offered():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.3}, {"name": "inform", "confidence": 0.29}] + \
+        [{"name": f"faq_{t}", "confidence": 0.03} for t in ("what_is_qplo", "l_vs_m", "state_tax")]
+    assert second_stage("asdfgh qwerty zxcv", ranking) == ("menu", [])
