@@ -69,10 +69,13 @@ def answer_topic(dispatcher: CollectingDispatcher, slots: Dict[str, Any], intent
 async def answer_question_part(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict,
                                assessment_follows: bool = False) -> List[Dict]:
     """Answers the question a message asked beside its facts, if it asked one we know. "What
-    happens?" is left to the assessment when it follows in the same turn."""
+    happens?" is left to the assessment when it follows in the same turn, and to the answer to
+    a plan the message states."""
     asked = tracker.latest_message.get(ALSO_ASKS)
-    if not isinstance(asked, str) or not asked or (asked == WHAT_HAPPENS and assessment_follows):
+    if not isinstance(asked, str) or not asked:
         return []
+    if asked == WHAT_HAPPENS and (assessment_follows or _states_a_plan(tracker)):
+        return []  # the answer (or the answer to the plan: actions/planned.py) says what happens
     try:
         if asked == DECODE_CODE:
             return await ActionDecodeCode().answer(dispatcher, tracker, domain)
@@ -81,6 +84,10 @@ async def answer_question_part(dispatcher: CollectingDispatcher, tracker: Tracke
     except Exception:  # noqa: BLE001 - the facts still count; the question is asked again later
         logger.exception("answering the question part %s failed", asked)
     return []
+
+
+def _states_a_plan(tracker: Tracker) -> bool:
+    return any(e.get("role") == "planned" for e in tracker.latest_message.get("entities") or [])
 
 
 def classifier_topics(ranking: Sequence[Dict[str, Any]]) -> List[Tuple[str, float]]:

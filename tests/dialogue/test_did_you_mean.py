@@ -241,3 +241,10 @@ def test_topics_the_intent_model_only_guesses_at_are_not_offered():
     ranking = [{"name": "nlu_fallback", "confidence": 0.3}, {"name": "inform", "confidence": 0.29}] + \
         [{"name": f"faq_{t}", "confidence": 0.03} for t in ("what_is_qplo", "l_vs_m", "state_tax")]
     assert second_stage("asdfgh qwerty zxcv", ranking) == ("menu", [])
+
+
+def test_what_happens_to_a_plan_is_left_to_the_answer_to_the_plan():
+    planned = [{"entity": "separation_date", "value": "next month", "role": "planned"}]
+    messages, _ = validate({}, slots={"left_job": True}, text="I'm about to retire next month, what happens?",
+                           also_asks="faq_what_to_do_now", entities=planned)
+    assert "Start by pinning down" not in texts(messages)
