@@ -298,12 +298,12 @@ _OTHERS = frozenset("coworker coworkers co-worker colleague colleagues boss mana
                     "everyone people they you".split())  # "how long after you quit ...": anyone
 
 _CUES: Dict[str, str] = {
-    "separation_date": r"last\s+day|separat\w*|termination\s+date|stopped\s+working|"
+    "separation_date": r"last\s+day|(?:last|final)\s+pay\s?(?:check|day)|separat\w*|termination\s+date|stopped\s+working|"
                        r"(?:job|employment)\s+ended|left|quit|resign\w*|retire[ds]?|(?:laid|layed)\s*of+|"
                        r"lay\s*offs?|fired|let\s+(?:me\s+)?go|terminated|terminted|termed|dismissed|downsized|"
                        r"changed\s+jobs|termination",
-    "offset_date": r"of+-?set+(?:ted|ting|s)?|(?:the\s+loan|it)\s+out\s+of\s+my\s+(?:account|balance|"
-                   + _K + r")|closed\s+(?:out\s+)?(?:the|my)\s+loan|"
+    "offset_date": r"of+-?set+(?:ted|ting|s)?|(?:(?:the|my)\s+loan|it)\s+out\s+of\s+my\s+(?:account|balance|"
+                   + _K + r")(?:\s+balance)?|closed\s+(?:out\s+)?(?:the|my)\s+loan|"
                    r"loan\s+(?:was\s+|got\s+)?closed(?:\s+out)?|"
                    r"used\s+my\s+(?:balance|account|" + _K + r")\s+to\s+pay\s+(?:it\s+|the\s+loan\s+)?off|"
                    # "took the loan balance ($23k) out of my account": the amount is a value of its own
@@ -326,9 +326,12 @@ _CUES: Dict[str, str] = {
                     r"(?:\s+(?:all\s+)?(?:the|my|those)\s+(?:missed\s+|late\s+|skipped\s+)?payments?)?|"
                     r"brought\s+(?:it|the\s+loan|everything|my\s+loan)\s+current|current\s+again",
     "birth_date": r"born|birthday|birth\s*date|b-?day|dob|date\s+of\s+birth",
+    # events that are no fact of ours: the date of a default or a deemed distribution is
+    # the rules core's to work out, so a date they govern is dropped
+    "foreign_event": r"default(?:ed)?(?!\s+on)|went\s+into\s+default|in\s+default|deemed(?:\s+distribut\w+)?",
     "plan_termination_date": r"plan\s+(?:termination|ended|closed|shut\s+down|(?:was\s+)?termin?a?t?ed)|"
                              r"terminat\w+\s+(?:the|our|my)\s+(?:" + _K + r"\s+)?plan",
-    "loan_date": r"took\s+(?:out\s+)?(?:the|a|my|this)\s+(?:" + _K + r"\s+)?loan|borrow\w*|"
+    "loan_date": r"took\s+(?:out\s+)?(?:the|a|my|this)\s+(?:" + _K + r"\s+)?loan(?!\s+out\s+of)|borrow\w*|"
                  r"took(?:\s+out)?(?=\s+(?:an?|the|my|this)\s+(?:\S+\s+){1,3}?loan\b)|"
                  r"loan\s+(?:started|began|was\s+taken|originated|was\s+made|date)|"
                  r"got\s+(?:the|a|my)\s+loan|started\s+the\s+loan",
@@ -349,7 +352,7 @@ _CUES: Dict[str, str] = {
 }
 _CUE_PATTERNS = tuple((label, re.compile(r"\b(?:" + p + r")\b", _I)) for label, p in _CUES.items())
 _FAMILY = {**{label: "date" for label in DATE_LABELS}, **{label: "money" for label in AMOUNT_LABELS},
-           "foreign_date": "date", "foreign_money": "money"}
+           "foreign_date": "date", "foreign_money": "money", "foreign_event": "date"}
 _GENERIC = {"date": "date", "money": "amount"}
 _KIND_FAMILY = {"date": "date", "amount": "money", "relative": "date"}
 _TRANSPARENT = ("mask", "plan_kind")  # values that do not hide cue words ("in my 401k", "401k plan was...")
@@ -364,7 +367,10 @@ _REFERENCE_DAY = date(2024, 12, 31)  # only to check that a merged date reads; n
 _BOUNDARY = re.compile(
     r"[.;!?\n,()]|\s[-–—]+\s|\b(?:but|then|so|because|although|though|while|whereas)\b|"
     r"\band\b(?=\s+(?:i|i'm|im|i've|ive|they|he|she|we|it|my|our|their|then|in|on|the\s+plan|"
-    r"the\s+company)\b)", _I)
+    r"the\s+company)\b)|"
+    # "borrowed 2k last year and quit 2 weeks ago": a new verb, a new clause
+    r"\band\b(?=\s+(?:quit|left|got|was|were|retired|resigned|rolled|missed|skipped|stopped|took|borrowed|"
+    r"caught|paid|received|turned|separated|offset)\b)", _I)
 # Words that leave a clause a bare list item or a bare answer ("and April", "22% I think").
 _FILLERS = frozenset("and or in on of the a an about around roughly approximately approx like "
                      "maybe probably i i'm im think it it's its is was my that just um uh ok okay "
@@ -844,6 +850,27 @@ def _disagreements(message: _Message, pieces, readings: Dict[_Piece, str]) -> Di
     return changed
 
 
+_SAME_YEAR_ALONE = re.compile(r"\b(?:that|the)\s+same\s+(?:year|yr)\b", _I)
+
+
+def _same_year_values(message: _Message) -> List[_Piece]:
+    """ "left in 2019 and they offset my loan that same year": a date of its own, reading as
+    the year written before it."""
+    found = []
+    for m in _SAME_YEAR_ALONE.finditer(message.text):
+        piece = _Piece(m.start(), m.end(), "relative")
+        if any(piece.overlaps(v) for v in message.values) or re.search(r"\w\s*,?\s*$", message.text[:m.start()]) \
+                and any(v.end == len(message.text[:m.start()].rstrip(" ,")) for v in message.values):
+            continue  # "end of Q2 that same yr": the year belongs to the date before it
+        years = [_written_year(message.text[v.start:v.end]) for v in message.values
+                 if v.kind in ("date", "year") and v.end <= m.start()]
+        years = [y for y in years if y is not None]
+        if years:
+            message.relative[piece] = (str(years[-1]), None)
+            found.append(piece)
+    return found
+
+
 def _other_story(message: _Message) -> List[Tuple[int, int]]:
     """Stretches (sentences) about another loan or plan and not about the plan loan: a
     sentence that names one and not ours, or names nothing when the whole message is so."""
@@ -871,7 +898,7 @@ def extract_entities(text: str) -> List[Span]:
     message = _Message(normalised, _values(normalised))
     phrases, others = _phrase_pieces(message)
     message.cues = _cue_pieces(message, phrases, others)
-    relative = _relative_values(message)
+    relative = _relative_values(message) + _same_year_values(message)
     if relative:
         message.values = sorted(message.values + relative, key=lambda p: p.start)
     pieces = _labels(message) + [(p, p.kind, _phrase_role(message, p)) for p in phrases]

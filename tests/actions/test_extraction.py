@@ -289,6 +289,16 @@ CASES = [
     ("I don't remember exactly, maybe late summer 2025?", [("date", "summer 2025")]),
     ("My husband was laid off in January. He had a 401k loan with about $20,000 left.",
      [("left_job", "was laid off"), ("separation_date", "January"), ("loan_balance", "$20,000")]),
+    ("I left my previous employer in 2019 and they offset my loan that same year",
+     [("left_job", "left"), ("separation_date", "2019"), ("offset_date", "that same year", {"reading": "2019"})]),
+    ("My last paycheck was 8/29/2025. They took my loan out of my 401k balance in October.",
+     [("separation_date", "8/29/2025"), ("offset_date", "October", {"reading": "October 2025"})]),
+    ("im 22 and dumb, borrowed 2k from my 401k last year and quit 2 weeks ago lol",
+     [("age", "22"), ("loan_balance", "2k"), ("loan_date", "last year"), ("left_job", "quit"),
+      ("separation_date", "2 weeks ago")]),
+    # the date of a default or a deemed distribution is no fact of the user's
+    ("My 403(b) loan went into default in January 2026 after I missed the October 2025 payment",
+     [("plan_kind", "403(b)"), ("missed_payment_due_date", "October 2025")]),
     # a catch-up month is not the missed payment's due date, and the reverse
     ("made up the March payment in April", [("missed_payment_due_date", "March"), ("caught_up_on", "April")]),
     ("missed the july and august payments (payroll mess) but i made them all up on 9/15",
