@@ -219,18 +219,19 @@ _PLANNED_LEFT = tuple(re.compile(p, _I) for p in (
 _PLANNED_WORDS = frozenset("about going gonna planning plan plans intend intends intending want wants hope hoping "
                            "thinking considering expect expects expecting eligible forced afraid worried might may "
                            "will ill shall once soon upcoming scheduled away when has have need needs layoff "
-                           "layoffs turn turning".split())
+                           "layoffs turn turning announced announcement".split())
 _HYPOTHETICAL_WORDS = frozenset("what hypothetically suppose supposing say if can could should would".split())
 _PLANNED_ING = re.compile(r"\b(?:retiring|quitting|resigning|separating|leaving)\b"
                           r"(?!\s+(?:the\s+|my\s+)?(?:loan|money|it|payments?)\b)", _I)
-_ING_DOER = re.compile(r"(?:\b(?:i'?m|i\s+am|we'?re|we\s+are|he'?s|she'?s|they'?re|is|are|am)\s+"
+_ING_DOER = re.compile(r"(?:\b(?:thinking\s+(?:about|of)|considering|plan\s+on|planning\s+on)\s+|"
+                       r"\b(?:i'?m|i\s+am|we'?re|we\s+are|he'?s|she'?s|they'?re|is|are|am)\s+"
                        r"(?:\w+ly\s+|about\s+|just\s+)?|\b(?:employee|client|participant|member|worker|someone|"
                        r"husband|wife|spouse)\s+(?:who\s+is\s+|who'?s\s+)?|^\s*)$", _I)
 _PLANNED_MARKERS = re.compile(
     r"\b(?:about\s+to|going\s+to|gonna|planning\s+(?:to|on)|plans?\s+to|plans?\s+on\s+\w+ing|turn|turning|intend(?:s|ing)?\s+to|"
     r"want(?:s)?\s+to|hop(?:e|ing)\s+to|thinking\s+(?:about|of)|considering|expect(?:s|ing)?\s+to|"
     r"eligible\s+to|forced\s+to|afraid|worried|might|may\s+(?:lose|leave|quit|retire|get|be|have)|will|"
-    r"(?:has|have|needs?)\s+to\s+be\s+(?:paid|repaid)|layoffs?\s+(?:are|is)\s+coming|"
+    r"(?:has|have|needs?)\s+to\s+be\s+(?:paid|repaid)|layoffs?\s+(?:are|is)\s+coming|announced|announcement|"
     r"(?:i|we|they|he|she|it|you)'ll|\bill\s+(?:be|have|need|get|lose|leave|quit|retire|pay|miss|owe|roll|take|"
     r"probably|prob|likely)|shall|once|soon|upcoming|scheduled|(?:days?|weeks?|months?|years?|yrs?)\s+away\s+from|"
     r"when\s+(?:i|we|he|she|they)\s+(?:leave|retire|separate|get\s+laid|lose|go|change\s+jobs))\b", _I)
@@ -358,8 +359,8 @@ _KIND_FAMILY = {"date": "date", "amount": "money", "relative": "date"}
 _TRANSPARENT = ("mask", "plan_kind")  # values that do not hide cue words ("in my 401k", "401k plan was...")
 # "9 months after I left", "the quarter after the offset": the offset part; the anchor is the cue after it
 _RELATIVE_AFTER = re.compile(
-    r"\b(?:(?:\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:a\s+)?couple(?:\s+of)?|"
-    r"(?:a\s+)?few|several)\s+(?:days?|weeks?|wks?|months?|mos?|quarters?|years?|yrs?)|the\s+(?:day|week|month|"
+    r"\b(?:(?:\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:a\s+)?couple(?:\s+of)?)"
+    r"\s+(?:days?|weeks?|wks?|months?|mos?|quarters?|years?|yrs?)|the\s+(?:day|week|month|"
     r"quarter|year))\s+(?P<dir>after|later\s+than|before|prior\s+to)\b", _I)
 _PAYMENT_NOUN = re.compile(r"\s+(?:loan\s+)?(?:payments?|pmts?|pymnts?|installments?)\b", _I)
 _REFERENCE_DAY = date(2024, 12, 31)  # only to check that a merged date reads; no value depends on it
@@ -871,18 +872,27 @@ def _same_year_values(message: _Message) -> List[_Piece]:
     return found
 
 
+_NOT_OWNED = re.compile(r"\b(?:doesn'?t|don'?t|didn'?t|does\s+not|do\s+not|never\s+had|no)\s+(?:have\s+|had\s+)?"
+                        r"(?:a\s+|an\s+|any\s+)?(?:40[13]\s?\(?[kb]\)?|457|tsp|retirement)\w*", _I)
+
+
+def _owns(text: str) -> bool:
+    """Whether `text` names our kind of loan's story ("doesn't have a 401k" does not)."""
+    return bool(_OWN_STORY.search(_NOT_OWNED.sub(" ", _OTHER_STORY.sub(" ", text))))
+
+
 def _other_story(message: _Message) -> List[Tuple[int, int]]:
     """Stretches (sentences) about another loan or plan and not about the plan loan: a
     sentence that names one and not ours, or names nothing when the whole message is so."""
     text = message.text
     if not message.other_story:
         return []
-    message_is_other = not _OWN_STORY.search(_OTHER_STORY.sub(" ", text))
+    message_is_other = not _owns(text)
     stretches, start = [], 0
     for m in list(re.finditer(r"[.!?\n]+(?:\s|$)", text)) + [None]:
         end = m.end() if m else len(text)
         sentence = text[start:end]
-        other, own = _OTHER_STORY.search(sentence), _OWN_STORY.search(_OTHER_STORY.sub(" ", sentence))
+        other, own = _OTHER_STORY.search(sentence), _owns(sentence)
         if (other and not own) or (not other and not own and message_is_other):
             stretches.append((start, end))
         start = end

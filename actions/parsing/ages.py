@@ -45,7 +45,9 @@ _FINDERS = tuple(re.compile(p, re.IGNORECASE) for p in (
     # "59 yrs and 5 months old": whole years, the months dropped (the rules need 59½ at most)
     r"\b(?P<v>\d{2})[\s-]*(?:years?|yrs?)[\s,]+(?:and\s+)?\d{1,2}\s+months?[\s-]+old\b",
     # the whole message is a number under 100: the answer to "how old are you?"
-    r"^\s*(?:i'?m\s+|about\s+|like\s+)?(?P<v>(?:\d{1,2}|" + _WORD_AGE + r")(?:" + _HALF
+    # interpretation: from 14, the youngest age a plan participant plausibly writes ("7" alone
+    # answers something else, such as what box 7 shows)
+    r"^\s*(?:i'?m\s+|about\s+|like\s+)?(?P<v>(?:1[4-9]|[2-9]\d|" + _WORD_AGE + r")(?:" + _HALF
     + r")?)\s*[.!?]*\s*$",
     # cue after: "41 years old", "41-year-old", "41yo", "41 y/o"
     r"\b(?P<v>" + _AGE_VALUE + r")(?:[\s-]*(?:years?|yrs?)[\s-]*(?:old|of\s+age)\b|\s*(?:yo|y/o)\b)",

@@ -334,6 +334,11 @@ CASES = [
     ("my brother borrowed 15k from me in 2024", []),
     ("had 85k in the 401k and a 20k loan", [("loan_balance", "20k")]),
     ("payments are $376/mo out of my check and I owe 22,000", [("loan_balance", "22,000")]),
+    ("My son's student loans are 40k. He missed payments in March. He doesn't have a 401k.", []),
+    ("Is a HELOC better than a 401k loan for paying off 20k of credit card debt?", []),
+    ("I left my keys in the office yesterday, anyway - I also left my job on 11/14 and the loan is 6k",
+     [("left_job", "left my job"), ("separation_date", "11/14"), ("loan_balance", "6k")]),
+    ("7", []),   # a bare number under 14 is no age (box 7 shows 7, say)
     # plan kinds: named when they are not the default 401(k); a 401(k) as an answer
     ("is a 457(b) loan treated the same?", [("plan_kind", "457(b)")]),
     ("do the rules apply to a 403(b)? or a 457", [("plan_kind", "403(b)"), ("plan_kind", "457")]),
@@ -529,6 +534,10 @@ def test_fast_enough():
     # the plan and the facts in one message: only the plan's clause is planned
     ("I'm going to quit in May and I owe 9k on the loan",
      [("left_job", "quit", "planned"), ("separation_date", "May", "planned"), ("loan_balance", "9k", None)]),
+    ("thinking about quitting in the spring, I'd have about 3k left on the loan",
+     [("left_job", "quitting", "planned"), ("separation_date", "spring", "planned"), ("loan_balance", "3k", None)]),
+    ("My company announced layoffs for January. My 401k loan is 8,400.",
+     [("separation_date", "January", "planned"), ("loan_balance", "8,400", None)]),
     ("Once I quit in January my 9k loan will get offset, right?",   # the balance is owed now
      [("left_job", "quit", "planned"), ("separation_date", "January", "planned"), ("loan_balance", "9k", None)]),
     ("I quit in May and I owe 9k", [("left_job", "quit", None), ("separation_date", "May", None),
