@@ -180,8 +180,8 @@ _LEFT_JOB = tuple(re.compile(p, _I) for p in (
     r"\b(?:got\s+)?(?:laidoff|layedoff|canned|sacked)\b", r"\bgot\s+the\s+(?:boot|axe|ax)\b",
     r"\bwalked\s+(?:off|out\s+of|away\s+from)\s+(?:" + _JOB + r"|the\s+job)\b",
     r"\bbailed\s+on\s+(?:that|the|my|this)\s+job\b", r"\bquite\s+(?:my|the)\s+job\b",
-    r"\bseparated\b(?!\s+from\b)",
-    r"\bseparated\s+from\s+(?:service|" + _JOB + r")\b",
+    r"\bsep[ae]rated\b(?!\s+from\b)",   # "seperated": a common spelling
+    r"\bsep[ae]rated\s+from\s+(?:service|" + _JOB + r")\b",
     r"\bstopped\s+working\s+(?:there|for\s+them|at\s+(?:the|my)\s+(?:company|job))\b",
     # a bare "left": after I/we, or opening a clause before a time ("left in March")
     r"\b(?:i|i've|ive|i\s+have|i\s+had|we)\s+(?P<p>left)\b(?!\s+(?:on\s+(?:the|my|it)\b|over\b|to\s+pay\b))",
@@ -299,11 +299,11 @@ _OTHERS = frozenset("coworker coworkers co-worker colleague colleagues boss mana
                     "everyone people they you".split())  # "how long after you quit ...": anyone
 
 _CUES: Dict[str, str] = {
-    "separation_date": r"last\s+day|(?:last|final)\s+pay\s?(?:check|day)|separat\w*|termination\s+date|stopped\s+working|"
+    "separation_date": r"last\s+day|(?:last|final)\s+pay\s?(?:check|day)|sep[ae]rat\w*|termination\s+date|stopped\s+working|"
                        r"(?:job|employment)\s+ended|left|quit|resign\w*|retire[ds]?|(?:laid|layed)\s*of+|"
                        r"lay\s*offs?|fired|let\s+(?:me\s+)?go|terminated|terminted|termed|dismissed|downsized|"
                        r"changed\s+jobs|termination",
-    "offset_date": r"of+-?set+(?:ted|ting|s)?|(?:(?:the|my)\s+loan|it)\s+out\s+of\s+my\s+(?:account|balance|"
+    "offset_date": r"of+-?set+(?:ted|ting|s)?|of+est|(?:(?:the|my)\s+loan|it)\s+out\s+of\s+my\s+(?:account|balance|"
                    + _K + r")(?:\s+balance)?|closed\s+(?:out\s+)?(?:the|my)\s+loan|"
                    r"loan\s+(?:was\s+|got\s+)?closed(?:\s+out)?|"
                    r"used\s+my\s+(?:balance|account|" + _K + r")\s+to\s+pay\s+(?:it\s+|the\s+loan\s+)?off|"

@@ -267,6 +267,8 @@ CASES = [
     ("they ofset it last yr, bal was 8k", [("offset_date", "last yr"), ("loan_balance", "8k")]),
     ("my plan was terminted in 2024", [("plan_terminated", "plan was terminted"), ("plan_termination_date", "2024")]),
     ("missed a pymnt in june", [("missed_payment_due_date", "june")]),
+    ("seperated 4/30/2025, offest 6/30/2025", [("left_job", "seperated"), ("separation_date", "4/30/2025"),
+                                                ("offset_date", "6/30/2025")]),
     ("hi!! so i got let go on 3/14/25, they took it out of my account end of Q2 that same yr",
      [("left_job", "got let go"), ("separation_date", "3/14/25"),
       ("offset_date", "end of Q2", {"reading": "end of Q2 2025"})]),
