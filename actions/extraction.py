@@ -90,7 +90,8 @@ DATE_LABELS = ("separation_date", "offset_date", "missed_payment_due_date", "cau
                "birth_date", "plan_termination_date", "loan_date", "date")
 AMOUNT_LABELS = ("loan_balance", "amount_rolled_over", "cash_paid_not_rolled_over", "amount")
 ENTITY_LABELS = DATE_LABELS + AMOUNT_LABELS + (
-    "age", "box7_code", "marginal_tax_rate", "left_job", "plan_terminated", "plan_kind")
+    "age", "box7_code", "marginal_tax_rate", "left_job", "plan_terminated", "plan_kind", "loan_in_good_standing")
+PHRASE_LABELS = ("left_job", "plan_terminated", "loan_in_good_standing")
 
 
 @dataclass(frozen=True, order=True)
@@ -285,6 +286,19 @@ _THEIR_LOAN = re.compile(r"\b(?:his|her|their)\s+(?:own\s+)?(?:40[13]|457|tsp|lo
 # the speaker's own plan loan: then a spouse's or friend's job is not the story
 _FIRST_PERSON_LOAN = re.compile(r"\b(?:my|our)\s+(?:own\s+)?(?:40[13]|457|tsp|loan|plan|retirement)|"
                                 r"\b(?:i|we)\s+(?:have|had|took|borrowed|owe|defaulted)\b|\bis\s+mine\b", _I)
+
+# Whether the loan was in good standing, said outright: "I was current", "never missed a
+# payment" (yes); "I was behind on it", "3 payments behind", "not current" (no).
+_GOOD_STANDING = tuple(re.compile(p, _I) for p in (
+    r"\b(?:was|am|been|is|were|stayed|always|kept\s+it)\s+(?:always\s+)?(?:current|up\s+to\s+date)\b"
+    r"(?:\s+on\s+(?:it|the\s+loan|(?:my|the)\s+payments|payments))?",
+    r"\bnever\s+(?:missed|skipped|been\s+late\s+on)(?:\s+(?:a|one|any)(?:\s+(?:single\s+)?(?:payment|one))?)?\b",
+    r"\b(?:in|was\s+in)\s+good\s+standing\b",
+    r"\b(?:was|were|am|been|is|got|fell)\s+behind\s+on\s+(?:it|the\s+loan|(?:my|the)\s+(?:loan\s+)?payments|payments)\b",
+    r"\b(?:\d|one|two|three|four|five|six)\s+payments?\s+behind\b",
+    r"\b(?:not|wasn'?t|isn'?t|weren'?t)\s+current\b",
+))
+_BEHIND = re.compile(r"\b(?:behind|not|wasn'?t|isn'?t|weren'?t)\b", _I)
 
 _NEGATED = re.compile(r"\b(?:still|back|haven'?t|have\s+not|hasn'?t|has\s+not|didn'?t|did\s+not|never|"
                       r"not|wasn'?t|was\s+not|isn'?t|is\s+not)\b", _I)
@@ -495,7 +509,8 @@ def _phrase_pieces(message: _Message) -> Tuple[List[_Piece], List[_Piece]]:
     phrase saying a plan ("about to lose my job") is tagged and marked planned."""
     found = []
     # a plan's phrase first: "is being laid off" is a plan, though "laid off" alone is a fact
-    kinds = ((_PLANNED_LEFT, "planned_left"), (_PLAN_TERMINATED, "plan_terminated"), (_LEFT_JOB, "left_job"))
+    kinds = ((_PLANNED_LEFT, "planned_left"), (_PLAN_TERMINATED, "plan_terminated"), (_LEFT_JOB, "left_job"),
+             (_GOOD_STANDING, "loan_in_good_standing"))
     for tier, (patterns, label) in enumerate(kinds):
         for m in (m for pattern in patterns for m in pattern.finditer(message.text)):
             # a bare "left" is matched with its subject or clause start, which the span leaves out
@@ -556,8 +571,12 @@ def _cue_pieces(message: _Message, phrases: List[_Piece], others: List[_Piece]) 
     "loan of" (a money cue) may share a word. Another story's words (a car loan, a dental
     plan, money "in my 401k", a coworker who quit) are cues too, and win their overlaps:
     the values they govern are dropped."""
-    found = [_Piece(p.start, p.end, "separation_date" if p.kind == "left_job" else "plan_termination_date")
-             for p in phrases if phrase_value(p.kind, message.text[p.start:p.end])]
+    cue_of = {"left_job": "separation_date", "plan_terminated": "plan_termination_date"}
+    found = [_Piece(p.start, p.end, cue_of[p.kind]) for p in phrases
+             if p.kind in cue_of and phrase_value(p.kind, message.text[p.start:p.end])]
+    # "I fell behind on payments in June": a loan behind dates the missed payment
+    found += [_Piece(p.start, p.end, "missed_payment_due_date") for p in phrases
+              if p.kind == "loan_in_good_standing" and not phrase_value(p.kind, message.text[p.start:p.end])]
     found += [_Piece(p.start, p.end, "foreign_date") for p in others]
     for m in message.foreign:
         found += [_Piece(m.start, m.end, "foreign_date"), _Piece(m.start, m.end, "foreign_money")]
@@ -922,9 +941,12 @@ def extract_entities(text: str) -> List[Span]:
 
 
 def phrase_value(label: str, text: str) -> Optional[bool]:
-    """What a left_job / plan_terminated phrase says: True ("got laid off", "plan was
-    terminated", "don't work there anymore"), False ("still work there", "haven't left",
-    "plan wasn't terminated"); None for any other label."""
+    """What a left_job / plan_terminated / loan_in_good_standing phrase says: True ("got
+    laid off", "plan was terminated", "don't work there anymore", "was current", "never
+    missed a payment"), False ("still work there", "haven't left", "plan wasn't terminated",
+    "behind on payments", "not current"); None for any other label."""
+    if label == "loan_in_good_standing":
+        return not _BEHIND.search(text)
     if label not in ("left_job", "plan_terminated"):
         return None
     return not (_NEGATED.search(text) and not _ANYMORE.search(text))

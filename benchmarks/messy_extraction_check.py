@@ -107,7 +107,7 @@ def read_value(label: str, text: str, today: date, anchors: Dict[str, date],
     if label == "marginal_tax_rate":
         rate = parse_rate(text)
         return (f"{rate.normalize():f}" if rate is not None else None), None
-    if label in ("left_job", "plan_terminated"):
+    if label in ("left_job", "plan_terminated", "loan_in_good_standing"):
         return phrase_value(label, text), None
     if label == "plan_kind":
         return parse_plan_kind(text), None

@@ -336,6 +336,14 @@ CASES = [
     ("my brother borrowed 15k from me in 2024", []),
     ("had 85k in the 401k and a 20k loan", [("loan_balance", "20k")]),
     ("payments are $376/mo out of my check and I owe 22,000", [("loan_balance", "22,000")]),
+    # the loan's standing, said outright
+    ("yeah i was current on it the whole time, never missed one",
+     [("loan_in_good_standing", "was current on it"), ("loan_in_good_standing", "never missed one")]),
+    ("no i was behind on it when i got laid off, like 3 payments behind",
+     [("loan_in_good_standing", "was behind on it"), ("left_job", "got laid off"),
+      ("loan_in_good_standing", "3 payments behind")]),
+    ("I fell behind on payments in June", [("loan_in_good_standing", "fell behind on payments"),
+                                           ("missed_payment_due_date", "June")]),
     ("My son's student loans are 40k. He missed payments in March. He doesn't have a 401k.", []),
     ("Is a HELOC better than a 401k loan for paying off 20k of credit card debt?", []),
     ("I left my keys in the office yesterday, anyway - I also left my job on 11/14 and the loan is 6k",
@@ -391,6 +399,9 @@ def test_there_are_enough_cases():
     ("left_job", "never quit", False),
     ("plan_terminated", "plan was terminated", True), ("plan_terminated", "company shut down the 401k", True),
     ("plan_terminated", "plan isn't terminated", False), ("plan_terminated", "plan is still active", False),
+    ("loan_in_good_standing", "was current", True), ("loan_in_good_standing", "never missed a payment", True),
+    ("loan_in_good_standing", "behind on payments", False), ("loan_in_good_standing", "3 payments behind", False),
+    ("loan_in_good_standing", "wasn't current", False),
     ("age", "41", None),
 ])
 def test_phrase_values(label, text, value):
@@ -449,6 +460,7 @@ READS = {
     "left_job": lambda t: phrase_value("left_job", t) is not None,
     "plan_terminated": lambda t: phrase_value("plan_terminated", t) is not None,
     "plan_kind": lambda t: parse_plan_kind(t) is not None,
+    "loan_in_good_standing": lambda t: phrase_value("loan_in_good_standing", t) is not None,
 }
 
 
