@@ -298,6 +298,12 @@ _GOOD_STANDING = tuple(re.compile(p, _I) for p in (
     r"\b(?:\d|one|two|three|four|five|six)\s+payments?\s+behind\b",
     r"\b(?:not|wasn'?t|isn'?t|weren'?t)\s+current\b",
 ))
+# "haven't caught up on any of them": the caught_up_on answer "no", as the form stores it
+NOT_CAUGHT_UP = "not_caught_up"  # the marker of actions/facts_adapter.py (not imported: no Rasa here)
+_NOT_CAUGHT_UP = (re.compile(
+    r"\b(?:haven'?t|havent|have\s+not|hasn'?t|didn'?t|did\s+not|never|not|still\s+not)\s+(?:yet\s+)?"
+    r"(?:caught|cought|made|paid)\s+(?:up|(?:it|them|those)\s+up|(?:it|them|those)\s+back)"
+    r"(?:\s+on\s+(?:any\s+of\s+)?(?:them|it|those|(?:the|my)\s+(?:missed\s+)?payments))?", _I),)
 _BEHIND = re.compile(r"\b(?:behind|not|wasn'?t|isn'?t|weren'?t)\b", _I)
 
 _NEGATED = re.compile(r"\b(?:still|back|haven'?t|have\s+not|hasn'?t|has\s+not|didn'?t|did\s+not|never|"
@@ -510,7 +516,7 @@ def _phrase_pieces(message: _Message) -> Tuple[List[_Piece], List[_Piece]]:
     found = []
     # a plan's phrase first: "is being laid off" is a plan, though "laid off" alone is a fact
     kinds = ((_PLANNED_LEFT, "planned_left"), (_PLAN_TERMINATED, "plan_terminated"), (_LEFT_JOB, "left_job"),
-             (_GOOD_STANDING, "loan_in_good_standing"))
+             (_GOOD_STANDING, "loan_in_good_standing"), (_NOT_CAUGHT_UP, "caught_up_on"))
     for tier, (patterns, label) in enumerate(kinds):
         for m in (m for pattern in patterns for m in pattern.finditer(message.text)):
             # a bare "left" is matched with its subject or clause start, which the span leaves out
@@ -934,6 +940,7 @@ def extract_entities(text: str) -> List[Span]:
     elsewhere = _other_story(message)
     readings = _years_from_context(message, pieces)
     readings.update({p: r[0] for p, r in message.relative.items()})
+    readings.update({p: NOT_CAUGHT_UP for p in phrases if p.kind == "caught_up_on"})
     readings.update(_disagreements(message, pieces, readings))
     return sorted(Span(p.start, p.end, label, text[p.start:p.end], role, readings.get(p))
                   for p, label, role in pieces

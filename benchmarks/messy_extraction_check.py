@@ -87,6 +87,8 @@ def read_value(label: str, text: str, today: date, anchors: Dict[str, date],
                planned: bool = False) -> Tuple[Optional[Any], Optional[list]]:
     """(value in the label schema's form, confirm readings) of one span; a plan's date
     without a year is read ahead."""
+    if label == "caught_up_on" and text == "not_caught_up":
+        return "no", None
     if label in DATE_FACTS:
         reading = resolve_relative(_parse_date(text, today, planned), anchors)
         if reading.alternatives and reading.needs_confirmation:

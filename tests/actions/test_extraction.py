@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from actions.extraction import ENTITY_LABELS, Span, extract_entities, phrase_value
+from actions.extraction import ENTITY_LABELS, NOT_CAUGHT_UP, Span, extract_entities, phrase_value
 from actions.parsing import parse_age, parse_box7, parse_date, parse_plan_kind, parse_rate, read_amount
 from actions.parsing.dates import UNREADABLE, resolve_relative
 from rules_core.facts import FACT_NAMES
@@ -342,6 +342,10 @@ CASES = [
     ("no i was behind on it when i got laid off, like 3 payments behind",
      [("loan_in_good_standing", "was behind on it"), ("left_job", "got laid off"),
       ("loan_in_good_standing", "3 payments behind")]),
+    ("hi, I've missed payments since april, havent caught up on any of them, I still work there",
+     [("missed_payment_due_date", "april"), ("caught_up_on", "havent caught up on any of them", {"reading": "not_caught_up"}),
+      ("left_job", "still work there")]),
+    ("i still haven't paid them back", [("caught_up_on", "haven't paid them back", {"reading": "not_caught_up"})]),
     ("I fell behind on payments in June", [("loan_in_good_standing", "fell behind on payments"),
                                            ("missed_payment_due_date", "June")]),
     ("My son's student loans are 40k. He missed payments in March. He doesn't have a 401k.", []),
@@ -465,6 +469,8 @@ READS = {
 
 
 def _reads(span):
+    if span.label == "caught_up_on" and span.value == NOT_CAUGHT_UP:
+        return phrase_value("left_job", span.text) is False  # a negated phrase: "haven't caught up"
     if span.label in ("date", "separation_date", "offset_date", "missed_payment_due_date", "caught_up_on",
                       "birth_date", "plan_termination_date", "loan_date"):
         return parse_date(span.value, TODAY).error != UNREADABLE
