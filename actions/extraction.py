@@ -220,7 +220,7 @@ _PLANNED_LEFT = tuple(re.compile(p, _I) for p in (
 _PLANNED_WORDS = frozenset("about going gonna planning plan plans intend intends intending want wants hope hoping "
                            "thinking considering expect expects expecting eligible forced afraid worried might may "
                            "will ill shall once soon upcoming scheduled away when has have need needs layoff "
-                           "layoffs turn turning announced announcement".split())
+                           "layoffs turn turning announced announcement offsets policy".split())
 _HYPOTHETICAL_WORDS = frozenset("what hypothetically suppose supposing say if can could should would".split())
 _PLANNED_ING = re.compile(r"\b(?:retiring|quitting|resigning|separating|leaving)\b"
                           r"(?!\s+(?:the\s+|my\s+)?(?:loan|money|it|payments?)\b)", _I)
@@ -233,6 +233,7 @@ _PLANNED_MARKERS = re.compile(
     r"want(?:s)?\s+to|hop(?:e|ing)\s+to|thinking\s+(?:about|of)|considering|expect(?:s|ing)?\s+to|"
     r"eligible\s+to|forced\s+to|afraid|worried|might|may\s+(?:lose|leave|quit|retire|get|be|have)|will|"
     r"(?:has|have|needs?)\s+to\s+be\s+(?:paid|repaid)|layoffs?\s+(?:are|is)\s+coming|announced|announcement|"
+    r"(?<=plan\s)offsets|(?<=policy\s)is|"  # a plan's policy: "the plan offsets 60 days after separation"
     r"(?:i|we|they|he|she|it|you)'ll|\bill\s+(?:be|have|need|get|lose|leave|quit|retire|pay|miss|owe|roll|take|"
     r"probably|prob|likely)|shall|once|soon|upcoming|scheduled|(?:days?|weeks?|months?|years?|yrs?)\s+away\s+from|"
     r"when\s+(?:i|we|he|she|they)\s+(?:leave|retire|separate|get\s+laid|lose|go|change\s+jobs))\b", _I)
@@ -259,7 +260,11 @@ _OTHER_PLAN = (r"\b(?:dental|health|medical|vision|insurance|life\s+insurance|pe
                r"benefits?)\b|\bcobra\b|\bmedicare\b|\bpension\b")
 _ACCOUNT_MONEY = (r"\b(?:total\s+)?in\s+(?:the|my|his|her|their|our)\s+(?:401\s?\(?k\)?|403\s?\(?b\)?|tsp|account|"
                   r"plan|ira)\b|\baccount\s+(?:balance|value)\b|\bvested\s+balance\b|\btotal\s+balance\b|"
-                  r"\b(?:to|into)\s+(?:my|his|her|an?)\s+(?:ira|roth)\s+(?:direct|directly)\b")
+                  r"\b(?:to|into)\s+(?:my|his|her|an?)\s+(?:ira|roth)\s+(?:direct|directly)\b|"
+                  # "they sent 65k direct to my IRA": the account rolled over, not the offset
+                  # (an offset has no money to send; the user rolls it over from other funds)
+                  r"\b(?:sent|transferred|moved)\s+\S+\s+(?:direct(?:ly)?\s+)?(?:to|into)\s+(?:my|his|her|an?)\s+"
+                  r"(?:new\s+)?(?:ira|roth|401\s?\(?k\)?|plan)\b")
 _EVERYDAY_LEFT = (r"\bleft\s+(?:(?:my|the|a|an|his|her|our|some|it)\s+)?(?:[a-z]+\s+){0,2}?(?:at|in|on)\s+(?:work|"
                   r"the\s+office|the\s+car|home|the\s+bus|the\s+train|my\s+desk)\b|"
                   r"\bleft\s+(?:the\s+office|work\s+(?:early|late|at\b|for\s+the\s+day)|early|for\s+(?:work|lunch|the\s+day|"
@@ -536,6 +541,9 @@ def _phrase_pieces(message: _Message) -> Tuple[List[_Piece], List[_Piece]]:
             message.planned_phrases.add(piece)
     pieces = [_Piece(p.start, p.end, "left_job") if p.kind == "planned_left" else p for p in pieces]
     message.planned_phrases = {_Piece(p.start, p.end, "left_job") for p in message.planned_phrases}
+    # "still employed but not for long": neither a fact nor a dated plan
+    pieces = [p for p in pieces if not (p.kind == "left_job" and re.match(
+        r"\s*,?\s*(?:but\s+)?(?:not\s+for\s+(?:long|much\s+longer)|for\s+now)\b", message.text[p.end:], _I))]
     others = [p for p in pieces if p.kind == "left_job" and not _about_the_user(message, p)]
     return [p for p in pieces if p not in others], others
 

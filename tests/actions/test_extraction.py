@@ -336,6 +336,8 @@ CASES = [
     ("my brother borrowed 15k from me in 2024", []),
     ("had 85k in the 401k and a 20k loan", [("loan_balance", "20k")]),
     ("payments are $376/mo out of my check and I owe 22,000", [("loan_balance", "22,000")]),
+    ("they sent 65k direct to my IRA and offset the 20k loan", [("loan_balance", "20k")]),
+    ("still employed but not for long, there's a 38,000 loan out", [("loan_balance", "38,000")]),
     # the loan's standing, said outright
     ("yeah i was current on it the whole time, never missed one",
      [("loan_in_good_standing", "was current on it"), ("loan_in_good_standing", "never missed one")]),
@@ -558,6 +560,9 @@ def test_fast_enough():
      [("left_job", "quitting", "planned"), ("separation_date", "spring", "planned"), ("loan_balance", "3k", None)]),
     ("My company announced layoffs for January. My 401k loan is 8,400.",
      [("separation_date", "January", "planned"), ("loan_balance", "8,400", None)]),
+    ("Client is 57 and separated 11/20/2026. Per their policy the plan offsets 60 days after separation.",
+     [("age", "57", None), ("left_job", "separated", None), ("separation_date", "11/20/2026", None),
+      ("offset_date", "60 days after", "planned")]),
     ("Once I quit in January my 9k loan will get offset, right?",   # the balance is owed now
      [("left_job", "quit", "planned"), ("separation_date", "January", "planned"), ("loan_balance", "9k", None)]),
     ("I quit in May and I owe 9k", [("left_job", "quit", None), ("separation_date", "May", None),
