@@ -36,6 +36,7 @@ from .presenting import period_phrase, user_text, words
 logger = logging.getLogger(__name__)
 
 UNVALIDATED_FACTS = "unvalidated_facts"  # slot filled by actions/action_server_outage.py
+READ_BY_THE_FORM = ("inform", "request_assessment")  # intents whose messages the form reads
 DATE_SLOTS = ("separation_date", "offset_date", "missed_payment_due_date", "caught_up_on", "birth_date",
               "plan_termination_date", "loan_date")
 MONEY_SLOTS = ("loan_balance", "amount_rolled_over", "cash_paid_not_rolled_over")
@@ -220,6 +221,12 @@ class FactValidation:
             follows = not await self.required_slots(self.domain_slots(domain), notes, tracker, domain)
             events = await answer_question_part(dispatcher, tracker, domain, assessment_follows=follows) + events
         dispatcher.messages.extend(notes.messages)
+        if not events and (tracker.latest_message.get("intent") or {}).get("name") in READ_BY_THE_FORM:
+            # A message about the user's situation that the form cannot store ("I'm about to
+            # retire", "it's a 403(b)") is still read: saying so keeps Rasa from rejecting the
+            # form, which would leave no rule to answer it; the question is asked again, after
+            # the answer to a plan (actions/asking.py).
+            events.append(SlotSet(UNVALIDATED_FACTS, None))
         return events
 
     @staticmethod

@@ -42,6 +42,7 @@ def assert_no_raw_text(values: dict) -> None:
         assert value is None or value in MARKERS or CANONICAL[kind].match(str(value)), (name, value)
     for name in ("left_job", "plan_terminated", "loan_in_good_standing"):
         assert values.get(name) in (None, True, False, "declined"), (name, values.get(name))
+    assert values.get("plan_kind") in (None, "401k", "403b", "457b", "tsp"), values.get("plan_kind")
     age, rate = values.get("age"), values.get("marginal_tax_rate")
     assert age is None or str(age).isdigit(), age
     assert rate is None or re.match(r"^0(\.\d+)?$|^1$", str(rate)), rate
@@ -137,3 +138,17 @@ def test_a_what_if_amount_while_the_form_asks_for_the_balance_fills_nothing(serv
     values = slots(servers, c)
     assert values["loan_balance"] is None and values["amount_rolled_over"] is None
     assert_no_raw_text(values)
+
+
+def test_information_the_form_cannot_store_gets_the_question_again_not_a_sorry(servers):
+    c = Chat(servers, "routing-unstorable", today="2025-11-01")
+    question = Chat.texts(c.say("I missed a loan payment in March")).splitlines()[-1]
+    reply = c.say("its a 403(b) thru the school district")
+    no_fallback(reply)
+    assert Chat.texts(reply).splitlines()[-1] == question
+    values = slots(servers, c)
+    assert values["plan_kind"] == "403b" and values["requested_slot"] == "caught_up_on"
+    reply = c.say("I'm about to retire next month, what happens to my loan?")
+    no_fallback(reply)
+    assert "plan" in Chat.texts(reply) and Chat.texts(reply).splitlines()[-1] == question
+    assert slots(servers, c)["separation_date"] is None  # a plan is not a fact
