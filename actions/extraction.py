@@ -177,7 +177,9 @@ _LEFT_JOB = tuple(re.compile(p, _I) for p in (
     r"\bleft\s+(?:" + _JOB + r"|work)\b",
     r"\b(?:quit|resigned|retired)(?:\s+(?:from\s+)?" + _JOB + r")?\b"
     r"(?!\s+(?:paying|making|contributing|the\s+loan|payments?)\b)",
-    r"\blost\s+(?:my|the)\s+job\b", r"\b(?:changed|switched)\s+jobs\b",
+    r"\blost\s+(?:my|the|his|her)\s+job\b", r"\b(?:changed|switched)\s+jobs\b",
+    r"\b(?:position|job|role)\s+(?:was|got)\s+(?:eliminated|cut)\b", r"\b(?:was|got)\s+(?:rif'?d|riffed)\b",
+    r"\b(?:contract|employment)\s+ended\b",
     r"\b(?:got\s+)?(?:laidoff|layedoff|canned|sacked)\b", r"\bgot\s+the\s+(?:boot|axe|ax)\b",
     r"\bwalked\s+(?:off|out\s+of|away\s+from)\s+(?:" + _JOB + r"|the\s+job)\b",
     r"\bbailed\s+on\s+(?:that|the|my|this)\s+job\b", r"\bquite\s+(?:my|the)\s+job\b",
@@ -186,7 +188,7 @@ _LEFT_JOB = tuple(re.compile(p, _I) for p in (
     r"\bstopped\s+working\s+(?:there|for\s+them|at\s+(?:the|my)\s+(?:company|job))\b",
     # a bare "left": after I/we, or opening a clause before a time ("left in March")
     r"\b(?:i|i've|ive|i\s+have|i\s+had|we)\s+(?P<p>left)\b(?!\s+(?:on\s+(?:the|my|it)\b|over\b|to\s+pay\b))",
-    r"(?:^|[.,;!?]\s*|\band\s+)(?P<q>left)\b(?=\s+(?:in|on|at|back|last|around|early|mid|late|\d))",
+    r"(?:^|[.,;!?]\s*|\band\s+)(?P<q>left)\b(?=\s*:?\s+(?:in|on|at|back|last|around|early|mid|late|\d))",
 ))
 _PLAN = r"(?:(?:" + _K + r"|403\s?\(?b\)?|retirement|company)\s+)?plan|" + _K + r"(?:\s+plan)?"
 _ENDED = (r"(?:terminated|terminted|termintated|terminating|ended|shut\s+down|shutting\s+down|closed|discontinued|"
@@ -327,11 +329,15 @@ _CUES: Dict[str, str] = {
     "separation_date": r"last\s+day|(?:last|final)\s+pay\s?(?:check|day)|sep[ae]rat\w*|termination\s+date|stopped\s+working|"
                        r"(?:job|employment)\s+ended|left|quit|resign\w*|retire[ds]?|(?:laid|layed)\s*of+|"
                        r"lay\s*offs?|fired|let\s+(?:me\s+)?go|terminated|terminted|termed|dismissed|downsized|"
-                       r"changed\s+jobs|termination",
+                       r"changed\s+jobs|termination|eliminated|rif'?d|riffed|contract\s+ended",
     "offset_date": r"of+-?set+(?:ted|ting|s)?|of+est|(?:(?:the|my)\s+loan|it)\s+out\s+of\s+my\s+(?:account|balance|"
                    + _K + r")(?:\s+balance)?|closed\s+(?:out\s+)?(?:the|my)\s+loan|"
                    r"loan\s+(?:was\s+|got\s+)?closed(?:\s+out)?|"
                    r"used\s+my\s+(?:balance|account|" + _K + r")\s+to\s+pay\s+(?:it\s+|the\s+loan\s+)?off|"
+                   r"foreclos\w*|deducted\s+from\s+my\s+(?:payout|distribution|balance|account)|"
+                   r"net(?:ted)?\s+(?:the\s+loan\s+|it\s+)?against|"
+                   r"paid\s+(?:it|the\s+loan)\s+off\s+(?:using|with|from|out\s+of)\s+my\s+(?:vested\s+)?(?:balance|account|"
+                   + _K + r")|"
                    # "took the loan balance ($23k) out of my account": the amount is a value of its own
                    r"took(?=\s+(?:the\s+)?(?:loan|it|balance)[^.;!?]{0,40}?\s+out\s+of\s+(?:my|the|his|her)\s+"
                    r"(?:account|balance|plan|" + _K + r"))|"

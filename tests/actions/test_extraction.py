@@ -298,6 +298,15 @@ CASES = [
     ("im 22 and dumb, borrowed 2k from my 401k last year and quit 2 weeks ago lol",
      [("age", "22"), ("loan_balance", "2k"), ("loan_date", "last year"), ("left_job", "quit"),
       ("separation_date", "2 weeks ago")]),
+    # other words for leaving and for an offset
+    ("My position was eliminated on March 9th and the loan was deducted from my payout in May.",
+     [("left_job", "position was eliminated"), ("separation_date", "March 9th"), ("offset_date", "May")]),
+    ("I was RIF'd last month. Loan balance around 9.2K.",
+     [("left_job", "was RIF'd"), ("separation_date", "last month"), ("loan_balance", "9.2K")]),
+    ("The recordkeeper foreclosed on the loan in July after I left in May",
+     [("offset_date", "July"), ("left_job", "left"), ("separation_date", "May")]),
+    ("Employer: Walmart. Left: 10/1/25. Loan: 5,500.",
+     [("left_job", "Left"), ("separation_date", "10/1/25"), ("loan_balance", "5,500")]),
     # the date of a default or a deemed distribution is no fact of the user's
     ("My 403(b) loan went into default in January 2026 after I missed the October 2025 payment",
      [("plan_kind", "403(b)"), ("missed_payment_due_date", "October 2025")]),
