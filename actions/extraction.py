@@ -22,8 +22,10 @@ How a message is read, in order:
    just before it in the same sentence; a clause with no cue borrows one from the clause
    before or after it if that clause has a cue and no value of that kind ("I got laid off,
    it was March 3"). Otherwise the generic `date` / `amount`.
-5. `left_job` and `plan_terminated` phrases are spans of their own; `phrase_value` says
-   whether a phrase means yes ("got laid off") or no ("still work there", "haven't left").
+5. `left_job`, `plan_terminated` and `loan_in_good_standing` phrases are spans of their
+   own; `phrase_value` says whether a phrase means yes ("got laid off", "was current") or
+   no ("still work there", "haven't left", "3 payments behind"). "haven't caught up" is a
+   `caught_up_on` span whose value is the form's marker "not_caught_up".
 6. Whose story (issue 9). Words of another story are cues too, and the values they govern
    are dropped, not relabelled: another loan (car, student, mortgage, HELOC, credit card,
    money lent between people), another plan (dental, health, pension, COBRA), money "in my
@@ -33,22 +35,28 @@ How a message is read, in order:
 7. Is it real yet (issue 9). A clause that speaks of a plan ("about to", "going to", "once
    I", "will", "might", "eligible to"), a phrase that is a plan ("retiring", "lose my job",
    "to retire") and a date that can only be ahead ("next week") give their values the Rasa
-   role "planned" (Span.role), which no fact slot takes.
+   role "planned" (Span.role), which no fact slot takes; a balance is owed now and is never
+   planned. Values after a what-if word ("what if", "say I", "can he ... ?") get the role
+   "hypothetical": the what_if action reads them, no fact slot does.
 8. Relative dates (issue 9): "9 months after I left" is a span "9 months after" labelled by
    its own cue ("offset"), whose `reading` names the anchor's fact ("9 months after
    separation_date") for parse_date / resolve_relative. Two readings of one date ("03-02-2025
    (march 2nd)", "March 2025, on the 14th") are merged into one span, read together.
+9. Readings from the story (issue 9, Span.reading): two mentions of one event read "A or B"
+   in the last span (unified or a conflict to confirm); an offset or catch-up told after
+   dates of one written year, or "that same yr", reads with that year; several missed
+   payments: the last span reads as the first (the slot keeps the last entity).
 
 The contract for the dialogue side is in docs/nlu-annotation.md ("What the extractor hands on").
 
 interpretation, following the guide's house conventions as data/nlu.yml applies them:
 - spans leave out subjects and articles: "(my employer) [terminated the plan]", "(I)
   [got laid off]" (an auxiliary stays: "got", "was"), "(on the) [15th]";
-- a whole message that is a number under 100 is an age ("41", "fifty-five"): the answer to
+- a whole message that is a number from 14 to 99 is an age ("41", "fifty-five"): the answer to
   "how old are you?"; "I was 54 when I left" and "retired at 58" are ages too;
-- hypotheticals are tagged like facts ("what if I quit in June?"): the `what_if` intent,
-  not the extractor, keeps them out of the real facts; likewise entities in FAQ questions
-  ("when do I reach 59 1/2?") are found, and the intent decides they are not facts.
+- hypotheticals are tagged ("what if I quit in June?"), with the role "hypothetical" since
+  issue 9; entities in FAQ questions ("when do I reach 59 1/2?") are found, and the
+  intent or the router (actions/routing.py) decides they are not facts.
 
 interpretation, whose job counts (issue 9):
 - the speaker's; a benefits person's employee or client ("my employee was laid off 3/14",
@@ -71,7 +79,8 @@ interpretation, what is not tagged:
 - a bare number under 100 inside a longer message with no cue ("I have 3 loans");
 - a percentage that is neither near "bracket"/"tax rate" nor the whole answer ("they took
   10%", "the 10% penalty"); "0.22" without a bracket cue; "1M" without a code cue (a million);
-- relative dates that hang on another event ("two weeks later").
+- relative dates that hang on no named event ("two weeks later") or have no count ("a few
+  weeks after I left").
 """
 from __future__ import annotations
 
