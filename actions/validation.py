@@ -183,7 +183,10 @@ class FactValidation:
         return {"plan_terminated": ended if ended is not None else True}
 
     def validate_loan_in_good_standing(self, value, dispatcher, tracker, domain) -> Result:
-        return {"loan_in_good_standing": value}
+        if isinstance(value, bool) or value is None or value in MARKERS:
+            return {"loan_in_good_standing": value}
+        current = phrase_value("loan_in_good_standing", str(value))  # "was current" / "3 payments behind"
+        return {"loan_in_good_standing": current}
 
     # -- consistency with everything else the user said -------------------------------------------
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,

@@ -248,3 +248,9 @@ def test_what_happens_to_a_plan_is_left_to_the_answer_to_the_plan():
     messages, _ = validate({}, slots={"left_job": True}, text="I'm about to retire next month, what happens?",
                            also_asks="faq_what_to_do_now", entities=planned)
     assert "Start by pinning down" not in texts(messages)
+
+
+@pytest.mark.parametrize("phrase, standing", [("was current on it", True), ("never missed one", True),
+                                              ("3 payments behind", False), ("declined", "declined")])
+def test_good_standing_said_in_words_is_read_as_yes_or_no(phrase, standing):
+    assert validate({"loan_in_good_standing": phrase})[1]["loan_in_good_standing"] == standing
