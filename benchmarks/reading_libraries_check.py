@@ -19,10 +19,12 @@ What it measures, on a messy set (tests/nlu/dev_messy.yml) and on tests/nlu/dev_
 
 Measured 2026-12-06 (dev_messy 130 messages, dev_nlu 334; rapidfuzz 3.14.5, symspellpy 6.10.1,
 pyspellchecker 0.9.1, dateparser 1.5.0), fact precision / recall / dev_nlu label F1:
-  none 0.932 / 0.976 / 0.918; rapidfuzz 0.904 / 0.976 / 0.912 (it "corrects" words towards
-  cue words: e.g. "offered", "missing"); symspellpy 0.931 / 0.960 / 0.914 (it rewrites
-  "ofset", "pymnt", slang and names into other English words); pyspellchecker 0.932 / 0.976 /
-  0.911 at the highest added time. dateparser read 38 of 45 labelled date spans right against
+  none 0.932 / 0.976 / 0.918; rapidfuzz 0.904 / 0.976 / 0.912 (on dev_messy it changed 11
+  words, all correct ones, towards cue words: "employee" -> "employer", "retire" ->
+  "retired", "separate" -> "separated", which turns plans into facts); symspellpy 0.931 /
+  0.960 / 0.914 (16 words, mostly harm: "dont" -> "done", "isnt" -> "int", "FERS" -> "fees",
+  "didnt" -> "didst"); pyspellchecker 0.932 / 0.976 / 0.911 (17 words: it fixes "havent" ->
+  "haven't", which the cues already accept, and breaks "diff", "regs", "FERS"), the slowest. dateparser read 38 of 45 labelled date spans right against
   our 43 (it has no "no year: most recent past" rule for months, no quarters, no conflicts),
   at 60-80 ms per reading against ours under 0.1 ms. Decision: none adopted; the typos that
   matter are in the cue patterns, deterministic and tested.
