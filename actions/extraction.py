@@ -664,6 +664,10 @@ def _governing_label(message: _Message, value: _Piece, family: str,
         return cue.kind, cue
     if previous and message.is_bare(index) and (message.continues(index, previous[1]) or index == previous[1] + 1):
         return previous[0], previous[2]  # "..., April and May": a list goes on; "... 2025. march 2025" refines
+    if family == "date" and _PAYMENT_NOUN.match(message.text, value.end) and any(
+            c.kind == "missed_payment_due_date" and message.continues(index, message.clause(c.start))
+            for c in message.cues if c.start < value.start):
+        return "missed_payment_due_date", None  # "missed my march pmt and my april pymnt"
     for neighbour in (index - 1, index + 1):  # "I got laid off, it was March 3"
         if 0 <= neighbour <= len(message.bounds) and not _has_value(message, neighbour, family):
             cue = _nearest(value, message.cues_in(neighbour, family))

@@ -6,8 +6,8 @@ Accepted: "$12k", "12k", "12K", "~20K", "12,450.88", "$12,450", "$3,000.50", "15
 
 Read, but to be confirmed (`needs_confirmation` "decimal_comma", `alternatives` the
 readings to offer, the decimal-comma one first and also the `value`): a decimal comma
-("9,5k" = 9,500 or a mistyped 95k; "~14,5k"; "1.234,56" = 1,234.56) and dots as thousands
-separators ("12.500" = 12,500 or 12.50). interpretation: a comma followed by exactly three
+("9,5k" = 9,500 or a mistyped 95k; "~14,5k"; "1.234,56" = 1,234.56), dots as thousands
+separators ("12.500" = 12,500 or 12.50) and spaces ("$9 500", found only with its sign). interpretation: a comma followed by exactly three
 digits is a US thousands separator ("12,450") and is not asked about.
 
 API: `read_amount(text)` returns None when the text is not an amount at all; otherwise an
@@ -85,8 +85,10 @@ DECIMAL_COMMA = "decimal_comma"
 _SCALE = r"\s*(?P<s>k|grand|thousand|million|mil|m)?"
 # "9,5k", "1.234,56", "12,50": a comma before one or two digits is a decimal comma
 _COMMA_DECIMAL = re.compile(r"(?P<i>\d{1,3}(?:\.\d{3})+|\d+),(?P<f>\d{1,2})" + _SCALE)
-# "12.500", "1.234.567": dots between groups of three are thousands separators in most of Europe
+# "12.500", "1.234.567": dots between groups of three are thousands separators in most of Europe;
+# "9 500": so are spaces (French, Scandinavian)
 _DOT_GROUPS = re.compile(r"(?P<i>\d{1,3}(?:\.\d{3})+)" + _SCALE)
+_SPACE_GROUPS = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+")
 _NOTHING = frozenset({"nothing", "none", "zero", "nada", "zilch"})
 NEGATIVE = "an amount cannot be negative"
 
@@ -141,6 +143,8 @@ def _foreign_separators(cleaned: str) -> Tuple[Decimal, ...]:
         if "." not in match["i"]:
             readings.append(Decimal(whole + match["f"]) * scale)  # a mistyped thousands comma
         return tuple(readings)
+    if _SPACE_GROUPS.fullmatch(cleaned):
+        return (Decimal(re.sub(r"\D", "", cleaned)),)
     match = _DOT_GROUPS.fullmatch(cleaned)
     if match and (match["i"].count(".") > 1 or not match["s"]):
         scale = _SCALES.get(match["s"] or "", 1)
@@ -177,6 +181,7 @@ _FINDERS = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"\$\s?" + _NUMBER + r"(?:\s?(?:k|grand|thousand|million|mil|m)\b)?",
     # "9,5k", "$1.234,56", "12.500": European separators, read and confirmed
     r"(?<![\w.,])\$?\s?\d{1,3},\d{1,2}\s?(?:k|grand|thousand)\b",
+    r"\$\s?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.])",  # "$9 500": with its sign only
     r"(?<![\w.,])\$?\s?\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?(?![\d.]|,\d|\s?%)",
     # "12k", "1.5 k", "12 grand", "2.5 million"; never the "401k" of a plan name
     r"(?<![\w$.,])(?!40[13]\s?k\b)" + _NUMBER + r"\s?(?:k\b|grand\b|thousand\b|million\b)",

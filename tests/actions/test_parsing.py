@@ -517,6 +517,7 @@ def test_a_relative_date_waits_for_its_anchor():
     ("$1.234,56", ("1234.56",)),
     ("12,50", ("12.50", "1250.00")),
     ("12.500", ("12500.00", "12.50")),
+    ("$9 500", ("9500.00",)),
 ])
 def test_decimal_commas_are_read_and_confirmed(text, readings):
     reading = read_amount(text)
