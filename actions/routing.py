@@ -34,9 +34,13 @@ FALLBACK = "nlu_fallback"
 PLANNED = "planned"  # entity role for events that have not happened (actions/extraction.py)
 
 # Intents that keep their own meaning even with values in them: a what-if's values are
-# hypothetical, yes/no/don't-know answer the form's question (the form reads the values that
-# come with them), a restart wipes everything, and "show the full answer" is a button.
-KEEP = frozenset({INFORM, "what_if", "affirm", "deny", "dont_know", "restart", "show_full_answer"})
+# hypothetical, a don't-know answers the form's question (the form reads the values that come
+# with it), a restart wipes everything, and "show the full answer" is a button.
+KEEP = frozenset({INFORM, "what_if", "dont_know", "restart", "show_full_answer"})
+# A yes or no that also states facts ("no, I was behind on it when I got laid off") is
+# information like any other; the form's validation still reads the yes or no as the answer to
+# its question (actions/validation.py). A yes/no with only a bare value stays an answer.
+YES_NO = frozenset({"affirm", "deny"})
 QUESTION_PREFIXES = ("faq_", "sponsor_")
 # "..., what happens?" beside facts reads as a request for the assessment; until the form has
 # what the rules core needs, the general topic of what to do now answers it (the validation
@@ -157,6 +161,8 @@ def route(intent: Optional[str], ranking: Ranking, text: str, entities: Sequence
         # "my 1099-R says L1": stored and explained (by the form's validation when the form is
         # asking, which runs before any rule could)
         return Route(DECODE_CODE, DECODE_CODE if own_code else None, own_code)
+    if intent in YES_NO:
+        return Route(INFORM, question_part(question_ranking or ranking, text)) if facts else Route(intent)
     if intent == INFORM or facts or _bare_answer(text, entities):
         return Route(INFORM, question_part(question_ranking or ranking, text))
     return Route(intent)
@@ -166,7 +172,7 @@ def route(intent: Optional[str], ranking: Ranking, text: str, entities: Sequence
 # code to decode, an answer to the form's question. Other messages (a general question, small
 # talk) that keep their intent after routing stated no fact of the user's: their values were
 # read only to decide that, and are not passed on.
-VALUES_READ_BY = KEEP | {REQUEST_ASSESSMENT, DECODE_CODE, FALLBACK}
+VALUES_READ_BY = KEEP | YES_NO | {REQUEST_ASSESSMENT, DECODE_CODE, FALLBACK}
 
 
 def keeps_values(intent: str) -> bool:

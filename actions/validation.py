@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 UNVALIDATED_FACTS = "unvalidated_facts"  # slot filled by actions/action_server_outage.py
 READ_BY_THE_FORM = ("inform", "request_assessment")  # intents whose messages the form reads
+ROUTED_FROM = "routed_from"  # the intent the NLU router replaced (actions/nlu_router.py)
 DATE_SLOTS = ("separation_date", "offset_date", "missed_payment_due_date", "caught_up_on", "birth_date",
               "plan_termination_date", "loan_date")
 MONEY_SLOTS = ("loan_balance", "amount_rolled_over", "cash_paid_not_rolled_over")
@@ -205,7 +206,7 @@ class FactValidation:
         if set_aside:
             updates[UNVALIDATED_FACTS] = None
             tracker.slots.update(set_aside)
-        for name, value in {**set_aside, **tracker.slots_to_validate()}.items():
+        for name, value in {**set_aside, **_yes_or_no(tracker, domain), **tracker.slots_to_validate()}.items():
             validate = getattr(self, f"validate_{name}", None)
             if validate is None:
                 continue
@@ -242,6 +243,21 @@ class FactValidation:
         reasons = "; ".join(f"{name.replace('_', ' ')}: {why}" for name, why in errors.items())
         _say(dispatcher, "conflict_old", reason=reasons)
         return [SlotSet(name, None) for name in errors]
+
+
+def _yes_or_no(tracker: Tracker, domain: DomainDict) -> Result:
+    """A yes or no that came with facts is routed as `inform` (actions/routing.py), so Rasa's
+    from_intent mapping for the question asked did not run: the same mapping from the domain
+    gives the answer here ("no, I was behind on it when I got laid off" -> loan not current)."""
+    said = tracker.latest_message.get(ROUTED_FROM)
+    asked = tracker.get_slot("requested_slot")
+    if said not in ("affirm", "deny") or not asked:
+        return {}
+    for mapping in ((domain.get("slots") or {}).get(asked) or {}).get("mappings") or []:
+        if mapping.get("type") == "from_intent" and mapping.get("intent") == said and \
+                any(c.get("requested_slot") == asked for c in mapping.get("conditions") or []):
+            return {asked: mapping.get("value")}
+    return {}
 
 
 _NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]")

@@ -254,3 +254,11 @@ def test_what_happens_to_a_plan_is_left_to_the_answer_to_the_plan():
                                               ("3 payments behind", False), ("declined", "declined")])
 def test_good_standing_said_in_words_is_read_as_yes_or_no(phrase, standing):
     assert validate({"loan_in_good_standing": phrase})[1]["loan_in_good_standing"] == standing
+
+
+def test_a_yes_or_no_routed_as_information_still_answers_the_question_asked():
+    slots = {"requested_slot": "loan_in_good_standing", "separation_date": "2025-03-14", "left_job": True}
+    _, result = validate({}, slots=slots, text="no, and they offset it in June", routed_from="deny")
+    assert result["loan_in_good_standing"] is False
+    _, result = validate({"loan_in_good_standing": "was current"}, slots=slots, routed_from="deny")
+    assert result["loan_in_good_standing"] is True  # the words of the message win over the bare no

@@ -58,9 +58,14 @@ def test_a_what_if_keeps_its_hypothetical_values_out():
     assert routed("what if I had left in 2024?", "what_if") == Route("what_if")
 
 
-@pytest.mark.parametrize("intent", ["affirm", "deny", "dont_know"])
-def test_answers_to_the_forms_question_keep_their_intent(intent):
-    assert routed("yes, I left in March", intent).intent == intent
+def test_a_dont_know_keeps_its_intent():
+    assert routed("idk, sometime in March?", "dont_know").intent == "dont_know"
+
+
+@pytest.mark.parametrize("intent", ["affirm", "deny"])
+def test_a_yes_or_no_with_facts_is_information_and_a_bare_one_an_answer(intent):
+    assert routed("no, I was behind on it when I got laid off in March", intent).intent == INFORM
+    assert routed("yes, about 8 grand", intent).intent == intent  # a value for the question asked
 
 
 # ---- codes --------------------------------------------------------------------------------
