@@ -232,7 +232,8 @@ _PLANNED_WORDS = frozenset("about going gonna planning plan plans intend intends
                            "thinking considering expect expects expecting eligible forced afraid worried might may "
                            "will ill shall once soon upcoming scheduled away when has have need needs layoff "
                            "layoffs turn turning announced announcement offsets policy".split())
-_HYPOTHETICAL_WORDS = frozenset("what hypothetically suppose supposing say if can could should would".split())
+_HYPOTHETICAL_WORDS = frozenset("what hypothetically suppose supposing say if can could should would when once "
+                                "let's lets".split())
 _PLANNED_ING = re.compile(r"\b(?:retiring|quitting|resigning|separating|leaving)\b"
                           r"(?!\s+(?:the\s+|my\s+)?(?:loan|money|it|payments?)\b)", _I)
 _ING_DOER = re.compile(r"(?:\b(?:thinking\s+(?:about|of)|considering|plan\s+on|planning\s+on)\s+|"
@@ -252,6 +253,7 @@ _PLANNED_MARKERS = re.compile(
 _HYPOTHETICAL_MARKERS = re.compile(
     r"\b(?:what\s+if|what\s+happens\s+if|hypothetically|suppose|supposing|say\s+(?:i|we|he|she)|"
     r"if\s+(?:i|we|he|she|they)\s+(?:had|were|did|only|just|instead)|if\s+(?:the\s+plan|they|it)\s+|"
+    r"(?:if|when|once|say|suppose|let'?s\s+say)\s+(?:you|someone|somebody|a\s+person|an\s+employee)\b|"
     r"(?:can|could|should|would)\s+(?:i|he|she|we|they)\b(?=[^.?!\n]*\?))", _I)
 # A date that can only be ahead ("next week", "in two weeks", "tomorrow") makes its value a plan.
 _AHEAD_DATE = re.compile(r"^(?:next\b|in\s+(?:\d|a\b|an\b|one|two|three|four|five|six|few|couple|several)|"

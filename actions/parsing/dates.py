@@ -159,7 +159,8 @@ _RELATIVE_DAY = (r"(?P<r>yesterday|today|tomorrow|day\s+before\s+yesterday|tonig
 _AGO = _COUNT + r"\s+" + _UNIT + r"\s+ago"
 _IN = r"in\s+" + _COUNT + r"\s+" + _UNIT
 _AWAY = _COUNT + r"\s+" + _UNIT + r"\s+away"  # "10 months away (from retiring)"
-_RELATIVE_PERIOD = (r"(?:(?P<q>" + _QUAL + r")[\s-]+)?(?P<w>last|past|this|next|earlier\s+this)\s+"
+# "the" only after a part: "the beginning of the year" is this year's, "the year" alone is no date
+_RELATIVE_PERIOD = (r"(?:(?P<q>" + _QUAL + r")[\s-]+)?(?P<w>last|past|this|next|earlier\s+this|(?<=of\s)the)\s+"
                     r"(?P<u>week|wk|month|mo|year|yr|quarter)")
 _REL_WORD = r"(?P<w>last|this|next)"
 _NTH_OF_MONTH = (r"(?:the\s+)?(?:(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)|(?P<dw>" + _ORDINAL + r"))\s+of\s+"
@@ -401,7 +402,7 @@ def _counted(m: re.Match, today: date, direction: int) -> DateReading:
 
 def _relative_period(m: re.Match, today: date, day_first: Optional[bool]) -> DateReading:
     which, unit = " ".join(m["w"].lower().split()), _UNITS.get(m["u"].lower(), m["u"].lower())
-    offset = {"last": -1, "past": -1, "this": 0, "earlier this": 0, "next": 1}[which]
+    offset = {"last": -1, "past": -1, "this": 0, "earlier this": 0, "next": 1, "the": 0}[which]
     start, end = _calendar_unit(today, unit, offset)
     if which == "earlier this":  # interpretation: from the unit's start up to today
         end = today
@@ -703,7 +704,7 @@ def _may_is_month(text: str, start: int, end: int) -> bool:
 _NEEDS = {"ago": ("ago",), "in": ("in ",), "away": ("away",), "nth_of_month": ("month", " mo"),
           "month_of_year": ("year", "yr"), "ago_in_month": ("ago",), "year_month": ("19", "20"),
           "relative_day": ("day", "tom", "tonight", "this "), "season": ("spring", "summer", "fall", "autumn", "winter"),
-          "quarter": ("q", "quarter"), "relative_period": ("last", "past", "this", "next")}
+          "quarter": ("q", "quarter"), "relative_period": ("last", "past", "this", "next", "of the")}
 
 
 def find_date_spans(text: str) -> List[Tuple[int, int, bool]]:

@@ -448,6 +448,8 @@ def test_two_dates_in_a_row_are_not_two_readings():
     ("march last yr", d(2025, 3, 1), d(2025, 3, 31)),
     ("last yr", d(2025, 1, 1), d(2025, 12, 31)),
     ("2025 october", d(2025, 10, 1), d(2025, 10, 31)),
+    ("the beginning of the year", d(2026, 1, 1), d(2026, 4, 30)),
+    ("end of the month", d(2026, 12, 21), d(2026, 12, 31)),
 ])
 def test_periods_people_write(text, start, end):
     reading = parse_date(text, DEC)
