@@ -286,8 +286,11 @@ _EVERYDAY_LEFT = (r"\bleft\s+(?:(?:my|the|a|an|his|her|our|some|it)\s+)?(?:[a-z]
                   r"gym|school|college|the\s+team|cold\s+turkey)\b")
 # (pattern, words without which it cannot match): the cheap test keeps the extractor fast
 _FOREIGN_PARTS = tuple((re.compile(p, _I), words) for p, words in (
-    (_OTHER_LOAN, ("loan", "debt", "note", "payment", "lender", "mortgage", "heloc", "card", "borrow", "lent")),
-    (_OTHER_PLAN, ("plan", "coverage", "insurance", "benefit", "cobra", "medicare", "pension")),
+    (_OTHER_LOAN, ("car", "auto", "truck", "vehicle", "student", "school", "college", "personal", "payday", "title",
+                   "boat", "rv ", "motorcycle", "business", "sba", "bank", "equity", "parent", "federal", "mortgage",
+                   "heloc", "credit", "borrowed", "lent", "loaned")),
+    (_OTHER_PLAN, ("dental", "health", "medical", "vision", "insurance", "pension", "hsa", "fsa", "cell", "phone",
+                   "data", "gym", "meal", "cafeteria", "irs", "installment", "cobra", "medicare")),
     (_EVERYDAY_LEFT, ("left", "quit")),
 ))
 _FOREIGN_MONEY = re.compile(_ACCOUNT_MONEY, _I)
@@ -532,6 +535,16 @@ def _cue_family(label: str) -> str:
 
 
 # ---- 3. phrases and cues ---------------------------------------------------------------
+# words without which a kind of phrase cannot match (lower case)
+_PHRASE_WORDS = {
+    "planned_left": ("leav", "los", "retir", "quit", "resign", "separat", "get", "being", "force", "push", "cut",
+                     "fire", "layoff"),
+    "plan_terminated": ("plan", "401", "403", "termin", "shut", "clos", "end", "dissol", "wound", "discontinu"),
+    "loan_in_good_standing": ("current", "never", "standing", "behind"),
+    "caught_up_on": (" up", "back"),
+}
+
+
 def _phrase_pieces(message: _Message) -> Tuple[List[_Piece], List[_Piece]]:
     """(the left_job / plan_terminated phrases to tag, other people's job phrases). A
     phrase saying a plan ("about to lose my job") is tagged and marked planned."""
@@ -539,7 +552,10 @@ def _phrase_pieces(message: _Message) -> Tuple[List[_Piece], List[_Piece]]:
     # a plan's phrase first: "is being laid off" is a plan, though "laid off" alone is a fact
     kinds = ((_PLANNED_LEFT, "planned_left"), (_PLAN_TERMINATED, "plan_terminated"), (_LEFT_JOB, "left_job"),
              (_GOOD_STANDING, "loan_in_good_standing"), (_NOT_CAUGHT_UP, "caught_up_on"))
+    lowered = message.text.lower()
     for tier, (patterns, label) in enumerate(kinds):
+        if label in _PHRASE_WORDS and not any(w in lowered for w in _PHRASE_WORDS[label]):
+            continue  # a cheap test first: most messages have no such phrase
         for m in (m for pattern in patterns for m in pattern.finditer(message.text)):
             # a bare "left" is matched with its subject or clause start, which the span leaves out
             group = next((g for g in ("p", "q") if g in m.re.groupindex and m[g]), 0)
@@ -847,11 +863,13 @@ def _years_from_context(message: _Message, pieces) -> Dict[_Piece, str]:
     "took the loan in January 2023" may be years later and keeps the parser's reading.
     The reading is "august 2025", so the dialogue shows the year it used."""
     readings: Dict[_Piece, str] = {}
+    dates = [(piece, label, message.text[piece.start:piece.end]) for piece, label, role in
+             sorted(pieces, key=lambda item: item[0].start)
+             if label in DATE_LABELS and piece.kind in ("date", "year") and not role]
+    if not any(_NAMED_MONTH.search(said) and _written_year(said) is None for _, _, said in dates[1:]):
+        return readings  # nothing to take a year (most messages): no parsing
     earlier: List[Tuple[int, date]] = []
-    for piece, label, role in sorted(pieces, key=lambda item: item[0].start):
-        if label not in DATE_LABELS or piece.kind not in ("date", "year") or role:
-            continue
-        said = message.text[piece.start:piece.end]
+    for piece, label, said in dates:
         year = _written_year(said)
         if year is not None:
             reading = parse_date(said, _REFERENCE_DAY)
