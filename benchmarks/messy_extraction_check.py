@@ -26,8 +26,9 @@ header (see /tmp/team/brief.md and docs/nlu-annotation.md). What is compared:
 The generic labels `date` and `amount` are no facts here: they fill a slot only as the answer to
 a question, and each message of a set is a conversation's first.
 
---as-deployed skips messages labelled with a general-question intent (faq_*, sponsor_*), as
-actions/nlu_component.py does today when the classifier agrees with the label.
+--as-deployed skips messages labelled with a general-question intent (faq_*, sponsor_*): in
+the bot, actions/routing.py decides whether a value in a question is the user's fact, which the
+reading layer alone does not; this shows the figure with that decision taken as labelled.
 """
 from __future__ import annotations
 
@@ -216,8 +217,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("path", type=Path)
     parser.add_argument("--show-misses", type=int, default=0, metavar="N")
     parser.add_argument("--as-deployed", action="store_true",
-                        help="skip messages whose labelled intent is faq_*/sponsor_* (actions/nlu_component.py "
-                             "extracts nothing from a general question)")
+                        help="skip messages whose labelled intent is faq_*/sponsor_* (in the bot, "
+                             "actions/routing.py tells a general question's values from facts)")
     args = parser.parse_args(argv)
     document = yaml.safe_load(args.path.read_text(encoding="utf-8"))
     today = date.fromisoformat(str(document["as_of"]))
