@@ -220,7 +220,9 @@ _PLANNED_LEFT = tuple(re.compile(p, _I) for p in (
     + r"|work|the\s+job)\b",  # "after leaving my job": anyone, in a question
     # "-ing" is a plan only with someone doing it ("I'm retiring", "an employee leaving next
     # week", a message opening "retiring jan 31"), not in "after leaving", "money leaving"
-    r"\b(?:to|will|'ll|might|may|could|would|should)\s+(?P<p>retire|quit|resign|leave|separate)\b"
+    r"(?<!was\sforced\s)(?<!were\sforced\s)(?<!got\sforced\s)(?<!was\smade\s)(?<!was\sasked\s)"
+    r"\b(?:to|will|'ll|might|may|could|would|should)\s+"
+    r"(?P<p>retire|quit|resign|leave|separate)\b"
     r"(?!\s+(?:it|this|that|things|a|an|the\s+(?:money|loan|balance|funds|account)|my\s+(?:money|balance|account|loan))\b)",
     r"(?=[gb]e)(?<!n't\s)(?<!not\s)(?<!never\s)\b(?:get|getting|being)\s+(?:laid\s+off|fired|let\s+go|terminated|cut|canned)\b",
     r"\bif\s+they\s+(?P<p>cut|fire|lay\s+off)\s+me\b", r"\b(?P<p>layoffs?)\s+(?:are|is)\s+coming\b",
@@ -229,9 +231,9 @@ _PLANNED_LEFT = tuple(re.compile(p, _I) for p in (
 ))
 # the first words of the markers: a message without any of them has no marker to look for
 _PLANNED_WORDS = frozenset("about going gonna planning plan plans intend intends intending want wants hope hoping "
-                           "thinking considering expect expects expecting eligible forced afraid worried might may "
-                           "will ill shall once soon upcoming scheduled away when has have need needs layoff "
-                           "layoffs turn turning announced announcement offsets policy".split())
+                           "thinking considering expect expects expecting eligible might may "
+                           "will ill shall once soon upcoming away when has have need needs layoff "
+                           "layoffs turn turning announced offsets policy".split())
 _HYPOTHETICAL_WORDS = frozenset("what hypothetically suppose supposing say if can could should would when once "
                                 "let's lets".split())
 _PLANNED_ING = re.compile(r"\b(?:retiring|quitting|resigning|separating|leaving)\b"
@@ -241,20 +243,27 @@ _ING_DOER = re.compile(r"(?:\b(?:thinking\s+(?:about|of)|considering|plan\s+on|p
                        r"(?:\w+ly\s+|about\s+|just\s+)?|\b(?:employee|client|participant|member|worker|someone|"
                        r"husband|wife|spouse)\s+(?:who\s+is\s+|who'?s\s+)?|^\s*)$", _I)
 _PLANNED_MARKERS = re.compile(
-    r"\b(?:about\s+to|going\s+to|gonna|planning\s+(?:to|on)|plans?\s+to|plans?\s+on\s+\w+ing|turn|turning|intend(?:s|ing)?\s+to|"
-    r"want(?:s)?\s+to|hop(?:e|ing)\s+to|thinking\s+(?:about|of)|considering|expect(?:s|ing)?\s+to|"
-    r"eligible\s+to|forced\s+to|afraid|worried|might|may\s+(?:lose|leave|quit|retire|get|be|have)|will|"
-    r"(?:has|have|needs?)\s+to\s+be\s+(?:paid|repaid)|layoffs?\s+(?:are|is)\s+coming|announced|announcement|"
+    # interpretation: only words that make the clause's event a plan; "want to know", "I was
+    # forced to retire in 2024", "worried because I missed June", "turn in my badge", "once a
+    # month", "as soon as I left" are no plans
+    r"\b(?:about\s+to|going\s+to|gonna|planning\s+(?:to|on)|plans?\s+to|plans?\s+on\s+\w+ing|"
+    r"turn(?:ing)?(?=\s+\d\d\b)|intend(?:s|ing)?\s+to|thinking\s+(?:about|of)|considering|expect(?:s|ing)?\s+to|"
+    r"eligible\s+to|might|may\s+(?:lose|leave|quit|retire|get|be|have)|will(?!\s+(?:and|was|is)\b)|"
+    r"(?:has|have|needs?)\s+to\s+be\s+(?:paid|repaid)|layoffs?\s+(?:are|is)\s+coming|"
+    r"announced\s+(?:layoffs?|(?:a\s+)?(?:reduction|rif|closure))|"
     r"(?<=plan\s)offsets|(?<=policy\s)is|"  # a plan's policy: "the plan offsets 60 days after separation"
     r"(?:i|we|they|he|she|it|you)'ll|\bill\s+(?:be|have|need|get|lose|leave|quit|retire|pay|miss|owe|roll|take|"
-    r"probably|prob|likely)|shall|once|soon|upcoming|scheduled|(?:days?|weeks?|months?|years?|yrs?)\s+away\s+from|"
+    r"probably|prob|likely)|shall|once(?!\s+(?:a|again|more|per|or|in\s+a\s+while)\b)|(?<!as\s)soon|upcoming|"
+    r"(?:days?|weeks?|months?|years?|yrs?)\s+away\s+from|"
     r"when\s+(?:i|we|he|she|they)\s+(?:leave|retire|separate|get\s+laid|lose|go|change\s+jobs))\b", _I)
 # A what-if or a "can I ...?" question: its values are no facts (the what_if action reads them all)
 _HYPOTHETICAL_MARKERS = re.compile(
     r"\b(?:what\s+if|what\s+happens\s+if|hypothetically|suppose|supposing|say\s+(?:i|we|he|she)|"
     r"if\s+(?:i|we|he|she|they)\s+(?:had|were|did|only|just|instead)|if\s+(?:the\s+plan|they|it)\s+|"
-    r"(?:if|when|once|say|suppose|let'?s\s+say)\s+(?:you|someone|somebody|a\s+person|an\s+employee)\b|"
-    r"(?:can|could|should|would)\s+(?:i|he|she|we|they)\b(?=[^.?!\n]*\?))", _I)
+    r"(?:if|when|once|say|suppose|let'?s\s+say)\s+(?:you|someone|somebody|a\s+person|an\s+employee)\b)", _I)
+# "can he roll over the 85k ...?": an amount asked about is no fact; a date in such a question
+# often is ("can I still roll over the 5k they offset in June?")
+_ASKED_ABOUT = re.compile(r"\b(?:can|could|should|would)\s+(?:i|he|she|we|they)\b(?=[^.?!\n]*\?)", _I)
 # A date that can only be ahead ("next week", "in two weeks", "tomorrow") makes its value a plan.
 _AHEAD_DATE = re.compile(r"^(?:next\b|in\s+(?:\d|a\b|an\b|one|two|three|four|five|six|few|couple|several)|"
                          r"tomorrow|this\s+coming)", _I)
@@ -501,8 +510,11 @@ class _Message:
         self.foreign = [_Piece(m.start(), m.end(), "foreign") for _, m in found]
         self.other_story = any(part < 2 for part, _ in found)  # another loan or plan is named
         self.hypothetical_from: Dict[int, int] = {}  # clause -> where its first what-if word starts
+        self.asked_from: Dict[int, int] = {}
         for m in (_HYPOTHETICAL_MARKERS.finditer(text) if words & _HYPOTHETICAL_WORDS else ()):
             self.hypothetical_from.setdefault(self.clause(m.start()), m.start())
+        for m in (_ASKED_ABOUT.finditer(text) if "?" in text else ()):
+            self.asked_from.setdefault(self.clause(m.start()), m.start())
         self.relative: Dict[_Piece, Tuple[str, _Piece]] = {}  # "9 months after" -> (its text, anchor cue)
 
     def clause(self, position: int) -> int:
@@ -765,8 +777,11 @@ def _age_role(message: _Message, value: _Piece, label: str) -> Optional[str]:
 
 def _supposed(message: _Message, piece: _Piece) -> bool:
     """After a what-if word in its clause: "what if I had left in 2024" (not "I owe 8k if
-    they cut me", where the condition follows the fact)."""
-    return message.hypothetical_from.get(message.clause(piece.start), len(message.text)) < piece.start
+    they cut me", where the condition follows the fact); an amount after "can I ...?"."""
+    clause = message.clause(piece.start)
+    if message.hypothetical_from.get(clause, len(message.text)) < piece.start:
+        return True
+    return message.families.get(piece) == "money" and message.asked_from.get(clause, len(message.text)) < piece.start
 
 
 def _plan_kind_label(message: _Message, value: _Piece) -> Optional[str]:

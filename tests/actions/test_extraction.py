@@ -578,6 +578,13 @@ def test_fast_enough():
     ("Client is 57 and separated 11/20/2026. Per their policy the plan offsets 60 days after separation.",
      [("age", "57", None), ("left_job", "separated", None), ("separation_date", "11/20/2026", None),
       ("offset_date", "60 days after", "planned")]),
+    # ...and words that look like plans but are not
+    ("I was forced to retire in 2024, loan was 6k", [("separation_date", "2024", None), ("loan_balance", "6k", None)]),
+    ("I want to know what happens, I left in June", [("left_job", "left", None), ("separation_date", "June", None)]),
+    ("I'm worried because I missed the June payment", [("missed_payment_due_date", "June", None)]),
+    ("as soon as I left in March they offset it", [("left_job", "left", None), ("separation_date", "March", None)]),
+    ("can I still roll over the 5k they offset in June?",
+     [("amount_rolled_over", "5k", "hypothetical"), ("offset_date", "June", None)]),
     ("Once I quit in January my 9k loan will get offset, right?",   # the balance is owed now
      [("left_job", "quit", "planned"), ("separation_date", "January", "planned"), ("loan_balance", "9k", None)]),
     ("I quit in May and I owe 9k", [("left_job", "quit", None), ("separation_date", "May", None),
