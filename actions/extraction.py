@@ -289,7 +289,8 @@ _ACCOUNT_MONEY = (r"\b(?:total\s+)?in\s+(?:the|my|his|her|their|our)\s+(?:401\s?
                   r"(?:new\s+)?(?:ira|roth|401\s?\(?k\)?|plan)\b")
 _EVERYDAY_LEFT = (r"\bleft\s+(?:(?:my|the|a|an|his|her|our|some|it)\s+)?(?:[a-z]+\s+){0,2}?(?:at|in|on)\s+(?:work|"
                   r"the\s+office|the\s+car|home|the\s+bus|the\s+train|my\s+desk)\b|"
-                  r"\bleft\s+(?:the\s+office|work\s+(?:early|late|at\b|for\s+the\s+day)|early|for\s+(?:work|lunch|the\s+day|"
+                  r"\bleft\s+(?:the\s+office|work\s+(?:early|late|at\b|for\s+the\s+day)|"
+                  r"early(?=\s+(?:today|yesterday|this\s+morning|to|for)\b|\s*[.!]|$)|for\s+(?:work|lunch|the\s+day|"
                   r"home|vacation)|(?:a|an)\s+(?:message|voicemail|comment|review|note|tip|email))\b|"
                   r"\bquit\s+(?:smoking|drinking|vaping|drugs|caffeine|coffee|sugar|alcohol|social\s+media|the\s+gym|"
                   r"gym|school|college|the\s+team|cold\s+turkey)\b")
