@@ -7,7 +7,9 @@ Accepted: "$12k", "12k", "12K", "~20K", "12,450.88", "$12,450", "$3,000.50", "15
 Read, but to be confirmed (`needs_confirmation` "decimal_comma", `alternatives` the
 readings to offer, the decimal-comma one first and also the `value`): a decimal comma
 ("9,5k" = 9,500 or a mistyped 95k; "~14,5k"; "1.234,56" = 1,234.56), dots as thousands
-separators ("12.500" = 12,500 or 12.50) and spaces ("$9 500", found only with its sign). interpretation: a comma followed by exactly three
+separators ("12.500" = 12,500 or 12.50) and spaces ("$9 500", found only with its sign).
+A range ("10-12k", "$10k-$12k") is read with `needs_confirmation` "range", its two ends as
+`alternatives` and its low end as `value`. interpretation: a comma followed by exactly three
 digits is a US thousands separator ("12,450") and is not asked about.
 
 API: `read_amount(text)` returns None when the text is not an amount at all; otherwise an
@@ -82,6 +84,10 @@ _CURRENCY = re.compile(r"^(?:\$|usd)\s*|\s*(?:dollars?|bucks|usd)$")
 _NUMERIC = re.compile(
     r"(?P<n>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)\s*(?P<s>k|grand|thousand|million|mil|m)?")
 DECIMAL_COMMA = "decimal_comma"
+RANGE = "range"
+# "10-12k", "$10k-$12k", "10 to 12 thousand": a range, to be confirmed (value: its low end)
+_RANGE = re.compile(r"\$?(?P<a>\d{1,3}(?:\.\d+)?)\s?(?P<sa>k|grand|thousand)?\s?(?:-|–|to)\s?\$?(?P<b>\d{1,3}(?:\.\d+)?)"
+                    r"\s?(?P<sb>k|grand|thousand)")
 _SCALE = r"\s*(?P<s>k|grand|thousand|million|mil|m)?"
 # "9,5k", "1.234,56", "12,50": a comma before one or two digits is a decimal comma
 _COMMA_DECIMAL = re.compile(r"(?P<i>\d{1,3}(?:\.\d{3})+|\d+),(?P<f>\d{1,2})" + _SCALE)
@@ -101,6 +107,13 @@ def read_amount(text: str) -> Optional[AmountReading]:
     negative = re.match(r"^(?:-|minus\s+|negative\s+)\s*", cleaned)
     if negative:
         cleaned = _CURRENCY.sub("", cleaned[negative.end():])
+    spread = _RANGE.fullmatch(cleaned)
+    if spread and not negative:
+        scale = _SCALES[spread["sb"]]
+        low, high = (Decimal(spread["a"]) * _SCALES.get(spread["sa"] or spread["sb"]), Decimal(spread["b"]) * scale)
+        if low < high:
+            readings = tuple(r.quantize(_CENT, rounding=ROUND_HALF_UP) for r in (low, high))
+            return AmountReading(readings[0], True, None, RANGE, readings)
     confirm = _foreign_separators(cleaned)
     if confirm:
         readings = tuple(r.quantize(_CENT, rounding=ROUND_HALF_UP) for r in confirm)
@@ -182,6 +195,7 @@ _FINDERS = tuple(re.compile(p, re.IGNORECASE) for p in (
     # "9,5k", "$1.234,56", "12.500": European separators, read and confirmed
     r"(?<![\w.,])\$?\s?\d{1,3},\d{1,2}\s?(?:k|grand|thousand)\b",
     r"\$\s?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.])",  # "$9 500": with its sign only
+    r"(?<![\w.,$])\$?\d{1,3}(?:\.\d+)?\s?(?:k|grand|thousand)?\s?(?:-|–|to)\s?\$?\d{1,3}(?:\.\d+)?\s?(?:k|grand|thousand)\b",
     r"(?<![\w.,])\$?\s?\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?(?![\d.]|,\d|\s?%)",
     # "12k", "1.5 k", "12 grand", "2.5 million"; never the "401k" of a plan name
     r"(?<![\w$.,])(?!40[13]\s?k\b)" + _NUMBER + r"\s?(?:k\b|grand\b|thousand\b|million\b)",

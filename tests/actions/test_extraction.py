@@ -271,6 +271,7 @@ CASES = [
      [("missed_payment_due_date", "march"), ("missed_payment_due_date", "april", {"reading": "march"}),
       ("caught_up_on", "may")]),
     ("owe $9 500 on it", [("loan_balance", "$9 500")]),
+    ("I have about 10-12k left on the loan", [("loan_balance", "10-12k")]),
     ("seperated 4/30/2025, offest 6/30/2025", [("left_job", "seperated"), ("separation_date", "4/30/2025"),
                                                 ("offset_date", "6/30/2025")]),
     ("hi!! so i got let go on 3/14/25, they took it out of my account end of Q2 that same yr",

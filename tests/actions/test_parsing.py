@@ -15,7 +15,7 @@ from actions.parsing import (
     AgeReading, DateReading, RelativeDate, number_from_words, parse_age, parse_amount, parse_box7, parse_date,
     parse_plan_kind, parse_rate, read_amount, resolve_relative,
 )
-from actions.parsing.amounts import DECIMAL_COMMA
+from actions.parsing.amounts import DECIMAL_COMMA, RANGE
 from actions.parsing.dates import CONFLICT, DAY_MONTH_ORDER, FUTURE, NO_DAY, RELATIVE, UNREADABLE
 
 NOV = date(2025, 11, 1)
@@ -526,6 +526,16 @@ def test_decimal_commas_are_read_and_confirmed(text, readings):
     assert reading.needs_confirmation == DECIMAL_COMMA
     assert reading.alternatives == tuple(Decimal(r) for r in readings)
     assert reading.value == Decimal(readings[0])
+
+
+@pytest.mark.parametrize("text, low, high", [
+    ("10-12k", "10000.00", "12000.00"), ("$10k-$12k", "10000.00", "12000.00"),
+    ("10 to 12 thousand", "10000.00", "12000.00"), ("9.5-10k", "9500.00", "10000.00"),
+])
+def test_a_range_is_confirmed(text, low, high):
+    reading = read_amount(text)
+    assert (reading.needs_confirmation, reading.alternatives, reading.value) == (
+        RANGE, (Decimal(low), Decimal(high)), Decimal(low))
 
 
 @pytest.mark.parametrize("text", ["12,450", "1,234.56", "$12,450.88", "fifteen grand", "12 thousand", "9.5k"])
