@@ -26,6 +26,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rules_core.explain import render, topics
 
 from .answers import ActionDecodeCode, SafeAction
+from .what_if import ActionWhatIf
 from .conversation import disclaimer_once
 from .presenting import topic_messages, words
 from .topic_search import SUGGESTION_SCORE, Match, confident, search
@@ -34,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 ALSO_ASKS = "also_asks"  # set by actions/nlu_router.py
 DECODE_CODE = "decode_code"
+WHAT_IF = "what_if"
 WHAT_HAPPENS = "faq_what_to_do_now"  # "..., what happens?" (actions/routing.py)
 FALLBACK = "nlu_fallback"
 QUESTION_PREFIXES = ("faq_", "sponsor_")
@@ -79,6 +81,9 @@ async def answer_question_part(dispatcher: CollectingDispatcher, tracker: Tracke
     try:
         if asked == DECODE_CODE:
             return await ActionDecodeCode().answer(dispatcher, tracker, domain)
+        if asked == WHAT_IF:  # on the facts as they now are, this message's included
+            events = await ActionWhatIf().answer(dispatcher, tracker, domain)
+            return [e for e in events if e.get("event") != "followup"]  # the form is running already
         if asked.startswith(QUESTION_PREFIXES):
             return answer_topic(dispatcher, tracker.slots, asked)
     except Exception:  # noqa: BLE001 - the facts still count; the question is asked again later

@@ -33,10 +33,14 @@ DECODE_CODE = "decode_code"
 FALLBACK = "nlu_fallback"
 PLANNED = "planned"  # entity role for events that have not happened (actions/extraction.py)
 
-# Intents that keep their own meaning even with values in them: a what-if's values are
-# hypothetical, a don't-know answers the form's question (the form reads the values that come
-# with it), a restart wipes everything, and "show the full answer" is a button.
-KEEP = frozenset({INFORM, "what_if", "dont_know", "restart", "show_full_answer"})
+# Intents that keep their own meaning even with values in them: a don't-know answers the form's
+# question (the form reads the values that come with it), a restart wipes everything, and "show
+# the full answer" is a button. A what-if's own values are suppositions (under "what if", or
+# marked by the extractor); facts stated beside it ("I'm 53. what if I quit after I turn 55?")
+# make it information, and the what-if is answered as its question part, on the facts as they
+# now are.
+KEEP = frozenset({INFORM, "dont_know", "restart", "show_full_answer"})
+WHAT_IF = "what_if"
 # A yes or no that also states facts ("no, I was behind on it when I got laid off") is
 # information like any other; the form's validation still reads the yes or no as the answer to
 # its question (actions/validation.py). A yes/no with only a bare value stays an answer.
@@ -125,6 +129,8 @@ _STATE_WORDS = frozenset("employed unemployed retired".split())  # "after I'm no
 _NOT_EVENTS = frozenset("deemed qualified required needed need based related called supposed allowed "
                         "vested unpaid "
                         "indeed exceed proceed succeed speed feed seed bed red shed hundred limited".split())
+# The user's own Form 1099-R, even inside a question ("what does 1L mean on my 1099r?").
+_OWN_FORM = re.compile(r"\b(?:my|our)\s+(?:1099\W?r?|tax\s+form|form|box\s*7)|\bi\s+(?:got|received|have|see)\b", _I)
 _REASON = re.compile(r"^\s*(?:since|after|because|cause|cuz|bc|as|now\s+that|when)\s+"
                      r"(?:i|i've|ive|we|my|our|he|she|they|their)\b", _I)
 
@@ -154,8 +160,11 @@ def route(intent: Optional[str], ranking: Ranking, text: str, entities: Sequence
     if intent in KEEP and intent != INFORM:
         return Route(intent)
     facts = [e for e in entities if e.get("entity") in STORY_LABELS and is_users_fact(text, e)]
+    if intent == WHAT_IF:
+        return Route(INFORM, WHAT_IF) if [e for e in facts if not e.get("role")] else Route(intent)
     if intent == DECODE_CODE:
-        own_code = any(e.get("entity") == "box7_code" for e in facts)
+        own_code = any(e.get("entity") == "box7_code" for e in facts) or \
+            (any(e.get("entity") == "box7_code" for e in entities) and bool(_OWN_FORM.search(text)))
         if any(e.get("entity") != "box7_code" for e in facts):
             return Route(INFORM, DECODE_CODE)  # a story with a code in it: the form reads them all
         # "my 1099-R says L1": stored and explained (by the form's validation when the form is
@@ -172,7 +181,7 @@ def route(intent: Optional[str], ranking: Ranking, text: str, entities: Sequence
 # code to decode, an answer to the form's question. Other messages (a general question, small
 # talk) that keep their intent after routing stated no fact of the user's: their values were
 # read only to decide that, and are not passed on.
-VALUES_READ_BY = KEEP | YES_NO | {REQUEST_ASSESSMENT, DECODE_CODE, FALLBACK}
+VALUES_READ_BY = KEEP | YES_NO | {WHAT_IF, REQUEST_ASSESSMENT, DECODE_CODE, FALLBACK}
 
 
 def keeps_values(intent: str) -> bool:

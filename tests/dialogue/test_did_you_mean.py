@@ -262,3 +262,11 @@ def test_a_yes_or_no_routed_as_information_still_answers_the_question_asked():
     assert result["loan_in_good_standing"] is False
     _, result = validate({"loan_in_good_standing": "was current"}, slots=slots, routed_from="deny")
     assert result["loan_in_good_standing"] is True  # the words of the message win over the bare no
+
+
+def test_a_what_if_beside_facts_is_answered_on_the_facts_as_they_now_are():
+    layoff = {"left_job": True, "separation_date": "2025-03-14", "offset_date": "2025-06-30",
+              "loan_in_good_standing": True, "loan_balance": "12000.00"}
+    messages, slots = validate({"age": "41"}, slots=layoff, text="I'm 41. what if I roll over half?",
+                               also_asks="what_if", intent="inform")
+    assert slots["age"] == "41" and "If you rolled over $6,000.00" in texts(messages)

@@ -162,3 +162,17 @@ def test_the_kind_of_plan_alone_is_a_general_question_or_an_answer():
     text = "its a 403(b) thru the school district"
     value = {**value, "start": text.index("403(b)"), "end": text.index("403(b)") + 6}
     assert route("nlu_fallback", [], text, [value]).intent == INFORM
+
+
+def test_a_what_if_beside_facts_is_information_and_its_suppositions_stay_out():
+    text = "I'm 53. what if i hang on and quit after i turn 55, does the penalty go away then?"
+    ents = [{"entity": "age", "value": "53", "start": 4, "end": 6},
+            {"entity": "left_job", "value": "quit", "role": "planned", "start": text.index("quit"),
+             "end": text.index("quit") + 4}]
+    assert route("what_if", [], text, ents) == Route(INFORM, "what_if")
+    assert routed("what if I had left in 2024?", "what_if") == Route("what_if")
+
+
+def test_a_code_on_my_1099_is_theirs_even_asked_as_a_question():
+    assert routed("what does 1L mean on my 1099r, is that bad", "decode_code").own_code
+    assert not routed("what does code 1L mean on a 1099-R", "decode_code").own_code
