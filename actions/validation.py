@@ -26,12 +26,12 @@ from .did_you_mean import ALSO_ASKS, answer_question_part
 from .extraction import phrase_value
 from .facts_adapter import CAUGHT_UP_DATE_UNKNOWN, MARKERS, facts_from_slots, slots_to_ask
 from .parsing.ages import parse_age
-from .parsing.amounts import read_amount
+from .parsing.amounts import DECIMAL_COMMA, RANGE, read_amount
 from .parsing.codes import parse_box7
 from .parsing.plans import parse_plan_kind
-from .parsing.dates import parse_date
+from .parsing.dates import ANCHORS, CONFLICT, DAY_MONTH_ORDER, RELATIVE, parse_date, resolve_relative
 from .parsing.rates import parse_rate
-from .presenting import period_phrase, user_text, words
+from .presenting import money, period_phrase, user_text, words
 
 logger = logging.getLogger(__name__)
 
@@ -69,9 +69,18 @@ class FactValidation:
         if reading.error:
             _say(dispatcher, "bad_date", text=value, reason=reading.error, what=what)
             return {slot: None}
-        if reading.needs_confirmation == "day_month_order":
-            first, second = (long_date(d) for d in reading.alternatives[:2])
-            _say(dispatcher, "day_month_order", text=value, first=first, second=second)
+        if reading.needs_confirmation == RELATIVE:
+            # "9 months after I left": counted from the anchor fact, once that fact is known
+            resolved = resolve_relative(reading, slots)
+            if resolved is reading:
+                _say(dispatcher, "relative_unknown", text=value, what=what)
+                return {slot: None}
+            reading = resolved
+        if reading.needs_confirmation in (DAY_MONTH_ORDER, CONFLICT):
+            # never picked silently: 03/05/2025 read both ways, or one date written two ways
+            first, second = _choices(long_date(d) for d in reading.alternatives)
+            _say(dispatcher, "day_month_order" if reading.needs_confirmation == DAY_MONTH_ORDER
+                 else "date_conflict", text=value, what=what, first=first, second=second)
             return {slot: None}
         day = reading.value
         if day is None:
@@ -130,6 +139,13 @@ class FactValidation:
         if reading is None or reading.value is None:
             reason = f"{reading.error[0].upper()}{reading.error[1:]}." if reading and reading.error else ""
             _say(dispatcher, "bad_amount", text=value, reason=reason)
+            return {slot: None}
+        if reading.needs_confirmation in (DECIMAL_COMMA, RANGE):
+            # "9,5k" is 9,500 or a mistyped 95k; "10-12k" is no one amount: asked, never picked
+            first, second = _choices(money(a) for a in reading.alternatives)
+            what = words()["fact_words"].get(slot, slot.replace("_", " "))
+            _say(dispatcher, "amount_range" if reading.needs_confirmation == RANGE else "amount_decimal_comma",
+                 text=value, what=what, first=first, second=second)
             return {slot: None}
         return {slot: str(reading.value)}
 
@@ -206,7 +222,8 @@ class FactValidation:
         if set_aside:
             updates[UNVALIDATED_FACTS] = None
             tracker.slots.update(set_aside)
-        for name, value in {**set_aside, **_yes_or_no(tracker, domain), **tracker.slots_to_validate()}.items():
+        stated = {**set_aside, **_yes_or_no(tracker, domain), **tracker.slots_to_validate()}
+        for name, value in sorted(stated.items(), key=_hangs_on_another_fact):
             validate = getattr(self, f"validate_{name}", None)
             if validate is None:
                 continue
@@ -258,6 +275,19 @@ def _yes_or_no(tracker: Tracker, domain: DomainDict) -> Result:
                 any(c.get("requested_slot") == asked for c in mapping.get("conditions") or []):
             return {asked: mapping.get("value")}
     return {}
+
+
+def _hangs_on_another_fact(item: tuple) -> bool:
+    """Sort key: a date told relative to another fact ("9 months after separation_date") is read
+    after the facts of the same message, so its anchor is already known."""
+    value = item[1]
+    return isinstance(value, str) and any(anchor in value for anchor in ANCHORS)
+
+
+def _choices(readings: Any) -> tuple:
+    """Two or more readings as the two halves of "{first} or {second}"."""
+    options = list(dict.fromkeys(readings))
+    return ", ".join(options[:-1]), options[-1]
 
 
 _NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]")

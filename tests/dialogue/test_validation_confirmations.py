@@ -1,0 +1,41 @@
+"""What the form's validation does with readings that must not be picked silently (issue 9):
+one date written two ways, a date counted from another fact, a decimal comma, a range."""
+from tests.dialogue.test_actions import validate
+
+
+def test_one_date_written_two_ways_is_confirmed_with_both_readings():
+    said, slots = validate({"offset_date": "03-02-2025 (march 4th)"})
+    assert slots["offset_date"] is None
+    assert "March 2, 2025" in said and "March 4, 2025" in said and said.rstrip().endswith("?")
+
+
+def test_the_written_year_wins_when_both_readings_agree():
+    _, slots = validate({"offset_date": "03-02-2025 (march 2nd)"})
+    assert slots["offset_date"] == "2025-03-02"
+
+
+def test_a_date_counted_from_the_last_day_at_work_uses_that_day():
+    # both stated in one message: the anchor is read first whatever order Rasa lists them in
+    _, slots = validate({"offset_date": "3 months after separation_date", "separation_date": "2025-03-14"})
+    assert (slots["separation_date"], slots["offset_date"]) == ("2025-03-14", "2025-06-14")
+
+
+def test_a_date_counted_from_an_unknown_day_is_asked_for_and_nothing_raw_is_kept():
+    said, slots = validate({"offset_date": "3 months after separation_date"})
+    assert slots["offset_date"] is None
+    assert "separation_date" not in said and "Which day" in said
+
+
+def test_a_decimal_comma_amount_is_confirmed_with_both_readings():
+    said, slots = validate({"loan_balance": "9,5k"})
+    assert slots["loan_balance"] is None and "$9,500.00" in said and "$95,000.00" in said
+
+
+def test_a_range_is_asked_about_not_read_as_one_end():
+    said, slots = validate({"loan_balance": "10-12k"})
+    assert slots["loan_balance"] is None and "$10,000.00" in said and "$12,000.00" in said
+
+
+def test_a_plain_thousands_comma_is_not_asked_about():
+    _, slots = validate({"loan_balance": "12,450"})
+    assert slots["loan_balance"] == "12450.00"
