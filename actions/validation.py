@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from contextvars import ContextVar
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
@@ -45,6 +46,10 @@ MONEY_SLOTS = ("loan_balance", "amount_rolled_over", "cash_paid_not_rolled_over"
 PAST_ONLY = ("separation_date", "caught_up_on", "birth_date", "loan_date")
 
 Result = Dict[Text, Any]
+# The dates this message states, as read (a month, a day), for the turn being validated: a date
+# counted from another fact ("9 months after I left in January") uses the anchor as said, even
+# when the anchor itself is still waiting for its exact day. One per request (asyncio task).
+_STATED_DATES: ContextVar[Dict[str, Any]] = ContextVar("stated_dates", default={})
 
 
 def _say(dispatcher: CollectingDispatcher, key: str, **values: Any) -> None:
@@ -71,7 +76,7 @@ class FactValidation:
             return {slot: None}
         if reading.needs_confirmation == RELATIVE:
             # "9 months after I left": counted from the anchor fact, once that fact is known
-            resolved = resolve_relative(reading, slots)
+            resolved = resolve_relative(reading, {**_STATED_DATES.get(), **{k: v for k, v in slots.items() if v}})
             if resolved is reading:
                 _say(dispatcher, "relative_unknown", text=value, what=what)
                 return {slot: None}
@@ -223,6 +228,10 @@ class FactValidation:
             updates[UNVALIDATED_FACTS] = None
             tracker.slots.update(set_aside)
         stated = {**set_aside, **_yes_or_no(tracker, domain), **tracker.slots_to_validate()}
+        today = conversation_date(tracker.current_slot_values(), tracker.latest_message.get("metadata"))
+        _STATED_DATES.set({name: parse_date(value, today, day_first=tracker.get_slot("day_first"))
+                           for name, value in stated.items()
+                           if name in DATE_SLOTS and isinstance(value, str) and value not in MARKERS})
         for name, value in sorted(stated.items(), key=_hangs_on_another_fact):
             validate = getattr(self, f"validate_{name}", None)
             if validate is None:

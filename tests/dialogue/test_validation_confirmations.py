@@ -39,3 +39,10 @@ def test_a_range_is_asked_about_not_read_as_one_end():
 def test_a_plain_thousands_comma_is_not_asked_about():
     _, slots = validate({"loan_balance": "12,450"})
     assert slots["loan_balance"] == "12450.00"
+
+
+def test_a_date_counted_from_a_month_is_that_month_and_its_day_is_asked():
+    # "offset happened 9 months after i left. i left in jan 2025": October 2025, which day?
+    said, slots = validate({"offset_date": "9 months after separation_date", "separation_date": "jan 2025"})
+    assert slots["offset_date"] is None and slots["separation_date"] is None
+    assert "October 2025" in said and "January 2025" in said
