@@ -49,7 +49,7 @@ Result = Dict[Text, Any]
 # The dates this message states, as read (a month, a day), for the turn being validated: a date
 # counted from another fact ("9 months after I left in January") uses the anchor as said, even
 # when the anchor itself is still waiting for its exact day. One per request (asyncio task).
-_STATED_DATES: ContextVar[Dict[str, Any]] = ContextVar("stated_dates", default={})
+_STATED_DATES: ContextVar[Optional[Dict[str, Any]]] = ContextVar("stated_dates", default=None)
 
 
 def _say(dispatcher: CollectingDispatcher, key: str, **values: Any) -> None:
@@ -76,7 +76,7 @@ class FactValidation:
             return {slot: None}
         if reading.needs_confirmation == RELATIVE:
             # "9 months after I left": counted from the anchor fact, once that fact is known
-            resolved = resolve_relative(reading, {**_STATED_DATES.get(), **{k: v for k, v in slots.items() if v}})
+            resolved = resolve_relative(reading, {**(_STATED_DATES.get() or {}), **{k: v for k, v in slots.items() if v}})
             if resolved is reading:
                 _say(dispatcher, "relative_unknown", text=value, what=what)
                 return {slot: None}

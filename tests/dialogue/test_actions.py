@@ -449,7 +449,7 @@ def test_every_validation_message_renders_with_any_date_shape():
     values = dict(text="next spring", reason="that is not a date I can read", what="your last day at work",
                   first="March 5, 2025", second="May 3, 2025", date="December 1, 2025",
                   period="between June 1 and August 31, 2024", hint=" Your loan statement shows it.")
-    for key, template in words()["validation"].items():
+    for template in words()["validation"].values():
         assert_sentences(template.format(**values))
 
 
