@@ -17,7 +17,7 @@ next question, without another call to the action server.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
+from typing import Any, Dict, List, Sequence, Text, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
