@@ -32,13 +32,15 @@ from rasa.core.actions.action import (Action, ActionExecutionRejection, ActionSe
                                       create_bot_utterance)
 from rasa.core.actions.loops import LoopAction
 from rasa.core.processor import MessageProcessor
-from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME, SESSION_START_METADATA_SLOT
+from rasa.shared.core.constants import (ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME, REQUESTED_SLOT,
+                                       SESSION_START_METADATA_SLOT)
 from rasa.shared.core.events import ActiveLoop, Event, FollowupAction, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 
 from actions.conversation import conversation_date
 from actions.facts_adapter import FACT_SLOTS
+from actions.routing import ROUTED_FROM
 from actions.presenting import words
 
 logger = logging.getLogger(__name__)
@@ -96,7 +98,7 @@ def _stated_this_turn(tracker: DialogueStateTracker, domain: Any) -> Tuple[Dict[
     start = _turn_start(tracker)
     if start is None:
         return {}, []
-    stated: Dict[str, Any] = {}
+    stated: Dict[str, Any] = _yes_or_no_answer(tracker, domain)
     for event in list(tracker.events)[start:]:
         if isinstance(event, SlotSet) and event.key in FACT_SLOTS:
             stated[event.key] = event.value
@@ -104,6 +106,24 @@ def _stated_this_turn(tracker: DialogueStateTracker, domain: Any) -> Tuple[Dict[
         return {}, []
     before = DialogueStateTracker.from_events(tracker.sender_id, list(tracker.events)[:start], slots=domain.slots)
     return stated, [SlotSet(name, before.get_slot(name)) for name in stated]
+
+
+def _yes_or_no_answer(tracker: DialogueStateTracker, domain: Any) -> Dict[str, Any]:
+    """"yes, it was up to date. the balance was 9k": a yes or no that came with facts is routed
+    as inform (actions/routing.py), so no from_intent mapping stored it; the answer to the
+    question asked is set aside with the facts, read as the domain's own mapping reads it."""
+    said = (tracker.latest_message.parse_data or {}).get(ROUTED_FROM) if tracker.latest_message else None
+    asked = tracker.get_slot(REQUESTED_SLOT)
+    if said not in ("affirm", "deny") or not asked:
+        return {}
+    for slot in domain.slots:
+        if slot.name != asked:
+            continue
+        for mapping in slot.mappings:
+            if mapping.get("type") == "from_intent" and mapping.get("intent") == said and \
+                    any(c.get("requested_slot") == asked for c in mapping.get("conditions") or []):
+                return {asked: mapping.get("value")}
+    return {}
 
 
 def outage_events(action: Action, tracker: DialogueStateTracker, domain: Any) -> List[Event]:

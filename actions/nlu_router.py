@@ -32,12 +32,11 @@ from rasa.shared.nlu.training_data.message import Message
 from actions.nlu_intent import TextIntentClassifier
 from actions.parsing.codes import parse_box7
 from actions.nlu_component import FactExtractor
-from actions.routing import Ranking, keeps_values, question_text, route
+from actions.routing import ROUTED_FROM, Ranking, keeps_values, question_text, route
 
 # Keys the router adds to the parse data (the action server reads them from the tracker's
 # latest message: actions/did_you_mean.py).
 ALSO_ASKS = "also_asks"
-ROUTED_FROM = "routed_from"
 OWN_FORM = "own_form"  # role of a box7_code entity read off the user's own Form 1099-R
 QUESTION_RANKING = "question_ranking"
 

@@ -28,6 +28,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Optional, Sequence, Tuple
 
+# Key the router adds to the parse data: the intent it replaced (read by the form's validation and
+# by the outage handling, which both need a yes or no that came with facts).
+ROUTED_FROM = "routed_from"
+
 INFORM = "inform"
 DECODE_CODE = "decode_code"
 FALLBACK = "nlu_fallback"

@@ -32,13 +32,13 @@ from .parsing.codes import parse_box7
 from .parsing.plans import parse_plan_kind
 from .parsing.dates import ANCHORS, CONFLICT, DAY_MONTH_ORDER, RELATIVE, parse_date, resolve_relative
 from .parsing.rates import parse_rate
+from .routing import ROUTED_FROM
 from .presenting import money, period_phrase, user_text, words
 
 logger = logging.getLogger(__name__)
 
 UNVALIDATED_FACTS = "unvalidated_facts"  # slot filled by actions/action_server_outage.py
 READ_BY_THE_FORM = ("inform", "request_assessment")  # intents whose messages the form reads
-ROUTED_FROM = "routed_from"  # the intent the NLU router replaced (actions/nlu_router.py)
 DATE_SLOTS = ("separation_date", "offset_date", "missed_payment_due_date", "caught_up_on", "birth_date",
               "plan_termination_date", "loan_date")
 MONEY_SLOTS = ("loan_balance", "amount_rolled_over", "cash_paid_not_rolled_over")
