@@ -108,8 +108,10 @@ class FactValidation:
 
     def validate_separation_date(self, value, dispatcher, tracker, domain) -> Result:
         result = self._date("separation_date", value, dispatcher, tracker)
-        if result.get("separation_date") not in (None, *MARKERS):
-            result["left_job"] = True  # a last day at work means they left
+        if result.get("separation_date") not in (None, *MARKERS) or _left_in_the_past(value, tracker):
+            # a last day at work means they left, even while its exact day is still asked for
+            # ("I got laid off in March": left, which day in March?)
+            result["left_job"] = True
         return result
 
     def validate_offset_date(self, value, dispatcher, tracker, domain) -> Result:
@@ -284,6 +286,17 @@ def _yes_or_no(tracker: Tracker, domain: DomainDict) -> Result:
                 any(c.get("requested_slot") == asked for c in mapping.get("conditions") or []):
             return {asked: mapping.get("value")}
     return {}
+
+
+def _left_in_the_past(value: Any, tracker: Tracker) -> bool:
+    """A last day at work told as a month or a season that is already over: they have left."""
+    if not isinstance(value, str) or value in MARKERS:
+        return False
+    slots = tracker.current_slot_values()
+    reading = parse_date(value, conversation_date(slots, tracker.latest_message.get("metadata")),
+                         day_first=slots.get("day_first"))
+    return not reading.error and reading.end is not None and reading.relative is None and \
+        reading.end < conversation_date(slots, tracker.latest_message.get("metadata"))
 
 
 def _hangs_on_another_fact(item: tuple) -> bool:

@@ -46,3 +46,13 @@ def test_a_date_counted_from_a_month_is_that_month_and_its_day_is_asked():
     said, slots = validate({"offset_date": "9 months after separation_date", "separation_date": "jan 2025"})
     assert slots["offset_date"] is None and slots["separation_date"] is None
     assert "October 2025" in said and "January 2025" in said
+
+
+def test_leaving_in_a_past_month_records_that_they_left_while_the_day_is_asked():
+    said, slots = validate({"separation_date": "March"})
+    assert slots["separation_date"] is None and slots["left_job"] is True and "March 2025" in said
+
+
+def test_a_last_day_still_ahead_records_no_leaving():
+    _, slots = validate({"separation_date": "December 2025"})  # the conversation's today is Nov 1, 2025
+    assert slots.get("left_job") is not True
