@@ -969,6 +969,12 @@ def _owns(text: str) -> bool:
     return bool(_OWN_STORY.search(_NOT_OWNED.sub(" ", _OTHER_STORY.sub(" ", text))))
 
 
+def about_another_story(text: str) -> bool:
+    """The message names another loan or plan (a car loan, an HSA) and nothing of a plan loan's
+    story: whatever the words around it, it is not about our kind of loan."""
+    return bool(_OTHER_STORY.search(text)) and not _owns(text)
+
+
 def _other_story(message: _Message) -> List[Tuple[int, int]]:
     """Stretches (sentences) about another loan or plan and not about the plan loan: a
     sentence that names one and not ours, or names nothing when the whole message is so."""

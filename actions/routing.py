@@ -28,11 +28,14 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Optional, Sequence, Tuple
 
+from actions.extraction import about_another_story
+
 # Key the router adds to the parse data: the intent it replaced (read by the form's validation and
 # by the outage handling, which both need a yes or no that came with facts).
 ROUTED_FROM = "routed_from"
 
 INFORM = "inform"
+OUT_OF_SCOPE = "out_of_scope"
 DECODE_CODE = "decode_code"
 FALLBACK = "nlu_fallback"
 PLANNED = "planned"  # entity role for events that have not happened (actions/extraction.py)
@@ -176,6 +179,10 @@ def route(intent: Optional[str], ranking: Ranking, text: str, entities: Sequence
         return Route(DECODE_CODE, DECODE_CODE if own_code else None, own_code)
     if intent in YES_NO:
         return Route(INFORM, question_part(question_ranking or ranking, text)) if facts else Route(intent)
+    if intent in (INFORM, REQUEST_ASSESSMENT) and not facts and about_another_story(text):
+        # "I owe 9k on a personal loan and missed the october payment": the classifier hears a
+        # loan story, but it is another loan's, which this assistant does not cover
+        return Route(OUT_OF_SCOPE)
     if intent == INFORM or facts or _bare_answer(text, entities):
         return Route(INFORM, question_part(question_ranking or ranking, text))
     return Route(intent)

@@ -176,3 +176,16 @@ def test_a_what_if_beside_facts_is_information_and_its_suppositions_stay_out():
 def test_a_code_on_my_1099_is_theirs_even_asked_as_a_question():
     assert routed("what does 1L mean on my 1099r, is that bad", "decode_code").own_code
     assert not routed("what does code 1L mean on a 1099-R", "decode_code").own_code
+
+
+@pytest.mark.parametrize("text", [
+    "I owe about 9k on a personal loan from my credit union and missed the october payment. is that a default?",
+    "different question, i have a student loan around 23k and missed two payments in september",
+])
+def test_another_loans_story_is_out_of_scope_even_when_the_classifier_hears_a_loan_story(text):
+    assert route("inform", [("inform", 0.5)], text, []).intent == "out_of_scope"
+
+
+def test_our_loan_beside_another_one_stays_the_users_story():
+    text = "i missed my 401k loan payment and my car loan payment in june"
+    assert route("inform", [("inform", 0.5)], text, []).intent == "inform"
