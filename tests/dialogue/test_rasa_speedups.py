@@ -110,3 +110,14 @@ def test_every_event_type_resolves_to_the_class_rasas_own_lookup_finds():
     assert Event.resolve_by_type("no_such_event", default=Event) is Event
     with pytest.raises(ValueError, match="Unknown event name"):
         Event.resolve_by_type("no_such_event")
+
+
+def test_rule_keys_give_the_states_rasa_parses_and_a_fresh_list_each_time():
+    import json
+    from rasa.core.policies.rule_policy import RulePolicy
+    key = json.dumps([{"prev_action": {"action_name": "action_listen"}, "user": {"intent": "greet"}},
+                      {"prev_action": {"action_name": "utter_greet"}, "user": {"intent": "greet"}}])
+    first = RulePolicy._rule_key_to_state(key)
+    assert first == json.loads(key)
+    first.append("changed")  # a caller that changed its list would not change the next answer
+    assert RulePolicy._rule_key_to_state(key) == json.loads(key)
