@@ -13,11 +13,15 @@ from decimal import Decimal
 from typing import Any, Dict, List, Mapping, Optional
 
 from . import classify as c
+from . import situations
 from .explain import Rendered
 from .facts import UNKNOWN, Facts, known, parse_facts
 from .law import additional_tax as at
 from .law import plan_loan_offset as plo
 from .law import qplo
+from .law import death
+from .law import required_minimum as rmd
+from .law import rolling_cure as rc
 from .law.box7_codes import decode_box7, expected_box7
 from .law.due_dates import return_due_dates
 from .law.code_check import check_code
@@ -27,7 +31,7 @@ from .law.withholding import offset_withholding
 from .messages import message
 from .next_steps import select_steps
 from .parameters import parameter
-from .render import Values, long_date, money, timeline_entry
+from .render import Values, date_names, long_date, money, timeline_entry
 
 # The contract's field order, so the JSON reads top-down.
 FIELD_ORDER = (
@@ -35,6 +39,10 @@ FIELD_ORDER = (
     "qplo_window_end", "rollover_eligible", "rollover_deadline", "rollover_deadline_without_extension",
     "form_1099r_box7", "additional_tax", "withholding", "code_check", "estimated_cost",
     "next_steps", "missing_facts", "explanations", "timeline", "disclaimer",
+    # issue 10, additive: the situations (planned dates, rolling cure, several loans,
+    # suspensions, RMDs and beneficiaries)
+    "planned_events", "rollover_eligible_amount", "installments", "loan_limit", "offset_loans",
+    "repayment_suspensions",
 )
 CENT = ZERO = Decimal("0.00")
 TAXABLE = (c.DEEMED, c.OFFSET, c.QPLO, c.OFFSET_AFTER_DEEMED)
@@ -47,15 +55,16 @@ def assess(raw: Mapping[str, Any], today: Optional[date] = None) -> Dict[str, An
 
 
 def assess_facts(f: Facts) -> Dict[str, Any]:
-    finding = c.classify(f)
-    return _Assessment(f, finding).build()
+    f, situation = situations.read(f)
+    finding = c.classify(f, situation)
+    return _Assessment(f, finding, situation).build()
 
 
 class _Assessment:
     """Collects the pieces of one assessment; each method adds one concern."""
 
-    def __init__(self, f: Facts, finding: c.Finding):
-        self.f, self.finding = f, finding
+    def __init__(self, f: Facts, finding: c.Finding, situation: situations.Situation = situations.NOTHING):
+        self.f, self.finding, self.s = f, finding, situation
         self.dates: List[RuledDate] = []
         self.topics: List[str] = list(finding.topics)
         self.steps: List[str] = []
@@ -84,6 +93,10 @@ class _Assessment:
         self._withholding()
         self._code_check(code)
         self._estimate(taxable, tax)
+        if self.s is not situations.NOTHING:
+            self._situations()
+        else:
+            self.out["planned_events"] = []
         self._steps(event)
         out = self.out
         out["classification"] = finding.classification
@@ -112,11 +125,15 @@ class _Assessment:
         if isinstance(f.cure_period, int):
             self.values["cure_period_days"] = str(f.cure_period)
         # the offset date comes in with its rule (offset.event) from the finding
+        derived, planned = self.s.derived_facts, self.s.planned
         for name, value in zip(_USER_DATES, (f.loan_date, f.missed_payment_due_date, f.caught_up_on,
                                              f.separation_date, f.plan_termination_date)):
             if type(value) is date:
-                self._date(RuledDate(name, value, "user_fact"))
-        if isinstance(f.loan_date, date):
+                self._date(_derived_date(name, value) if name in derived else _user_date(name, value, name in planned))
+        repay_by = self.s.repay_by
+        if repay_by is not None:
+            self._date(repay_by)
+        elif isinstance(f.loan_date, date):
             end = max_term_end(f.loan_date, f.loan_term_months, f.principal_residence_loan)
             if end is not None:
                 self._date(end)
@@ -128,15 +145,31 @@ class _Assessment:
             self.out["taxable_amount"] = None
             return None
         amount = f.loan_balance
+        limit = self.s.limit
         if event.rule == "deemed.issuance_terms" and known(f.loan_amount):
             amount = f.loan_amount
+        elif event.rule == "deemed.issuance_amount":
+            amount = limit.deemed_amount
         if not known(amount):
             self.missing.append("loan_balance")
             self.out["taxable_amount"] = None
             return None
+        if limit is not None and limit.deemed_amount > 0 and event.rule != "deemed.issuance_amount" \
+                and event.rule != "deemed.issuance_terms":
+            # interpretation: the excess was income on the loan date and is taxed once; the
+            # later event's amount is taken to include it, still unpaid (the topic says so)
+            amount = max(ZERO, amount - limit.deemed_amount)
+            self.values.add_money("deemed_excess", limit.deemed_amount)
+            self.values["loan_year"] = str(f.loan_date.year)
+            self.topics.append("amount.excess_already_taxed")
         if kind in OFFSETS and known(f.amount_rolled_over):
-            amount = amount - f.amount_rolled_over
-            self.values.add_money("amount_rolled_over", f.amount_rolled_over)
+            rolled = f.amount_rolled_over
+            if self._beneficiary_may_roll_over() is False:
+                rolled = ZERO  # IRC 402(c)(11): no 60-day rollover for this beneficiary
+            elif known(f.rmd_not_yet_distributed):
+                rolled = min(rolled, rmd.split_offset(amount, f.rmd_not_yet_distributed).rollable)
+            amount = amount - rolled
+            self.values.add_money("amount_rolled_over", rolled)
             self.topics.append("tax.rolled_over_not_taxed")
         self.values.add_money("taxable_amount", amount)
         self.topics.append("amount.taxable")
@@ -159,14 +192,17 @@ class _Assessment:
         elif f.separated is True:
             separation = None  # left, date unknown
         still_employed = _still_employed(f, event.date)
+        claimed = tuple(f.exceptions_claimed)
+        if death.paid_after_death(f.death_date, event.date) and "death" not in claimed:
+            claimed = ("death",) + claimed  # paid to a beneficiary: IRC 72(t)(2)(A)(ii)
         tax = at.additional_tax(age, event.date, separation, still_employed,
-                                f.public_safety_employee is True, tuple(f.exceptions_claimed))
+                                f.public_safety_employee is True, claimed)
         if tax.applies is None:
             self.missing.append(tax.needs or "birth_date")
         if taxable == 0 and tax.applies is not False and "amount_rolled_over" in self.values:
             tax = at.AdditionalTax(False, "tax.rolled_over_not_taxed", "rolled_over", tax.at_59_half)
-        if tax.exception and tax.exception in f.exceptions_claimed:
-            self.values["exceptions"] = ", ".join(x.replace("_", " ") for x in f.exceptions_claimed)
+        if tax.exception and tax.exception in claimed:
+            self.values["exceptions"] = ", ".join(x.replace("_", " ") for x in claimed)
         self.topics.append(tax.topic)
         amount = None
         if taxable is not None and tax.applies is not None:
@@ -194,13 +230,29 @@ class _Assessment:
         return code
 
     # -- rollover and withholding ---------------------------------------------------------
+    def _beneficiary_may_roll_over(self) -> Optional[bool]:
+        """True when no death is involved; else whether this beneficiary may roll over."""
+        if not self.s.after_death:
+            return True
+        return death.beneficiary_may_roll_over(self.f.beneficiary)
+
     def _rollover(self, event: Optional[RuledDate]) -> None:
         kind, out = self.finding.classification, self.out
         out["rollover_eligible"] = True if kind in OFFSETS else (False if kind in (c.DEEMED, c.OFFSET_AFTER_DEEMED) else None)
         out["rollover_deadline"] = out["rollover_deadline_without_extension"] = None
         if kind in (c.DEEMED, c.OFFSET_AFTER_DEEMED):
             self.topics.append("rollover.not_eligible_deemed")
-        if kind == c.QPLO:
+        may = self._beneficiary_may_roll_over() if kind in OFFSETS else True
+        if may is not True:
+            out["rollover_eligible"] = may
+            self.topics.append("rollover.beneficiary_not_spouse" if may is False else "rollover.depends_on_beneficiary")
+            if may is None:
+                self.missing.append("beneficiary")
+        elif self.s.after_death and kind in OFFSETS:
+            self.topics.append("rollover.surviving_spouse")
+        if may is False:
+            pass  # no deadline to give: this beneficiary cannot roll the offset over
+        elif kind == c.QPLO:
             deadlines = qplo.qplo_rollover_deadlines(self.f.offset_date)
             self._date(deadlines.with_extension)
             self._date(deadlines.without_extension)
@@ -268,6 +320,94 @@ class _Assessment:
             "total": money(total), "federal_only": True, "note": self.rendered["tax.estimate"]["text"],
         }
 
+    # -- the issue-10 situations (additive fields) ---------------------------------------------
+    def _situations(self) -> None:
+        s, out, f = self.s, self.out, self.f
+        out["planned_events"] = list(s.planned)
+        if s.planned:
+            names = date_names()
+            self.values["planned_events"] = "; ".join(
+                f"{names[name].lower()} on {long_date(getattr(f, name))}" for name in s.planned)
+            self.topics.insert(0, "result.planned_event")
+        if s.history is not None:
+            out["installments"] = rc.as_dicts(s.history)
+            if any(i.status in (rc.CURED, rc.FAILED, rc.OPEN) for i in s.history.installments):
+                self.topics.append("cure.rolling")
+        if s.limit is not None:
+            self._loan_limit(s.limit)
+        if s.offset_split is not None:
+            self._offset_loans(s.offset_split)
+        if s.suspensions:
+            self._suspensions(s.suspensions)
+        if type(f.death_date) is date:
+            self._date(RuledDate("death_date", f.death_date, "user_fact"))
+        self._rmd()
+
+    def _loan_limit(self, limit) -> None:
+        f, values = self.f, self.values
+        values.add_money("loan_limit_cap", limit.cap)
+        values.add_money("counted_loans", limit.counted_total)
+        values.add_money("deemed_excess", limit.deemed_amount)
+        values.add_date("loan_date", f.loan_date)
+        if limit.replaced_term_end is not None:
+            self._date(limit.replaced_term_end)
+            self.topics.append({True: "limit.replacement_counts_both", False: "limit.replacement_within_term",
+                                None: "limit.replacement_term_unknown"}[limit.replaced_counts])
+            if limit.replaced_counts is None:
+                self.missing.append("loan_term_months")
+        if limit.deemed_amount == 0:
+            self.topics.append("limit.within_at_issuance")
+        if limit.assumed:
+            self.missing.extend(limit.assumed)
+            self.topics.append("limit.assumed_no_other_loans")
+        self.out["loan_limit"] = {
+            "cap": money(limit.cap), "counted_total": money(limit.counted_total),
+            "deemed_amount": money(limit.deemed_amount), "replaced_loan_counted": limit.replaced_counts,
+            "assumed_zero": list(limit.assumed)}
+
+    def _offset_loans(self, split) -> None:
+        good, failed = split
+        kind = self.finding.classification
+        treatment = kind if kind in OFFSETS else None
+        self.values.add_money("good_standing_balance", good)
+        self.values.add_money("already_deemed_balance", failed)
+        self.topics.append("result.several_loans_offset")
+        self.out["offset_loans"] = [
+            {"balance": money(loan.balance), "in_good_standing": loan.in_good_standing,
+             "treatment": treatment if loan.in_good_standing else "already_deemed"}
+            for loan in self.f.offset_loans]
+
+    def _suspensions(self, suspensions) -> None:
+        entries = []
+        for suspension in suspensions:
+            self._date(_user_date(suspension.kind + "_start", suspension.start, suspension.start > self.f.as_of))
+            if suspension.end is not None:
+                self._date(suspension.end)
+            self.topics.append("suspension." + suspension.kind)
+            entries.append({"kind": suspension.kind, "start": suspension.start.isoformat(),
+                            "end": _iso(suspension.end), "repay_by": _iso(suspension.repay_by)})
+        if suspensions[-1].kind == "military_service" and suspensions[-1].end is None:
+            self.missing.append("military_service_end")
+        self.out["repayment_suspensions"] = entries
+
+    def _rmd(self) -> None:
+        f, out = self.f, self.out
+        if self.finding.classification not in OFFSETS or not known(f.loan_balance):
+            return
+        may = self._beneficiary_may_roll_over()
+        if may is False:
+            out["rollover_eligible_amount"] = money(ZERO)
+            return
+        if not known(f.rmd_not_yet_distributed):
+            return
+        split = rmd.split_offset(f.loan_balance, f.rmd_not_yet_distributed)
+        self.values.add_money("rmd_part", split.rmd_part)
+        self.values.add_money("rollover_eligible_amount", split.rollable)
+        self.topics.append("rollover.rmd_part_not_rollable")
+        if known(f.amount_rolled_over) and f.amount_rolled_over > split.rollable:
+            self.topics.append("rollover.rmd_rolled_in_excess")
+        out["rollover_eligible_amount"] = money(split.rollable)
+
     # -- next steps and explanations --------------------------------------------------------
     def _steps(self, event: Optional[RuledDate]) -> None:
         self.steps[:0] = select_steps(self.f, self.finding, self.out, self.values)
@@ -283,6 +423,20 @@ class _Assessment:
 
 
 _by_date = itemgetter(1)  # RuledDate.date
+def _user_date(name: str, day: date, planned: bool) -> RuledDate:
+    """A date the user gave: a fact, or a plan when it lies after as_of (planned_events.py)."""
+    if planned:
+        return RuledDate(name, day, "user_plan")
+    return RuledDate(name, day, "user_fact")
+
+
+def _derived_date(name: str, day: date) -> RuledDate:
+    """A date the payment history decided in place of the user's (situations.py)."""
+    if name == "caught_up_on":
+        return RuledDate(name, day, "cure.history_paid_in_full")
+    return RuledDate(name, day, "cure.history_deciding")
+
+
 _USER_DATES = ("loan_date", "missed_payment_due_date", "caught_up_on", "separation_date", "plan_termination_date")
 
 

@@ -15,6 +15,7 @@ from .law.cure_period import cure_deadline
 from .law import plan_loan_offset as plo
 from .law import qplo
 from .law.ruled import RuledDate
+from .situations import NOTHING, Situation
 
 DEEMED = "deemed_distribution"
 OFFSET = "plan_loan_offset"
@@ -37,17 +38,30 @@ class Finding(NamedTuple):
     window_end: Optional[RuledDate] = None
 
 
-def classify(f: Facts) -> Finding:
-    cure = cure_deadline(f.missed_payment_due_date, f.cure_period) if known(f.missed_payment_due_date) else None
+def classify(f: Facts, s: Situation = NOTHING) -> Finding:
+    cure = None
+    if known(f.missed_payment_due_date) and not s.due_suspended:
+        cure = cure_deadline(f.missed_payment_due_date, f.cure_period)
     window = qplo.qplo_window_end(f.separation_date) if known(f.separation_date) else None
     issuance = dd.deemed_at_issuance(f.loan_date, f.loan_term_months, f.principal_residence_loan,
                                      f.payments_per_year)
+    excess = _excess_at_issuance(f, s) if issuance is None else None
+    missed = _missed(f, window) if cure is not None and not known(f.offset_date) else None
     if known(f.offset_date):
-        finding = _offset(f, cure, window, issuance)
+        finding = _offset(f, cure, window, issuance, s)
     elif issuance is not None:
         finding = Finding(DEEMED, ("result.deemed_at_issuance",), event=issuance)
-    elif cure is not None:
-        finding = _missed(f, window)
+    elif missed is not None and (missed.classification == DEEMED or excess is None):
+        finding = missed
+    elif excess is not None:
+        # Only the excess failed; a later cure or open window does not change that it was
+        # income on the loan date (Treas. Reg. 1.72(p)-1, Q&A-4).
+        finding = Finding(DEEMED, ("result.deemed_excess_at_issuance",) + (missed.topics if missed else ()),
+                          event=excess)
+    elif s.due_suspended:
+        finding = Finding(CURED, ("result.installment_suspended",))
+    elif s.history is not None:
+        finding = Finding(CURED, ("result.history_no_missed",))
     else:
         finding = _nothing_yet(f, window)
     if finding.cure_deadline is None and cure is not None:
@@ -89,14 +103,27 @@ def _nothing_yet(f: Facts, window: Optional[RuledDate]) -> Finding:
     return Finding(NEEDS_MORE, ("result.needs_more_facts",), ("left_job", "missed_payment_due_date"))
 
 
+def _excess_at_issuance(f: Facts, s: Situation) -> Optional[RuledDate]:
+    """The loan date, when the loans together exceeded the 72(p)(2)(A) limit."""
+    if s.limit is None or s.limit.deemed_amount <= 0:
+        return None
+    return RuledDate("event_date", f.loan_date, "deemed.issuance_amount")
+
+
 def _offset(f: Facts, cure: Optional[RuledDate], window: Optional[RuledDate],
-            issuance: Optional[RuledDate]) -> Finding:
+            issuance: Optional[RuledDate], s: Situation = NOTHING) -> Finding:
     offset = RuledDate("offset_date", f.offset_date, "offset.event")
     deemed_before = _deemed_before_offset(f, cure, issuance)
     if deemed_before is UNKNOWN:
         return Finding(NEEDS_MORE, ("result.needs_more_facts",), ("caught_up_on",), offset=offset)
     if deemed_before is not None:
         return Finding(OFFSET_AFTER_DEEMED, ("result.offset_after_deemed",), event=deemed_before, offset=offset)
+    if s.after_death and not known(f.offset_reason):
+        # interpretation: an offset after the participant's death is made because of the death,
+        # not solely because of a severance or the plan's end, so it is an ordinary offset
+        # (code 4, no M) unless the user says otherwise. Source: IRC 402(c)(3)(C)(ii).
+        return Finding(OFFSET, ("result.offset_at_death",),
+                       event=offset, offset=offset, offset_reason=plo.OTHER)
     reason = plo.offset_reason(f.offset_reason, f.offset_date, f.separated, f.separation_date,
                                f.plan_terminated, f.plan_termination_date)
     base = dict(event=offset, offset=offset, offset_reason=reason)
@@ -138,6 +165,11 @@ def _deemed_before_offset(f: Facts, cure: Optional[RuledDate], issuance: Optiona
         return None
     caught_up = f.caught_up_on
     if isinstance(caught_up, date) and caught_up <= cure.date:
+        return None
+    if caught_up is UNKNOWN and cure.date >= f.as_of:
+        # interpretation: a planned offset after a cure deadline still to come: the catch-up
+        # has not happened yet and cannot be asked about; answer as if it is made (the next
+        # steps say by when), which is the only outcome the person can still choose
         return None
     if caught_up is None or isinstance(caught_up, date):
         return RuledDate("event_date", cure.date, "deemed.cure_end")

@@ -19,6 +19,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Dict, FrozenSet, Mapping, Optional, Tuple
 
 from .law.additional_tax import EXCEPTIONS, IRA_ONLY_EXCEPTIONS
+from .law.rolling_cure import Installment, Payment, PaymentHistory
+from .law.several_loans import OffsetLoan
 
 OFFSET_REASONS = ("severance", "plan_termination", "other")
 MAX_AGE = 120
@@ -187,6 +189,78 @@ def parse_exceptions(raw: Any) -> Tuple[str, ...]:
     return tuple(dict.fromkeys(raw))
 
 
+BENEFICIARIES = ("spouse", "non_spouse", "estate_or_trust")
+# Sizes no real loan reaches (a 30-year residence loan paid weekly has 1,560 installments);
+# they bound the work one request can ask for.
+MAX_INSTALLMENTS, MAX_PAYMENTS, MAX_OFFSET_LOANS = 1600, 3200, 20
+
+
+def parse_beneficiary(raw: Any) -> str:
+    if raw not in BENEFICIARIES:
+        raise _Bad(f"expected one of {', '.join(BENEFICIARIES)}")
+    return raw
+
+
+def _entries(raw: Any, what: str, limit: int) -> list:
+    if not isinstance(raw, (list, tuple)):
+        raise _Bad(f"expected a list of {what}")
+    if len(raw) > limit:
+        raise _Bad(f"at most {limit} {what}")
+    return list(raw)
+
+
+def _entry(item: Any, position: str, fields: Tuple[Tuple[str, Callable[[Any], Any]], ...]) -> tuple:
+    """One list entry: a mapping with exactly `fields`, each parsed; the reason names the entry."""
+    names = tuple(name for name, _ in fields)
+    if not isinstance(item, Mapping) or set(item) != set(names):
+        raise _Bad(f"{position}: expected exactly the fields {', '.join(names)}")
+    values = []
+    for name, parser in fields:
+        try:
+            values.append(parser(item[name]))
+        except _Bad as bad:
+            raise _Bad(f"{position}, {name}: {bad}") from None
+    return tuple(values)
+
+
+def _positive_money(raw: Any) -> Decimal:
+    value = parse_money(raw)
+    if value <= 0:
+        raise _Bad("must be more than zero")
+    return value
+
+
+_INSTALLMENT_FIELDS = (("due_date", parse_date), ("amount_due", _positive_money))
+_PAYMENT_FIELDS = (("date", parse_date), ("amount", _positive_money))
+
+
+def parse_payment_history(raw: Any) -> PaymentHistory:
+    """{"installments": [{due_date, amount_due}], "payments": [{date, amount}]}: the loan's
+    schedule and what was paid, for the rolling cure (law/rolling_cure.py)."""
+    if not isinstance(raw, Mapping) or set(raw) - {"installments", "payments"} or "installments" not in raw:
+        raise _Bad('expected {"installments": [...], "payments": [...]}')
+    installments = tuple(
+        Installment(*_entry(item, f"installment {i}", _INSTALLMENT_FIELDS))
+        for i, item in enumerate(_entries(raw["installments"], "installments", MAX_INSTALLMENTS), 1))
+    if not installments:
+        raise _Bad("give at least one installment")
+    if len({i.due_date for i in installments}) != len(installments):
+        raise _Bad("two installments share a due date; give each installment once")
+    payments = tuple(
+        Payment(*_entry(item, f"payment {i}", _PAYMENT_FIELDS))
+        for i, item in enumerate(_entries(raw.get("payments") or [], "payments", MAX_PAYMENTS), 1))
+    return PaymentHistory(installments, payments)
+
+
+def parse_offset_loans(raw: Any) -> Tuple[OffsetLoan, ...]:
+    """[{balance, in_good_standing}]: every loan the plan offset on the offset date."""
+    loans = tuple(OffsetLoan(*_entry(item, f"loan {i}", (("balance", parse_money), ("in_good_standing", parse_bool))))
+                  for i, item in enumerate(_entries(raw, "loans", MAX_OFFSET_LOANS), 1))
+    if len(loans) < 2:
+        raise _Bad("list every loan offset, at least two (for one loan use loan_balance)")
+    return loans
+
+
 def parse_term_months(raw: Any) -> int:
     months = _whole_number(raw, "a whole number of months")
     if not 1 <= months <= 600:
@@ -233,6 +307,26 @@ FACT_TABLE: Tuple[FactSpec, ...] = (
     FactSpec("public_safety_employee", "bool", parse_bool),
     FactSpec("exceptions_claimed", "list", parse_exceptions, default=()),
     FactSpec("marginal_tax_rate", "rate", parse_rate),
+    # Issue 10, situations. The payment history decides the rolling cure (CCA 201736022).
+    FactSpec("payment_history", "history", parse_payment_history),
+    # Several loans (Treas. Reg. 1.72(p)-1, Q&A-19, Q&A-20): the limit at issuance and the loans
+    # offset together.
+    FactSpec("vested_balance", "money", parse_money),
+    FactSpec("other_loans_balance", "money", parse_money),
+    FactSpec("highest_loan_balance_12m", "money", parse_money),
+    FactSpec("replaced_loan_balance", "money", parse_money),
+    FactSpec("replaced_loan_date", "date", parse_date),
+    FactSpec("offset_loans", "loans", parse_offset_loans),
+    # Repayments suspended for unpaid leave (Q&A-9(a)) or military service (IRC 414(u)(4)).
+    FactSpec("unpaid_leave_start", "date", parse_date),
+    FactSpec("unpaid_leave_end", "date", parse_date),
+    FactSpec("military_service_start", "date", parse_date),
+    FactSpec("military_service_end", "date", parse_date),
+    # The participant's death and who inherits (IRC 402(c)(9), 402(c)(11)).
+    FactSpec("death_date", "date", parse_date),
+    FactSpec("beneficiary", "enum", parse_beneficiary),
+    # The required minimum distribution of the offset's year still undistributed before it.
+    FactSpec("rmd_not_yet_distributed", "money", parse_money),
     # Loan terms, for the 72(p)(2)(B)/(C) checks and the end of the correction window.
     FactSpec("loan_date", "date", parse_date),
     FactSpec("loan_amount", "money", parse_money),
@@ -316,7 +410,9 @@ def _contradictions(v: Dict[str, Any]) -> Dict[str, str]:
         errors["caught_up_on"] = "the catch-up date is before the missed payment was due"
     if "caught_up_on" in v and not due:
         errors.setdefault("missed_payment_due_date", "needed when caught_up_on is given")
-    if separation and v.get("left_job") is False:
+    if separation and v.get("left_job") is False and separation <= as_of:
+        # a separation dated after as_of is a plan (planned_events.py): not having left yet is
+        # exactly what the person says
         errors["left_job"] = "you gave a separation date but also said you did not leave the job"
     if v.get("plan_termination_date") and v.get("plan_terminated") is False:
         errors["plan_terminated"] = "you gave a plan termination date but said the plan did not terminate"
@@ -335,4 +431,61 @@ def _contradictions(v: Dict[str, Any]) -> Dict[str, str]:
     rolled, balance = v.get("amount_rolled_over"), v.get("loan_balance")
     if rolled is not None and balance is not None and rolled > balance:
         errors["amount_rolled_over"] = "more than the loan balance that was offset"
+    errors.update(_situation_contradictions(v))
     return errors
+
+
+def _situation_contradictions(v: Dict[str, Any]) -> Dict[str, str]:
+    """The issue-10 facts (history, several loans, suspensions, death) against the others."""
+    errors: Dict[str, str] = {}
+    as_of, birth = v["as_of"], v.get("birth_date")
+    history = v.get("payment_history")
+    if history is not None:
+        errors.update(_history_contradictions(history, v))
+    loans = v.get("offset_loans")
+    if loans is not None:
+        total = sum((loan.balance for loan in loans), Decimal("0.00"))
+        if "loan_in_good_standing" in v:
+            errors["loan_in_good_standing"] = "with several loans offset, say it for each loan in offset_loans"
+        if v.get("loan_balance") is not None and v["loan_balance"] != total:
+            errors["loan_balance"] = f"differs from the offset loans' total ({total:,.2f}); give one or the other"
+        if v.get("amount_rolled_over") is not None and v["amount_rolled_over"] > total:
+            errors["amount_rolled_over"] = "more than the loan balances that were offset"
+        if "offset_date" not in v:
+            errors["offset_date"] = "needed when offset_loans is given"
+    for start_name, end_name in (("unpaid_leave_start", "unpaid_leave_end"),
+                                 ("military_service_start", "military_service_end")):
+        start, end = v.get(start_name), v.get(end_name)
+        if end and not start:
+            errors[start_name] = f"needed when {end_name} is given"
+        elif start and end and end < start:
+            errors[end_name] = "the end is before the start; check both dates"
+        if start and v.get("loan_date") and end and end < v["loan_date"]:
+            errors[end_name] = "this ended before the loan was made, so it cannot have paused its payments"
+    death = v.get("death_date")
+    if death and death > as_of:
+        errors["death_date"] = "a date of death cannot be in the future"
+    elif death and birth and death < birth:
+        errors["death_date"] = "this date is before the birth date"
+    if "beneficiary" in v and not death:
+        errors["death_date"] = "needed when beneficiary is given"
+    replaced = v.get("replaced_loan_date")
+    if replaced and v.get("loan_date") and replaced >= v["loan_date"]:
+        errors["replaced_loan_date"] = "the replaced loan must have been made before the new loan"
+    if ("replaced_loan_date" in v) != ("replaced_loan_balance" in v):
+        missing = "replaced_loan_balance" if "replaced_loan_date" in v else "replaced_loan_date"
+        errors[missing] = "a refinancing needs both the replaced loan's date and its balance"
+    return errors
+
+
+def _history_contradictions(history: Any, v: Dict[str, Any]) -> Dict[str, str]:
+    if "missed_payment_due_date" in v or "caught_up_on" in v:
+        return {"payment_history": "give either the payment history or a missed payment date, not both"}
+    late = [p.date for p in history.payments if p.date > v["as_of"]]
+    if late:
+        return {"payment_history": f"a payment dated {late[0].isoformat()} is in the future"}
+    loan_date = v.get("loan_date")
+    early = [i.due_date for i in history.installments if loan_date and i.due_date < loan_date]
+    if early:
+        return {"payment_history": f"an installment due {early[0].isoformat()} is before the loan was made"}
+    return {}

@@ -18,6 +18,12 @@ def select_steps(f: Facts, finding: c.Finding, out: Dict[str, Any], values: Dict
     kind = finding.classification
     chooser = _CHOOSERS.get(kind)
     steps = chooser(f, finding, out) if chooser else []
+    if kind in (c.OFFSET, c.QPLO) and out.get("rollover_eligible") is False:
+        # a beneficiary who may not roll over (IRC 402(c)(11)): no rollover steps to take
+        steps = ["step.beneficiary_reports_income"]
+    if out.get("planned_events") and finding.cure_deadline is not None \
+            and finding.cure_deadline.date >= f.as_of and "step.catch_up_before_cure" not in steps:
+        steps.insert(0, "step.catch_up_before_cure")  # the planned answer assumes this catch-up
     if out.get("additional_tax") and out["additional_tax"]["applies"] is True:
         steps.append("step.claim_exception_5329")
     return steps
@@ -48,6 +54,8 @@ def _qplo(f: Facts, finding: c.Finding, out) -> List[str]:
 
 
 def _offset(f: Facts, finding: c.Finding, out) -> List[str]:
+    if out["rollover_deadline"] is None:
+        return []
     deadline = date.fromisoformat(out["rollover_deadline"])
     steps = ["step.self_certification"] if f.as_of > deadline else ["step.rollover_sixty"]
     steps += ["step.ira_cannot_take_loan", "step.partial_rollover", "step.report_rollover"]

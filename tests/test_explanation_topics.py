@@ -94,6 +94,28 @@ TABLE = {
     "step.claim_exception_5329": ("next_step", set()),
     "step.check_disaster_relief": ("next_step", set()),
     "step.keep_paying_after_leaving": ("next_step", {"qplo_window_end"}),
+    # Issue 10: the situations
+    "result.planned_event": ("flag", {"planned_events"}),
+    "result.deemed_excess_at_issuance": (
+        "conclusion", {"loan_date", "counted_loans", "loan_limit_cap", "deemed_excess", "tax_year"}),
+    "amount.excess_already_taxed": ("flag", {"deemed_excess", "loan_year"}),
+    "limit.replacement_counts_both": ("conclusion", {"replaced_loan_term_end", "counted_loans", "loan_limit_cap"}),
+    "limit.replacement_within_term": ("conclusion", {"replaced_loan_term_end", "counted_loans", "loan_limit_cap"}),
+    "limit.replacement_term_unknown": ("flag", {"replaced_loan_term_end"}),
+    "limit.within_at_issuance": ("conclusion", {"loan_date", "counted_loans", "loan_limit_cap"}),
+    "limit.assumed_no_other_loans": ("flag", set()),
+    "result.installment_suspended": ("conclusion", {"missed_payment_due_date"}),
+    "result.history_no_missed": ("conclusion", set()),
+    "result.offset_at_death": ("conclusion", {"offset_date"}),
+    "result.several_loans_offset": ("conclusion", {"good_standing_balance", "already_deemed_balance"}),
+    "suspension.unpaid_leave": ("conclusion", {"suspension_end"}),
+    "suspension.military_service": ("conclusion", set()),
+    "rollover.beneficiary_not_spouse": ("conclusion", set()),
+    "rollover.depends_on_beneficiary": ("flag", set()),
+    "rollover.surviving_spouse": ("conclusion", set()),
+    "rollover.rmd_part_not_rollable": ("conclusion", {"rmd_part", "rollover_eligible_amount"}),
+    "rollover.rmd_rolled_in_excess": ("flag", {"rollover_eligible_amount"}),
+    "step.beneficiary_reports_income": ("next_step", set()),
 }
 
 # One sample value per placeholder, shaped as the engine renders them.
@@ -113,6 +135,11 @@ SAMPLES = {
     "missing_facts": "your birth date and the date of the offset",
     "estimated_income_tax": "$1,234.00", "estimated_total": "$1,234.00",
     "cure_period_days": "30",
+    "planned_events": "loan offset on January 31, 2027", "deemed_excess": "$30,000.00",
+    "loan_limit_cap": "$50,000.00", "counted_loans": "$80,000.00", "loan_year": "2025",
+    "replaced_loan_term_end": "January 1, 2010", "suspension_end": "August 31, 2026",
+    "good_standing_balance": "$6,000.00", "already_deemed_balance": "$4,000.00",
+    "rmd_part": "$4,000.00", "rollover_eligible_amount": "$6,000.00",
 }
 
 MAX_WORDS = 180
