@@ -414,9 +414,9 @@ def _contradictions(v: Dict[str, Any]) -> Dict[str, str]:
         # a separation dated after as_of is a plan (planned_events.py): not having left yet is
         # exactly what the person says
         errors["left_job"] = "you gave a separation date but also said you did not leave the job"
-    if v.get("plan_termination_date") and v.get("plan_terminated") is False:
+    if v.get("plan_termination_date") and v.get("plan_terminated") is False and v["plan_termination_date"] <= as_of:
         errors["plan_terminated"] = "you gave a plan termination date but said the plan did not terminate"
-    if v.get("offset_reason") == "severance" and v.get("left_job") is False:
+    if v.get("offset_reason") == "severance" and v.get("left_job") is False and not (separation and separation > as_of):
         errors["offset_reason"] = "a severance offset needs you to have left the job"
     if v.get("offset_reason") == "plan_termination" and v.get("plan_terminated") is False:
         errors["offset_reason"] = "a plan-termination offset needs the plan to have terminated"
