@@ -251,7 +251,9 @@ class _Assessment:
         elif self.s.after_death and kind in OFFSETS:
             self.topics.append("rollover.surviving_spouse")
         if may is False:
-            pass  # no deadline to give: this beneficiary cannot roll the offset over
+            # no deadline to give: this beneficiary cannot roll the offset over, so the
+            # conclusions that name one give way to the one about the death
+            self.topics = ["result.offset_at_death" if t in _ROLLOVER_CONCLUSIONS else t for t in self.topics]
         elif kind == c.QPLO:
             deadlines = qplo.qplo_rollover_deadlines(self.f.offset_date)
             self._date(deadlines.with_extension)
@@ -423,6 +425,9 @@ class _Assessment:
 
 
 _by_date = itemgetter(1)  # RuledDate.date
+_ROLLOVER_CONCLUSIONS = frozenset({"result.plan_loan_offset", "result.qplo_severance", "result.qplo_plan_termination"})
+
+
 def _user_date(name: str, day: date, planned: bool) -> RuledDate:
     """A date the user gave: a fact, or a plan when it lies after as_of (planned_events.py)."""
     if planned:

@@ -139,12 +139,23 @@ def _offset(f: Facts, cure: Optional[RuledDate], window: Optional[RuledDate],
         # Not in good standing means 72(p)(1) already applied: a deemed distribution came
         # first; its date needs the missed installment.
         return Finding(OFFSET_AFTER_DEEMED, ("result.offset_not_good_standing",),
-                       ("missed_payment_due_date",), offset=offset, offset_reason=reason)
+                       _failure_date_question(f, s), offset=offset, offset_reason=reason)
     if good is None:
         return Finding(NEEDS_MORE, ("result.needs_more_facts",), ("loan_in_good_standing",), offset=offset)
     if reason == plo.PLAN_TERMINATION:
         return Finding(QPLO, ("result.qplo_plan_termination",), **base)
     return _severance_offset(f, window, base)
+
+
+def _failure_date_question(f: Facts, s: Situation) -> Tuple[str, ...]:
+    """What to ask to date the failure of a loan said not to be in good standing: the missed
+    installment; the payment history when the installment we were given was suspended (it
+    was not the failure); nothing more when the history itself was given."""
+    if s.history is not None:
+        return ()
+    if s.due_suspended:
+        return ("payment_history",)
+    return ("missed_payment_due_date",)
 
 
 def _severance_offset(f: Facts, window: Optional[RuledDate], base: dict) -> Finding:

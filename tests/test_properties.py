@@ -27,6 +27,7 @@ import json
 import os
 import string
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any, Dict, Iterator, Optional
 
 import pytest
@@ -103,10 +104,14 @@ def valid_facts(draw) -> Dict[str, Any]:
             facts["cure_period"] = draw(st.one_of(st.sampled_from(["max", "none"]),
                                                   st.integers(min_value=0, max_value=400)))
 
-    separation = draw(_dates(low, as_of)) if maybe() else None
+    # issue 10: a separation or offset may be planned (dated after as_of, up to two years on)
+    plan_until = as_of + timedelta(days=730)
+    separation = draw(_dates(low, plan_until if maybe() else as_of)) if maybe() else None
     if separation:
         facts["separation_date"] = _iso(separation)
-        if maybe():
+        if separation > as_of and maybe():
+            facts["left_job"] = False  # "I am about to leave": not left yet
+        elif maybe():
             facts["left_job"] = True
     elif maybe():
         facts["left_job"] = draw(st.booleans())
@@ -128,7 +133,8 @@ def valid_facts(draw) -> Dict[str, Any]:
         reason = draw(st.sampled_from(reasons)) if maybe() else None
         # Only a severance offset (stated or inferred) must come after the separation.
         floors = (low, loan_date, due) + ((separation,) if reason in (None, "severance") else ())
-        facts["offset_date"] = _iso(draw(_dates(max(d for d in floors if d is not None), as_of)))
+        floor = max(d for d in floors if d is not None)
+        facts["offset_date"] = _iso(draw(_dates(floor, max(floor, plan_until if maybe() else as_of))))
         if reason:
             facts["offset_reason"] = reason
 
@@ -152,7 +158,53 @@ def valid_facts(draw) -> Dict[str, Any]:
         facts["loan_term_months"] = draw(st.integers(min_value=1, max_value=600))
     if maybe():
         facts["payments_per_year"] = draw(st.sampled_from([1, 2, 3, 4, 12, 24, 26, 52, 365]))
+    situation_facts(draw, facts, as_of, low, birth, loan_date)
     return facts
+
+
+def situation_facts(draw, facts: Dict[str, Any], as_of: date, low: date, birth: Optional[date],
+                    loan_date: Optional[date]) -> None:
+    """Issue 10's facts, each present or not, consistent with the others: a payment history
+    (never beside a single missed payment), the limit at issuance with other and replaced
+    loans, several loans offset, leave and military suspensions, a death and its beneficiary,
+    and the RMD still to be paid."""
+    maybe = lambda: draw(st.booleans())  # noqa: E731
+    if "missed_payment_due_date" not in facts and "caught_up_on" not in facts and maybe():
+        first = draw(_dates(max(low, loan_date or low), as_of + timedelta(days=60)))
+        count = draw(st.integers(min_value=1, max_value=8))
+        step = draw(st.sampled_from([14, 30, 91]))
+        installments = [{"due_date": _iso(first + timedelta(days=step * i)),
+                         "amount_due": draw(_money(200_000).filter(lambda m: m != "0.00"))} for i in range(count)]
+        payments = [{"date": _iso(draw(_dates(first, max(first, as_of)))),
+                     "amount": draw(_money(400_000).filter(lambda m: m != "0.00"))}
+                    for _ in range(draw(st.integers(min_value=0, max_value=8)))]
+        facts["payment_history"] = {"installments": installments,
+                                    "payments": [p for p in payments if p["date"] <= _iso(as_of)]}
+    for name in ("vested_balance", "other_loans_balance", "highest_loan_balance_12m", "rmd_not_yet_distributed"):
+        if maybe():
+            facts[name] = draw(_money())
+    if loan_date and loan_date > low and maybe():
+        facts["replaced_loan_date"] = _iso(draw(_dates(low, loan_date - timedelta(days=1))))
+        facts["replaced_loan_balance"] = draw(_money())
+    if "offset_date" in facts and "loan_in_good_standing" not in facts and maybe():
+        loans = [{"balance": draw(_money()), "in_good_standing": draw(st.booleans())}
+                 for _ in range(draw(st.integers(min_value=2, max_value=3)))]
+        facts["offset_loans"] = loans
+        total = sum(Decimal(loan["balance"]) for loan in loans)
+        facts.pop("loan_balance", None)
+        if Decimal(facts.get("amount_rolled_over", "0")) > total:
+            facts["amount_rolled_over"] = f"{total:.2f}"
+    for kind in ("unpaid_leave", "military_service"):
+        if maybe():
+            start = draw(_dates(low, as_of + timedelta(days=365)))
+            facts[f"{kind}_start"] = _iso(start)
+            if maybe():
+                floor = max(start, loan_date or start)
+                facts[f"{kind}_end"] = _iso(draw(_dates(floor, floor + timedelta(days=900))))
+    if maybe():
+        facts["death_date"] = _iso(draw(_dates(max(low, birth or low), as_of)))
+        if maybe():
+            facts["beneficiary"] = draw(st.sampled_from(["spouse", "non_spouse", "estate_or_trust"]))
 
 
 def _anniversary(day: date) -> date:
@@ -271,7 +323,11 @@ def test_no_deadline_precedes_the_event_it_follows(facts):
         if out[name] is not None:
             assert offset is not None, f"{name} without an offset"
             assert _d(out[name]) >= offset, f"{name} {out[name]} before the offset {offset}"
-    if due is not None:
+    # an installment due while repayments were suspended (Q&A-9) has no cure period
+    suspended = due is not None and any(
+        _d(s["start"]) <= due and (s["end"] is None or due <= _d(s["end"]))
+        for s in out["repayment_suspensions"] or ())
+    if due is not None and not suspended:
         assert out["cure_deadline"] is not None
         assert _d(out["cure_deadline"]) >= due
     if separation is not None and out["qplo_window_end"] is not None:
@@ -329,6 +385,10 @@ def test_box7_text_that_no_code_is_written_with_is_refused_not_echoed(code):
 
 # ---- (f) one corrupted field is refused by name ------------------------------------------
 _WRONG_TYPES = {
+    # issue 10's kinds
+    "history": [[], {"installments": []}, {"installments": [{"due_date": "2025-01-31"}]},
+                {"installments": [{"due_date": "2025-01-31", "amount_due": 0}]}, "monthly"],
+    "loans": [[], [{"balance": 1, "in_good_standing": True}], [{"balance": "x", "in_good_standing": True}] * 2, 5],
     "date": [20250101, True, ["2025-01-01"], "01/02/2025", "2025-1-2"],
     "bool": ["yes", 1, "true", 0],
     "money": [True, "abc", [], {"amount": 1}, "12,00.0x"],
@@ -400,3 +460,68 @@ def test_same_facts_same_output(facts):
     second = api.assess(reordered)
     assert json.dumps(first, sort_keys=False) == json.dumps(second, sort_keys=False)
     assert api.assess(facts) == first
+
+
+# ---- issue 10: the situations ---------------------------------------------------------------
+_PLANNABLE = ("unpaid_leave_start", "military_service_start", "separation_date", "plan_termination_date",
+              "offset_date")
+
+
+@SETTINGS
+@given(valid_facts())
+def test_planned_events_are_exactly_the_dates_after_as_of(facts):
+    out = api.assess(facts)
+    as_of = _d(facts["as_of"])
+    expected = [name for name in _PLANNABLE if name in facts and _d(facts[name]) > as_of]
+    assert out["planned_events"] == expected
+    topics = [e["topic"] for e in out["explanations"]]
+    assert ("result.planned_event" in topics) == bool(expected)
+
+
+@SETTINGS
+@given(valid_facts())
+def test_the_situation_fields_follow_their_facts(facts):
+    out = api.assess(facts)
+    assert (out["installments"] is not None) == ("payment_history" in facts)
+    if out["installments"] is not None:
+        assert len(out["installments"]) == len(facts["payment_history"]["installments"])
+        assert {i["status"] for i in out["installments"]} <= {
+            "on_time", "cured", "open", "failed", "suspended", "not_yet_due"}
+    assert (out["offset_loans"] is not None) == ("offset_loans" in facts)
+    has_suspension = "unpaid_leave_start" in facts or "military_service_start" in facts
+    assert (out["repayment_suspensions"] is not None) == has_suspension
+    if out["loan_limit"] is not None:
+        limit = out["loan_limit"]
+        assert Decimal(limit["deemed_amount"]) == max(Decimal(0), Decimal(limit["counted_total"]) - Decimal(limit["cap"]))
+        assert Decimal(limit["cap"]) <= 50000
+
+
+@SETTINGS
+@given(valid_facts())
+def test_no_more_can_be_rolled_over_than_was_offset(facts):
+    out = api.assess(facts)
+    eligible = out["rollover_eligible_amount"]
+    if eligible is None:
+        return
+    assert out["classification"] in ("plan_loan_offset", "qualified_plan_loan_offset")
+    balance = Decimal(out["taxable_amount"] or "0") + Decimal(facts.get("amount_rolled_over", "0"))
+    assert Decimal(eligible) <= balance
+    if "rmd_not_yet_distributed" in facts and out["rollover_eligible"]:
+        assert Decimal(eligible) <= max(Decimal(0), balance - Decimal(facts["rmd_not_yet_distributed"])) \
+            or out["taxable_amount"] is None
+
+
+@SETTINGS
+@given(valid_facts())
+def test_an_offset_after_death_is_code_4_and_a_non_spouse_cannot_roll_it_over(facts):
+    out = api.assess(facts)
+    death, offset = _d(facts.get("death_date")), _d(facts.get("offset_date"))
+    if death is None or offset is None or death > offset:
+        return
+    if out["classification"] not in ("plan_loan_offset", "qualified_plan_loan_offset"):
+        return
+    if out["form_1099r_box7"] is not None:
+        assert "4" in out["form_1099r_box7"]
+    assert out["additional_tax"]["applies"] is False
+    if facts.get("beneficiary") in ("non_spouse", "estate_or_trust"):
+        assert out["rollover_eligible"] is False and out["rollover_deadline"] is None
