@@ -128,8 +128,12 @@ class _Assessment:
         derived, planned = self.s.derived_facts, self.s.planned
         for name, value in zip(_USER_DATES, (f.loan_date, f.missed_payment_due_date, f.caught_up_on,
                                              f.separation_date, f.plan_termination_date)):
-            if type(value) is date:
+            if type(value) is not date:
+                continue
+            if derived or planned:
                 self._date(_derived_date(name, value) if name in derived else _user_date(name, value, name in planned))
+            else:
+                self._date(RuledDate(name, value, "user_fact"))
         repay_by = self.s.repay_by
         if repay_by is not None:
             self._date(repay_by)
@@ -193,7 +197,7 @@ class _Assessment:
             separation = None  # left, date unknown
         still_employed = _still_employed(f, event.date)
         claimed = tuple(f.exceptions_claimed)
-        if death.paid_after_death(f.death_date, event.date) and "death" not in claimed:
+        if f.death_date is not UNKNOWN and death.paid_after_death(f.death_date, event.date) and "death" not in claimed:
             claimed = ("death",) + claimed  # paid to a beneficiary: IRC 72(t)(2)(A)(ii)
         tax = at.additional_tax(age, event.date, separation, still_employed,
                                 f.public_safety_employee is True, claimed)
@@ -242,7 +246,7 @@ class _Assessment:
         out["rollover_deadline"] = out["rollover_deadline_without_extension"] = None
         if kind in (c.DEEMED, c.OFFSET_AFTER_DEEMED):
             self.topics.append("rollover.not_eligible_deemed")
-        may = self._beneficiary_may_roll_over() if kind in OFFSETS else True
+        may = self._beneficiary_may_roll_over() if self.s.after_death and kind in OFFSETS else True
         if may is not True:
             out["rollover_eligible"] = may
             self.topics.append("rollover.beneficiary_not_spouse" if may is False else "rollover.depends_on_beneficiary")

@@ -45,7 +45,7 @@ def classify(f: Facts, s: Situation = NOTHING) -> Finding:
     window = qplo.qplo_window_end(f.separation_date) if known(f.separation_date) else None
     issuance = dd.deemed_at_issuance(f.loan_date, f.loan_term_months, f.principal_residence_loan,
                                      f.payments_per_year)
-    excess = _excess_at_issuance(f, s) if issuance is None else None
+    excess = _excess_at_issuance(f, s) if issuance is None and s.limit is not None else None
     missed = _missed(f, window) if cure is not None and not known(f.offset_date) else None
     if known(f.offset_date):
         finding = _offset(f, cure, window, issuance, s)

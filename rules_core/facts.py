@@ -211,16 +211,22 @@ def _entries(raw: Any, what: str, limit: int) -> list:
 
 def _entry(item: Any, position: str, fields: Tuple[Tuple[str, Callable[[Any], Any]], ...]) -> tuple:
     """One list entry: a mapping with exactly `fields`, each parsed; the reason names the entry."""
-    names = tuple(name for name, _ in fields)
-    if not isinstance(item, Mapping) or set(item) != set(names):
-        raise _Bad(f"{position}: expected exactly the fields {', '.join(names)}")
-    values = []
-    for name, parser in fields:
-        try:
-            values.append(parser(item[name]))
-        except _Bad as bad:
-            raise _Bad(f"{position}, {name}: {bad}") from None
-    return tuple(values)
+    if (type(item) is not dict and not isinstance(item, Mapping)) or len(item) != len(fields) \
+            or any(name not in item for name, _ in fields):
+        raise _Bad(f"{position}: expected exactly the fields {', '.join(name for name, _ in fields)}")
+    try:
+        return tuple([parser(item[name]) for name, parser in fields])
+    except _Bad as bad:
+        bad_name = next(name for name, parser in fields if not _parses(parser, item[name]))
+        raise _Bad(f"{position}, {bad_name}: {bad}") from None
+
+
+def _parses(parser: Callable[[Any], Any], raw: Any) -> bool:
+    try:
+        parser(raw)
+    except _Bad:
+        return False
+    return True
 
 
 def _positive_money(raw: Any) -> Decimal:
@@ -357,6 +363,10 @@ class Facts(namedtuple("_FactValues", [spec.name for spec in FACT_TABLE],
 
 
 
+_POSITION: Dict[str, int] = {spec.name: i for i, spec in enumerate(FACT_TABLE)}
+_DEFAULT_ROW = tuple(spec.default for spec in FACT_TABLE)
+
+
 def known(value: Any) -> bool:
     return value is not UNKNOWN
 
@@ -387,7 +397,10 @@ def parse_facts(raw: Mapping[str, Any], today: Optional[date] = None) -> Facts:
         errors.update(_contradictions(values))
     if errors:
         raise FactsError(errors)
-    return Facts(**values)
+    row = list(_DEFAULT_ROW)  # by position: much cheaper than 40 keyword arguments
+    for name, value in values.items():
+        row[_POSITION[name]] = value
+    return Facts._make(row)
 
 
 def _contradictions(v: Dict[str, Any]) -> Dict[str, str]:
@@ -435,8 +448,15 @@ def _contradictions(v: Dict[str, Any]) -> Dict[str, str]:
     return errors
 
 
+_SITUATION_FACTS = frozenset({
+    "payment_history", "offset_loans", "unpaid_leave_start", "unpaid_leave_end", "military_service_start",
+    "military_service_end", "death_date", "beneficiary", "replaced_loan_date", "replaced_loan_balance"})
+
+
 def _situation_contradictions(v: Dict[str, Any]) -> Dict[str, str]:
     """The issue-10 facts (history, several loans, suspensions, death) against the others."""
+    if _SITUATION_FACTS.isdisjoint(v):
+        return {}  # the common case, kept cheap: none of these facts was given
     errors: Dict[str, str] = {}
     as_of, birth = v["as_of"], v.get("birth_date")
     history = v.get("payment_history")

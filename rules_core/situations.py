@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 from typing import NamedTuple, Optional, Tuple
 
 from .facts import FACT_TABLE, UNKNOWN, Facts, known
@@ -28,6 +29,9 @@ _NEW_INDEX = tuple(i for i, spec in enumerate(FACT_TABLE) if spec.name in _NEW_F
 _PLANNABLE_INDEX = tuple(i for i, spec in enumerate(FACT_TABLE)
                          if spec.name in ("separation_date", "offset_date", "plan_termination_date"))
 
+_new_facts, _plannable = itemgetter(*_NEW_INDEX), itemgetter(*_PLANNABLE_INDEX)
+_NONE_GIVEN = (UNKNOWN,) * len(_NEW_INDEX)
+
 
 class Situation(NamedTuple):
     suspensions: Tuple[sp.Suspension, ...] = ()
@@ -42,6 +46,8 @@ class Situation(NamedTuple):
     @property
     def repay_by(self):
         """The latest repayment date a suspension sets (military service extends it)."""
+        if not self.suspensions:
+            return None
         dates = [s.repay_by for s in self.suspensions if s.repay_by is not None]
         military = [d for d in dates if d.rule == "suspension.military_term_extended"]
         return (military or dates or [None])[0]
@@ -53,9 +59,13 @@ NOTHING = Situation()
 def read(f: Facts) -> Tuple[Facts, Situation]:
     """The derived situation, and the facts with derived stand-ins. The common case (none of
     the new facts, nothing planned) costs a few index checks."""
-    if all(f[i] is UNKNOWN for i in _NEW_INDEX) and not any(
-            type(f[i]) is date and f[i] > f.as_of for i in _PLANNABLE_INDEX):
-        return f, NOTHING
+    if _new_facts(f) == _NONE_GIVEN:
+        as_of = f.as_of
+        for day in _plannable(f):
+            if type(day) is date and day > as_of:
+                break
+        else:
+            return f, NOTHING
     changes = {}
     suspensions = _suspensions(f)
     suspended = lambda due: any(sp.is_suspended(due, s) for s in suspensions)  # noqa: E731
