@@ -86,14 +86,20 @@ def read_history(history: PaymentHistory, as_of: date, deadline_of: Callable[[da
     else the last one made up late (a cure), else none. Installments due while repayments
     were suspended are not due at all (Q&A-9; IRC 414(u)(4))."""
     statuses = []
-    for installment, (paid_on, unpaid) in zip(sorted(history.installments), paid_in_full_dates(history)):
+    # A suspended installment is not due and takes no payment: the plan re-amortizes it after
+    # the suspension, so payments go to the installments that were due (Q&A-9).
+    paused = frozenset(i for i in history.installments if suspended(i.due_date))
+    due_ones = tuple(i for i in history.installments if i not in paused) if paused else history.installments
+    for installment in paused:
+        statuses.append(InstallmentStatus(installment.due_date, installment.amount_due, installment.amount_due,
+                                          None, None, SUSPENDED))
+    applied = paid_in_full_dates(PaymentHistory(due_ones, history.payments))
+    for installment, (paid_on, unpaid) in zip(sorted(due_ones), applied):
         due = installment.due_date
-        if suspended(due):
-            statuses.append(InstallmentStatus(due, installment.amount_due, unpaid, paid_on, None, SUSPENDED))
-            continue
         deadline = deadline_of(due).date
         statuses.append(InstallmentStatus(due, installment.amount_due, unpaid, paid_on, deadline,
                                           _status(due, deadline, paid_on, as_of)))
+    statuses.sort(key=lambda s: s.due_date)
     return HistoryOutcome(tuple(statuses), *_deciding(statuses))
 
 
