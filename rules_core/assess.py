@@ -335,6 +335,8 @@ class _Assessment:
             self.values["planned_events"] = "; ".join(
                 f"{names[name].lower()} on {long_date(getattr(f, name))}" for name in s.planned)
             self.topics.insert(0, "result.planned_event")
+            # the conclusions in the future tense: nothing has happened yet
+            self.topics = [_PLANNED_WORDING.get(t, t) for t in self.topics]
         if s.history is not None:
             out["installments"] = rc.as_dicts(s.history)
             if any(i.status in (rc.CURED, rc.FAILED, rc.OPEN) for i in s.history.installments):
@@ -429,6 +431,12 @@ class _Assessment:
 
 
 _by_date = itemgetter(1)  # RuledDate.date
+_PLANNED_WORDING = {
+    "result.qplo_severance": "result.planned.qplo_severance",
+    "result.plan_loan_offset": "result.planned.plan_loan_offset",
+    "result.separated_awaiting_offset": "result.planned.separation",
+    "result.offset_outside_window": "result.planned.offset_outside_window",
+}
 _ROLLOVER_CONCLUSIONS = frozenset({"result.plan_loan_offset", "result.qplo_severance", "result.qplo_plan_termination"})
 
 

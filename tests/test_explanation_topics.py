@@ -116,6 +116,12 @@ TABLE = {
     "rollover.rmd_part_not_rollable": ("conclusion", {"rmd_part", "rollover_eligible_amount"}),
     "rollover.rmd_rolled_in_excess": ("flag", {"rollover_eligible_amount"}),
     "step.beneficiary_reports_income": ("next_step", set()),
+    "result.planned.qplo_severance": (
+        "conclusion", {"separation_date", "offset_date", "qplo_window_end", "tax_year",
+                       "rollover_deadline", "rollover_deadline_without_extension"}),
+    "result.planned.plan_loan_offset": ("conclusion", {"offset_date", "tax_year", "rollover_deadline"}),
+    "result.planned.separation": ("conclusion", {"separation_date", "qplo_window_end"}),
+    "result.planned.offset_outside_window": ("conclusion", {"separation_date", "qplo_window_end", "offset_date"}),
 }
 
 # One sample value per placeholder, shaped as the engine renders them.
