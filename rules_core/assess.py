@@ -257,7 +257,9 @@ class _Assessment:
         if may is False:
             # no deadline to give: this beneficiary cannot roll the offset over, so the
             # conclusions that name one give way to the one about the death
-            self.topics = ["result.offset_at_death" if t in _ROLLOVER_CONCLUSIONS else t for t in self.topics]
+            self.topics = [t for t in self.topics if t not in _ROLLOVER_CONCLUSIONS]
+            if "result.offset_at_death" not in self.topics:
+                self.topics.insert(0, "rollover.beneficiary_not_spouse")
         elif kind == c.QPLO:
             deadlines = qplo.qplo_rollover_deadlines(self.f.offset_date)
             self._date(deadlines.with_extension)

@@ -30,7 +30,7 @@ def select_steps(f: Facts, finding: c.Finding, out: Dict[str, Any], values: Dict
 
 
 def _window_open(f: Facts, finding: c.Finding, out) -> List[str]:
-    return ["step.catch_up_before_cure", "step.check_plan_cure_period", *_correction(f)]
+    return ["step.catch_up_before_cure", "step.check_plan_cure_period", *_correction(f, out)]
 
 
 def _cured(f: Facts, finding: c.Finding, out) -> List[str]:
@@ -38,7 +38,7 @@ def _cured(f: Facts, finding: c.Finding, out) -> List[str]:
 
 
 def _deemed(f: Facts, finding: c.Finding, out) -> List[str]:
-    return [*_correction(f), "step.deemed_loan_still_owed", "step.repayments_create_basis"]
+    return [*_correction(f, out), "step.deemed_loan_still_owed", "step.repayments_create_basis"]
 
 
 def _offset_after_deemed(f: Facts, finding: c.Finding, out) -> List[str]:
@@ -70,12 +70,15 @@ def _needs_more(f: Facts, finding: c.Finding, out) -> List[str]:
     return []
 
 
-def _correction(f: Facts) -> List[str]:
+def _correction(f: Facts, out) -> List[str]:
     """The employer can correct a missed payment by catch-up or re-amortization only while
-    the longest legal term has not run out (Rev. Proc. 2021-30 §6.07)."""
+    the longest legal term has not run out (Rev. Proc. 2021-30 §6.07); military service moves
+    that term out by its length (IRC 414(u)(4))."""
     if isinstance(f.loan_date, date):
         end = max_term_end(f.loan_date, f.loan_term_months, f.principal_residence_loan)
-        if end is not None and f.as_of > end.date:
+        extended = [s["repay_by"] for s in out.get("repayment_suspensions") or () if s["repay_by"]]
+        last = max([end.date] + [date.fromisoformat(d) for d in extended]) if end is not None else None
+        if last is not None and f.as_of > last:
             return ["step.correction_gone_term_expired"]
     return ["step.employer_correction"]
 
