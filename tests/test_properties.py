@@ -526,3 +526,24 @@ def test_an_offset_after_death_is_code_4_and_a_non_spouse_cannot_roll_it_over(fa
     assert out["additional_tax"]["applies"] is False
     if facts.get("beneficiary") in ("non_spouse", "estate_or_trust"):
         assert out["rollover_eligible"] is False and out["rollover_deadline"] is None
+
+
+@SETTINGS
+@given(valid_facts())
+def test_the_payment_history_decides_the_classification(facts):
+    """Without an offset or a loan that failed at issuance, a history with a failed installment
+    is a deemed distribution dated its cure deadline; else an open one keeps the window open."""
+    if "payment_history" not in facts or "offset_date" in facts or "vested_balance" in facts:
+        return
+    if facts.get("loan_term_months", 0) > 60 or facts.get("payments_per_year", 12) < 4:
+        return
+    out = api.assess(facts)
+    statuses = [i["status"] for i in out["installments"]]
+    if "failed" in statuses:
+        first = min((i for i in out["installments"] if i["status"] == "failed"), key=lambda i: i["cure_deadline"])
+        assert out["classification"] == "deemed_distribution"
+        assert out["event_date"] == first["cure_deadline"]
+    elif "open" in statuses:
+        assert out["classification"] == "cure_window_open"
+    else:
+        assert out["classification"] == "cured"
