@@ -31,7 +31,7 @@ from .law.withholding import offset_withholding
 from .messages import message
 from .next_steps import select_steps
 from .parameters import parameter
-from .render import Values, date_names, long_date, money, timeline_entry
+from .render import Values, long_date, money, timeline_entry
 
 # The contract's field order, so the JSON reads top-down.
 FIELD_ORDER = (
@@ -333,9 +333,8 @@ class _Assessment:
         s, out, f = self.s, self.out, self.f
         out["planned_events"] = list(s.planned)
         if s.planned:
-            names = date_names()
             self.values["planned_events"] = "; ".join(
-                f"{names[name].lower()} on {long_date(getattr(f, name))}" for name in s.planned)
+                f"{message('planned.' + name)} on {long_date(getattr(f, name))}" for name in s.planned)
             self.topics.insert(0, "result.planned_event")
             # the conclusions in the future tense: nothing has happened yet
             self.topics = [_PLANNED_WORDING.get(t, t) for t in self.topics]

@@ -36,3 +36,9 @@ def test_the_first_dollars_are_the_rmd(offset, rmd, rmd_part, rollable):
 def test_only_dates_after_as_of_are_plans(offset, planned):
     f = parse_facts({"as_of": "2026-12-05", "offset_date": offset, "separation_date": "2026-11-30"})
     assert planned_events(f, f.as_of) == planned
+
+
+def test_every_plannable_date_has_a_planned_name():
+    from rules_core.law.planned_events import PLANNABLE
+    from rules_core.messages import message
+    assert all(message("planned." + name) for name in PLANNABLE)
