@@ -17,6 +17,7 @@ from .explain import Rendered
 from .facts import UNKNOWN, Facts, known, parse_facts
 from .law import additional_tax as at
 from .law import plan_loan_offset as plo
+from .law import public_safety as ps
 from .law import qplo
 from .law.box7_codes import decode_box7, expected_box7
 from .law.due_dates import return_due_dates
@@ -159,8 +160,9 @@ class _Assessment:
         elif f.separated is True:
             separation = None  # left, date unknown
         still_employed = _still_employed(f, event.date)
-        tax = at.additional_tax(age, event.date, separation, still_employed,
-                                f.public_safety_employee is True, tuple(f.exceptions_claimed))
+        safety = ps.coverage(event.date, f.public_safety_employee, f.public_safety_role, f.plan_type)
+        tax = at.additional_tax(age, event.date, separation, still_employed, safety,
+                                tuple(f.exceptions_claimed), f.years_of_service)
         if tax.applies is None:
             self.missing.append(tax.needs or "birth_date")
         if taxable == 0 and tax.applies is not False and "amount_rolled_over" in self.values:

@@ -38,7 +38,7 @@ class Finding(NamedTuple):
 
 
 def classify(f: Facts) -> Finding:
-    cure = cure_deadline(f.missed_payment_due_date, f.cure_period) if known(f.missed_payment_due_date) else None
+    cure = cure_deadline(f.missed_payment_due_date, f.plan_cure_period) if known(f.missed_payment_due_date) else None
     window = qplo.qplo_window_end(f.separation_date) if known(f.separation_date) else None
     issuance = dd.deemed_at_issuance(f.loan_date, f.loan_term_months, f.principal_residence_loan,
                                      f.payments_per_year)
@@ -62,7 +62,7 @@ def _with(finding: Finding, **changes) -> Finding:
 
 
 def _missed(f: Facts, window: Optional[RuledDate]) -> Finding:
-    outcome = dd.missed_installment(f.missed_payment_due_date, f.cure_period, f.caught_up_on, f.as_of)
+    outcome = dd.missed_installment(f.missed_payment_due_date, f.plan_cure_period, f.caught_up_on, f.as_of)
     base = dict(cure_deadline=outcome.cure_deadline)
     if outcome.status == dd.DEEMED:
         return Finding(DEEMED, ("result.deemed_distribution",), event=outcome.deemed_on, **base)

@@ -21,7 +21,21 @@ from typing import Any, Callable, Dict, FrozenSet, Mapping, Optional, Tuple
 from .law.additional_tax import EXCEPTIONS, IRA_ONLY_EXCEPTIONS
 
 OFFSET_REASONS = ("severance", "plan_termination", "other")
+PLAN_TYPES = ("governmental", "private")
+# The jobs IRC 72(t)(10) names (police protection, firefighting, emergency medical services,
+# corrections/forensic security for a State or local government; firefighters at a private
+# employer), and "none" for any other job.
+PUBLIC_SAFETY_ROLES = ("police", "firefighter", "emt", "corrections", "private_firefighter", "none")
 MAX_AGE = 120
+MAX_YEARS_OF_SERVICE = 80
+# interpretation: the engine applies IRC 72(p) as amended in 1986 (first tax year 1987) and
+# projects today's calendar and due-date rules no further than tax year 2100 (due_dates.py);
+# an event outside these days is refused by name rather than answered from rules that did
+# not exist, or may not exist, on it.
+FIRST_EVENT_DATE = date(1987, 1, 1)
+LAST_EVENT_DATE = date(2099, 12, 31)
+# The first designated Roth contributions could be made in 2006 (IRC 402A, EGTRRA §617).
+FIRST_ROTH_YEAR = 2006
 
 
 class _Unknown:
@@ -149,6 +163,43 @@ def parse_offset_reason(raw: Any) -> str:
     return raw
 
 
+def parse_plan_type(raw: Any) -> str:
+    if raw not in PLAN_TYPES:
+        raise _Bad(f"expected one of {', '.join(PLAN_TYPES)}")
+    return raw
+
+
+def parse_public_safety_role(raw: Any) -> str:
+    if raw not in PUBLIC_SAFETY_ROLES:
+        raise _Bad(f"expected one of {', '.join(PUBLIC_SAFETY_ROLES)}")
+    return raw
+
+
+def parse_years_of_service(raw: Any) -> int:
+    years = _whole_number(raw, "a whole number of years of service")
+    if not 0 <= years <= MAX_YEARS_OF_SERVICE:
+        raise _Bad(f"expected 0 to {MAX_YEARS_OF_SERVICE} years of service")
+    return years
+
+
+def parse_roth_year(raw: Any) -> int:
+    year = _whole_number(raw, "a year such as 2012")
+    if not FIRST_ROTH_YEAR <= year <= LAST_EVENT_DATE.year:
+        raise _Bad(f"designated Roth contributions began in {FIRST_ROTH_YEAR}; expected "
+                   f"{FIRST_ROTH_YEAR} to {LAST_EVENT_DATE.year}")
+    return year
+
+
+# An IRS relief announcement's id as the IRS prints it ("FL-2024-07", "IR-2024-255").
+_ANNOUNCEMENT_ID = re.compile(r"^[A-Za-z]{2,4}-\d{4}-\d{1,4}$")
+
+
+def parse_announcement_id(raw: Any) -> str:
+    if not isinstance(raw, str) or not _ANNOUNCEMENT_ID.match(raw.strip()):
+        raise _Bad('expected the IRS announcement id as printed, such as "FL-2024-07" or "IR-2024-255"')
+    return raw.strip().upper()
+
+
 def parse_rate(raw: Any) -> Decimal:
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str, Decimal)):
         raise _Bad("expected a rate between 0 and 1, such as 0.22")
@@ -223,7 +274,8 @@ FACT_TABLE: Tuple[FactSpec, ...] = (
     FactSpec("offset_reason", "enum", parse_offset_reason),
     FactSpec("missed_payment_due_date", "date", parse_date),
     FactSpec("caught_up_on", "date", parse_date, nullable=True),
-    FactSpec("cure_period", "cure_period", parse_cure_period, default="max"),
+    # Not given: the legal maximum is assumed and the answer says so (assess.py).
+    FactSpec("cure_period", "cure_period", parse_cure_period),
     FactSpec("loan_balance", "money", parse_money),
     FactSpec("loan_in_good_standing", "bool", parse_bool),
     FactSpec("amount_rolled_over", "money", parse_money),
@@ -231,6 +283,10 @@ FACT_TABLE: Tuple[FactSpec, ...] = (
     FactSpec("designated_roth", "bool", parse_bool),
     FactSpec("box7_code", "code", parse_code),
     FactSpec("public_safety_employee", "bool", parse_bool),
+    # IRC 72(t)(10): who may use age 50 (or 25 years of service) depends on the plan and the job.
+    FactSpec("plan_type", "enum", parse_plan_type),
+    FactSpec("public_safety_role", "enum", parse_public_safety_role),
+    FactSpec("years_of_service", "years", parse_years_of_service),
     FactSpec("exceptions_claimed", "list", parse_exceptions, default=()),
     FactSpec("marginal_tax_rate", "rate", parse_rate),
     # Loan terms, for the 72(p)(2)(B)/(C) checks and the end of the correction window.
@@ -239,6 +295,17 @@ FACT_TABLE: Tuple[FactSpec, ...] = (
     FactSpec("loan_term_months", "months", parse_term_months),
     FactSpec("principal_residence_loan", "bool", parse_bool),
     FactSpec("payments_per_year", "count", parse_payments_per_year),
+    # Designated Roth money (IRC 402A, 72(e)(8)): contributions (basis) and the Roth
+    # account's balance on the distribution date; the first Roth contribution year starts the
+    # five-taxable-year period of a qualified distribution (IRC 402A(d)(2)(B)).
+    FactSpec("roth_basis", "money", parse_money),
+    FactSpec("roth_account_balance", "money", parse_money),
+    FactSpec("roth_first_contribution_year", "year", parse_roth_year),
+    # An IRS disaster postponement (IRC 7508A): its first day, the day acts are postponed to,
+    # and the announcement that grants it.
+    FactSpec("disaster_relief_start", "date", parse_date),
+    FactSpec("disaster_postponed_to", "date", parse_date),
+    FactSpec("disaster_relief_id", "announcement", parse_announcement_id),
 )
 FACT_NAMES: FrozenSet[str] = frozenset(spec.name for spec in FACT_TABLE)
 _SPECS: Dict[str, FactSpec] = {spec.name: spec for spec in FACT_TABLE}
@@ -247,8 +314,7 @@ _SPECS: Dict[str, FactSpec] = {spec.name: spec for spec in FACT_TABLE}
 class Facts(namedtuple("_FactValues", [spec.name for spec in FACT_TABLE],
                        defaults=[spec.default for spec in FACT_TABLE[1:]])):
     """What the user told us, validated: one field per row of FACT_TABLE, in its order.
-    Every fact not given is UNKNOWN (cure_period defaults to "max", exceptions_claimed to
-    none). Immutable; a named tuple because 26 fields cost a frozen dataclass several
+    Every fact not given is UNKNOWN (exceptions_claimed defaults to none). Immutable; a named tuple because 26 fields cost a frozen dataclass several
     microseconds per assessment."""
 
     __slots__ = ()
@@ -260,6 +326,11 @@ class Facts(namedtuple("_FactValues", [spec.name for spec in FACT_TABLE],
             return True
         return self.left_job
 
+    @property
+    def plan_cure_period(self) -> Any:
+        """The cure period the rules apply: the plan's, or the legal maximum when not given
+        (an assumption the answer states, never a silent default)."""
+        return "max" if self.cure_period is UNKNOWN else self.cure_period
 
 
 
@@ -296,12 +367,23 @@ def parse_facts(raw: Mapping[str, Any], today: Optional[date] = None) -> Facts:
     return Facts(**values)
 
 
+_EVENT_DATES = ("as_of", "loan_date", "missed_payment_due_date", "caught_up_on", "separation_date",
+                "plan_termination_date", "offset_date", "disaster_relief_start", "disaster_postponed_to")
+
+
 def _contradictions(v: Dict[str, Any]) -> Dict[str, str]:
     """Facts that cannot all be true. Each message names the conflict so it can be re-asked."""
     errors: Dict[str, str] = {}
     as_of = v["as_of"]
     birth, separation, offset = v.get("birth_date"), v.get("separation_date"), v.get("offset_date")
     due, caught_up, loan_date = v.get("missed_payment_due_date"), v.get("caught_up_on"), v.get("loan_date")
+    for name in _EVENT_DATES:
+        day = v.get(name)
+        if day and not FIRST_EVENT_DATE <= day <= LAST_EVENT_DATE:
+            errors[name] = (f"{day.isoformat()} is outside the years this tool covers "
+                            f"({FIRST_EVENT_DATE.year} to {LAST_EVENT_DATE.year})")
+    if errors:
+        return errors
     if birth and birth > as_of:
         errors["birth_date"] = "a birth date cannot be in the future"
     elif birth and (as_of.year - birth.year) > MAX_AGE + 1:
@@ -332,6 +414,14 @@ def _contradictions(v: Dict[str, Any]) -> Dict[str, str]:
         errors["missed_payment_due_date"] = "the missed payment is dated before the loan was made"
     if loan_date and offset and offset < loan_date:
         errors["offset_date"] = "the offset is dated before the loan was made"
+    if v.get("public_safety_role") == "private_firefighter" and v.get("plan_type") == "governmental":
+        errors["public_safety_role"] = "a private-sector firefighter's plan is not a governmental plan"
+    basis, roth_balance = v.get("roth_basis"), v.get("roth_account_balance")
+    if (basis is not None or roth_balance is not None) and v.get("designated_roth") is False:
+        errors["designated_roth"] = "you gave Roth account figures but said the loan is not from Roth money"
+    start, postponed_to = v.get("disaster_relief_start"), v.get("disaster_postponed_to")
+    if start and postponed_to and postponed_to <= start:
+        errors["disaster_postponed_to"] = "the postponed-to date must come after the disaster period starts"
     rolled, balance = v.get("amount_rolled_over"), v.get("loan_balance")
     if rolled is not None and balance is not None and rolled > balance:
         errors["amount_rolled_over"] = "more than the loan balance that was offset"

@@ -49,6 +49,7 @@ TABLE = {
     "tax.no_age_55_while_employed": ("conclusion", set()),
     "tax.exception_claimed": ("conclusion", {"exceptions"}),
     "tax.unknown_age": ("conclusion", set()),
+    "tax.unknown_public_safety": ("conclusion", set()),
     "tax.rolled_over_not_taxed": ("conclusion", {"amount_rolled_over"}),
     "tax.estimate": ("conclusion", {"estimated_income_tax", "estimated_total"}),
     "tax.age_59_half_month_end": ("flag", {"age_59_half_date"}),

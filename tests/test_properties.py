@@ -340,6 +340,9 @@ _WRONG_TYPES = {
     "rate": ["1.5", True, "-0.1", "abc"],
     "months": [0, 601, "abc", True],
     "count": [0, 366, "abc", True],
+    "years": [-1, 81, "abc", True, 2.5],
+    "year": [2005, 2100, "abc", True, 1e27],
+    "announcement": ["", "hurricane", 12, "FL-24", "<b>FL-2024-07</b>"],
 }
 _SPEC = {s.name: s for s in FACT_TABLE}
 
