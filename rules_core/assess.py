@@ -17,8 +17,10 @@ from .explain import Rendered
 from .facts import UNKNOWN, Facts, known, parse_facts
 from .law import additional_tax as at
 from .law import plan_loan_offset as plo
+from .law import designated_roth as roth
 from .law import public_safety as ps
 from .law import qplo
+from .law.additional_tax import reached_59_half
 from .law.box7_codes import decode_box7, expected_box7
 from .law.due_dates import return_due_dates
 from .law.code_check import check_code
@@ -124,25 +126,76 @@ class _Assessment:
 
     # -- amounts and tax -------------------------------------------------------------------
     def _taxable(self, event: Optional[RuledDate]) -> Optional[Decimal]:
+        """The income of the event: the amount distributed, less what was rolled over, plus
+        cash paid with an offset and not rolled over; for designated Roth money only the
+        earnings share (or nothing for a qualified distribution)."""
         f, kind = self.f, self.finding.classification
+        self.out["taxable_amount"] = None
         if event is None:
-            self.out["taxable_amount"] = None
             return None
         amount = f.loan_balance
         if event.rule == "deemed.issuance_terms" and known(f.loan_amount):
             amount = f.loan_amount
         if not known(amount):
             self.missing.append("loan_balance")
-            self.out["taxable_amount"] = None
             return None
-        if kind in OFFSETS and known(f.amount_rolled_over):
-            amount = amount - f.amount_rolled_over
-            self.values.add_money("amount_rolled_over", f.amount_rolled_over)
-            self.topics.append("tax.rolled_over_not_taxed")
+        if kind in OFFSETS:
+            amount = self._offset_income(amount)
+        if f.designated_roth is True:
+            amount = self._roth_share(amount, event)
+        elif kind in TAXABLE and f.designated_roth is UNKNOWN:
+            # unknown is not "no": pre-tax money is assumed, said so, and asked
+            self.topics.append("amount.assumed_pre_tax")
+            self.missing.append("designated_roth")
+        if amount is None:
+            return None
         self.values.add_money("taxable_amount", amount)
         self.topics.append("amount.taxable")
         self.out["taxable_amount"] = money(amount)
         return amount
+
+    def _offset_income(self, offset: Decimal) -> Decimal:
+        """An offset less the part rolled over, plus cash paid with it and not rolled over:
+        that cash is a distribution too (Treas. Reg. 1.402(c)-2 Q&A-9; IRC 402(a))."""
+        f = self.f
+        amount = offset
+        if known(f.amount_rolled_over):
+            amount = amount - f.amount_rolled_over
+            self.values.add_money("amount_rolled_over", f.amount_rolled_over)
+            self.topics.append("tax.rolled_over_not_taxed")
+        if not known(f.cash_paid_not_rolled_over):
+            self.topics.append("amount.cash_not_counted")
+        elif f.cash_paid_not_rolled_over > 0:
+            amount = amount + f.cash_paid_not_rolled_over
+            self.values.add_money("cash_paid_not_rolled_over", f.cash_paid_not_rolled_over)
+            self.topics.append("amount.cash_included")
+        return amount
+
+    def _roth_share(self, amount: Decimal, event: RuledDate) -> Optional[Decimal]:
+        f = self.f
+        deemed = event.rule.startswith("deemed.")
+        half = reached_59_half(at.AgeFacts(f.birth_date, f.age), event.date)
+        claimed = tuple(f.exceptions_claimed)
+        verdict = roth.qualified_distribution(deemed, event.date, half, "death" in claimed,
+                                              "disability" in claimed, f.roth_first_contribution_year)
+        if verdict.qualified:
+            self.topics.append("roth.qualified")
+            return ZERO
+        if verdict.qualified is None:
+            self.topics.append("roth.qualified_unknown")
+            self.missing.append(verdict.needs)
+            return None
+        self.topics.append("roth.deemed_never_qualified" if deemed else "roth.not_qualified")
+        if not (known(f.roth_basis) and known(f.roth_account_balance)):
+            self.topics.append("roth.earnings_share_unknown")
+            self.missing.extend(name for name in ("roth_basis", "roth_account_balance") if not known(getattr(f, name)))
+            return None
+        share = roth.earnings_share(amount, f.roth_basis, f.roth_account_balance)
+        self.values.add_money("roth_distribution", amount)
+        self.values.add_money("roth_basis", f.roth_basis)
+        self.values.add_money("roth_account_balance", f.roth_account_balance)
+        self.topics.append("roth.earnings_share")
+        return share
 
     def _additional_tax(self, event: Optional[RuledDate], taxable: Optional[Decimal]) -> Optional[at.AdditionalTax]:
         f = self.f

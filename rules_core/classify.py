@@ -12,6 +12,7 @@ from typing import NamedTuple, Optional, Tuple
 from .facts import UNKNOWN, Facts, known
 from .law import deemed_distribution as dd
 from .law.cure_period import cure_deadline
+from .law.loan_terms import residence_decides
 from .law import plan_loan_offset as plo
 from .law import qplo
 from .law.ruled import RuledDate
@@ -42,7 +43,12 @@ def classify(f: Facts) -> Finding:
     window = qplo.qplo_window_end(f.separation_date) if known(f.separation_date) else None
     issuance = dd.deemed_at_issuance(f.loan_date, f.loan_term_months, f.principal_residence_loan,
                                      f.payments_per_year)
-    if known(f.offset_date):
+    if isinstance(f.loan_date, date) and residence_decides(f.loan_date, f.loan_term_months) \
+            and not known(f.principal_residence_loan):
+        # unknown is not "no": a long term is fine for a home purchase, a failure otherwise
+        finding = Finding(NEEDS_MORE, ("result.long_term_needs_purpose", "result.needs_more_facts"),
+                          ("principal_residence_loan",))
+    elif known(f.offset_date):
         finding = _offset(f, cure, window, issuance)
     elif issuance is not None:
         finding = Finding(DEEMED, ("result.deemed_at_issuance",), event=issuance)
@@ -54,7 +60,24 @@ def classify(f: Facts) -> Finding:
         finding = _with(finding, cure_deadline=cure)
     if finding.window_end is None and window is not None:
         finding = _with(finding, window_end=window)
+    if cure is not None and not known(f.cure_period):
+        finding = _with_cure_assumption(f, finding)
     return finding
+
+
+def _with_cure_assumption(f: Facts, finding: Finding) -> Finding:
+    """The plan's cure period was not given: the legal maximum was applied; say so, and ask
+    for it when a plan with no cure period would change the outcome or its tax year.
+    Source: Treas. Reg. 1.72(p)-1, Q&A-10(a) (a plan may allow a shorter period, or none)."""
+    topics = finding.topics + ("cure.assumed_max",)
+    strict = classify(f._replace(cure_period="none"))
+    if strict.classification != finding.classification or _year(strict.event) != _year(finding.event):
+        return _with(finding, topics=topics, missing=finding.missing + ("cure_period",))
+    return _with(finding, topics=topics)
+
+
+def _year(event: Optional[RuledDate]) -> Optional[int]:
+    return event.date.year if event is not None else None
 
 
 def _with(finding: Finding, **changes) -> Finding:

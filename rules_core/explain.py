@@ -30,7 +30,8 @@ PLACEHOLDERS = frozenset({
     "return_due_date", "box7_code", "given_code", "age_59_half_date", "additional_tax_amount",
     "withholding_amount", "amount_rolled_over", "cash_paid_not_rolled_over", "max_term_end",
     "loan_date", "exceptions", "missing_facts", "estimated_income_tax", "estimated_total",
-    "cure_period_days",
+    "cure_period_days", "roth_distribution", "roth_basis", "roth_account_balance",
+    "disaster_relief_id", "disaster_postponed_to", "original_deadline",
 })
 
 

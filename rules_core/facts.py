@@ -419,6 +419,10 @@ def _contradictions(v: Dict[str, Any]) -> Dict[str, str]:
     basis, roth_balance = v.get("roth_basis"), v.get("roth_account_balance")
     if (basis is not None or roth_balance is not None) and v.get("designated_roth") is False:
         errors["designated_roth"] = "you gave Roth account figures but said the loan is not from Roth money"
+    if v.get("designated_roth") is True:
+        for name in ("loan_date", "offset_date", "missed_payment_due_date"):
+            if v.get(name) and v[name].year < FIRST_ROTH_YEAR:
+                errors[name] = f"designated Roth accounts exist only from {FIRST_ROTH_YEAR}; check this date"
     start, postponed_to = v.get("disaster_relief_start"), v.get("disaster_postponed_to")
     if start and postponed_to and postponed_to <= start:
         errors["disaster_postponed_to"] = "the postponed-to date must come after the disaster period starts"

@@ -50,6 +50,19 @@ TABLE = {
     "tax.exception_claimed": ("conclusion", {"exceptions"}),
     "tax.unknown_age": ("conclusion", set()),
     "tax.unknown_public_safety": ("conclusion", set()),
+    # issue 10: assumptions stated, cash with the offset, designated Roth money
+    "amount.assumed_pre_tax": ("conclusion", set()),
+    "result.long_term_needs_purpose": ("conclusion", set()),
+    "amount.cash_not_counted": ("conclusion", set()),
+    "amount.cash_included": ("conclusion", {"cash_paid_not_rolled_over"}),
+    "cure.assumed_max": ("flag", {"cure_deadline"}),
+    "roth.deemed_never_qualified": ("conclusion", set()),
+    "roth.not_qualified": ("conclusion", set()),
+    "roth.qualified": ("conclusion", set()),
+    "roth.qualified_unknown": ("conclusion", set()),
+    "roth.earnings_share_unknown": ("conclusion", set()),
+    "roth.earnings_share": ("conclusion", {"roth_basis", "roth_account_balance", "roth_distribution",
+                                           "taxable_amount"}),
     "tax.rolled_over_not_taxed": ("conclusion", {"amount_rolled_over"}),
     "tax.estimate": ("conclusion", {"estimated_income_tax", "estimated_total"}),
     "tax.age_59_half_month_end": ("flag", {"age_59_half_date"}),
@@ -113,7 +126,9 @@ SAMPLES = {
     "loan_date": "June 30, 2020", "exceptions": "total and permanent disability",
     "missing_facts": "your birth date and the date of the offset",
     "estimated_income_tax": "$1,234.00", "estimated_total": "$1,234.00",
-    "cure_period_days": "30",
+    "cure_period_days": "30", "roth_distribution": "$1,234.00", "roth_basis": "$1,000.00",
+    "roth_account_balance": "$4,000.00", "disaster_relief_id": "FL-2024-07",
+    "disaster_postponed_to": "May 1, 2025", "original_deadline": "October 15, 2024",
 }
 
 MAX_WORDS = 180
