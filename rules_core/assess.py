@@ -25,6 +25,8 @@ from .law.box7_codes import decode_box7, expected_box7
 from .law.due_dates import return_due_dates
 from .law.code_check import check_code
 from .law.loan_terms import max_term_end
+from .law.postponements import (ROLLOVER, RETURN_EXTENDED, RETURN_ORIGINAL, Postponement,
+                                 cares_suspension_possible, disaster, postpone)
 from .law.ruled import RuledDate
 from .law.withholding import offset_withholding
 from .messages import message
@@ -123,6 +125,8 @@ class _Assessment:
             end = max_term_end(f.loan_date, f.loan_term_months, f.principal_residence_loan)
             if end is not None:
                 self._date(end)
+        if isinstance(f.missed_payment_due_date, date) and cares_suspension_possible(f.missed_payment_due_date):
+            self.topics.append("relief.cares_loan_suspension")
 
     # -- amounts and tax -------------------------------------------------------------------
     def _taxable(self, event: Optional[RuledDate]) -> Optional[Decimal]:
@@ -255,22 +259,40 @@ class _Assessment:
         out["rollover_deadline"] = out["rollover_deadline_without_extension"] = None
         if kind in (c.DEEMED, c.OFFSET_AFTER_DEEMED):
             self.topics.append("rollover.not_eligible_deemed")
+        area = self._disaster()
         if kind == c.QPLO:
             deadlines = qplo.qplo_rollover_deadlines(self.f.offset_date)
-            self._date(deadlines.with_extension)
-            self._date(deadlines.without_extension)
-            self.values.add_date("return_due_date", deadlines.without_extension.date)
+            # the rollover ends with the return's due date, so a postponement of either moves it
+            with_extension = postpone(postpone(deadlines.with_extension, RETURN_EXTENDED, area), ROLLOVER, area)
+            without_extension = postpone(postpone(deadlines.without_extension, RETURN_ORIGINAL, area), ROLLOVER, area)
+            self._date(with_extension)
+            self._date(without_extension)
+            self.values.add_date("return_due_date", without_extension.date)
             self.topics.append("rollover.qplo_extension")
-            out["rollover_deadline"] = deadlines.with_extension.date.isoformat()
-            out["rollover_deadline_without_extension"] = deadlines.without_extension.date.isoformat()
+            out["rollover_deadline"] = with_extension.date.isoformat()
+            out["rollover_deadline_without_extension"] = without_extension.date.isoformat()
         elif kind == c.OFFSET:
-            deadline = plo.sixty_day_deadline(self.f.offset_date)
+            deadline = postpone(plo.sixty_day_deadline(self.f.offset_date), ROLLOVER, area)
             self._date(deadline)
             out["rollover_deadline"] = deadline.date.isoformat()
         if event is not None and kind in (c.DEEMED, c.OFFSET, c.QPLO):
             # The event is income of its year: the return that reports it is a date to keep
             # (for a QPLO it is also the rollover deadline without an extension).
-            self._date(return_due_dates(event.date.year).original_ruled)
+            self._date(postpone(return_due_dates(event.date.year).original_ruled, RETURN_ORIGINAL, area))
+
+    def _disaster(self) -> Optional[Postponement]:
+        """The area postponement the person told us of (IRC 7508A), once its period is known."""
+        f = self.f
+        if not known(f.disaster_postponed_to):
+            return None
+        self.values.add_date("disaster_postponed_to", f.disaster_postponed_to)
+        self.values["disaster_relief_id"] = f.disaster_relief_id if known(f.disaster_relief_id) \
+            else "(announcement id not given)"
+        if not known(f.disaster_relief_start):
+            self.topics.append("relief.disaster_needs_start")
+            self.missing.append("disaster_relief_start")
+            return None
+        return disaster(f.disaster_relief_start, f.disaster_postponed_to, f.disaster_relief_id)
 
     def _withholding(self) -> None:
         f = self.f

@@ -53,6 +53,10 @@ TABLE = {
     # issue 10: assumptions stated, cash with the offset, designated Roth money
     "amount.assumed_pre_tax": ("conclusion", set()),
     "result.long_term_needs_purpose": ("conclusion", set()),
+    "relief.postponed_nationwide": ("flag", set()),
+    "relief.postponed_disaster": ("flag", {"disaster_relief_id", "disaster_postponed_to"}),
+    "relief.cares_loan_suspension": ("conclusion", set()),
+    "relief.disaster_needs_start": ("conclusion", set()),
     "amount.cash_not_counted": ("conclusion", set()),
     "amount.cash_included": ("conclusion", {"cash_paid_not_rolled_over"}),
     "cure.assumed_max": ("flag", {"cure_deadline"}),
