@@ -298,7 +298,7 @@ class _Assessment:
         f = self.f
         self.out["withholding"] = None
         if self.finding.classification not in OFFSETS or not known(f.cash_paid_not_rolled_over) \
-                or not known(f.loan_balance):
+                or not known(f.loan_balance) or parameter("mandatory_withholding_rate", f.offset_date) is None:
             return
         amount = offset_withholding(f.loan_balance, f.cash_paid_not_rolled_over, f.offset_date)
         self.values.add_money("withholding_amount", amount)

@@ -28,6 +28,7 @@ PLAN_TYPES = ("governmental", "private")
 PUBLIC_SAFETY_ROLES = ("police", "firefighter", "emt", "corrections", "private_firefighter", "none")
 MAX_AGE = 120
 MAX_YEARS_OF_SERVICE = 80
+MAX_CURE_DAYS = 3660
 # interpretation: the engine applies IRC 72(p) as amended in 1986 (first tax year 1987) and
 # projects today's calendar and due-date rules no further than tax year 2100 (due_dates.py);
 # an event outside these days is refused by name rather than answered from rules that did
@@ -154,6 +155,10 @@ def parse_cure_period(raw: Any):
     days = _whole_number(raw, '"max", "none" or a whole number of days')
     if days < 0:
         raise _Bad("a cure period cannot be negative")
+    if days > MAX_CURE_DAYS:
+        # the law ends any cure period within about six months (Q&A-10(a)); a longer plan
+        # period is cut to that limit, but a figure of decades is a typing error
+        raise _Bad(f"a cure period of {days} days is not possible; expected at most {MAX_CURE_DAYS} days")
     return "none" if days == 0 else days
 
 
