@@ -36,7 +36,9 @@ def _deemed(f: Facts, finding: c.Finding, out) -> List[str]:
 
 
 def _offset_after_deemed(f: Facts, finding: c.Finding, out) -> List[str]:
-    return ["step.repayments_create_basis", "step.deemed_loan_still_owed"]
+    # The offset paid the loan off: nothing is still owed and nothing is left to repay
+    # (Q&A-13); what is left is to keep the record of the earlier tax (issue 10).
+    return ["step.offset_settled_deemed_loan"]
 
 
 def _qplo(f: Facts, finding: c.Finding, out) -> List[str]:

@@ -247,3 +247,32 @@ def test_disclaimer_is_always_there():
 
 def test_as_of_defaults_to_today():
     assert assess({})["as_of"] == date.today().isoformat()
+
+
+# issue 10, texts: after an offset no next step says the loan is still owed or to keep repaying,
+# and an offset of a failed loan is never called an ordinary plan loan offset.
+_AFTER_OFFSET = [
+    dict(as_of="2026-09-01", missed_payment_due_date="2025-02-28", caught_up_on=None,
+         separation_date="2026-01-15", offset_date="2026-02-01", birth_date="1980-05-05", loan_balance=7000),
+    dict(as_of="2025-11-01", separation_date="2025-03-14", offset_date="2025-06-30", birth_date="1984-07-01",
+         loan_balance=12000, loan_in_good_standing=False),
+    LAYOFF,
+    dict(as_of="2026-04-01", left_job=True, separation_date="2025-03-14", offset_date="2026-03-16", age=45,
+         loan_balance=3000, loan_in_good_standing=True),
+]
+
+
+@pytest.mark.parametrize("facts", _AFTER_OFFSET)
+def test_after_an_offset_no_step_says_to_keep_repaying(facts):
+    from tests.myth_claims import wrong_claims
+    r = run(**facts)
+    assert r["classification"] in ("offset_after_deemed_distribution", "qualified_plan_loan_offset",
+                                   "plan_loan_offset")
+    assert not {"step.deemed_loan_still_owed", "step.keep_paying_after_leaving",
+                "step.repayments_create_basis"} & set(steps(r))
+    for entry in r["next_steps"] + r["explanations"]:
+        found = [tid for tid, _ in wrong_claims(entry["text"])]
+        assert not found, (entry["topic"], found)
+    if r["classification"] == "offset_after_deemed_distribution":
+        assert r["rollover_eligible"] is False
+        assert "ordinary plan loan offset" not in " ".join(e["text"] for e in r["explanations"])

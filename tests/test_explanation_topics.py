@@ -99,6 +99,7 @@ TABLE = {
     "step.correction_gone_term_expired": ("next_step", {"max_term_end"}),
     "step.repayments_create_basis": ("next_step", set()),
     "step.deemed_loan_still_owed": ("next_step", set()),
+    "step.offset_settled_deemed_loan": ("next_step", set()),
     "step.rollover_qplo": ("next_step", {"rollover_deadline"}),
     "step.rollover_sixty": ("next_step", {"rollover_deadline"}),
     "step.ira_cannot_take_loan": ("next_step", set()),
