@@ -19,6 +19,7 @@ Who is covered on which day is a dated parameter (parameters/distributions.yaml)
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Any, NamedTuple, Optional, Tuple
 
 from ..parameters import parameter
@@ -39,6 +40,7 @@ class PublicSafety(NamedTuple):
 NOT_COVERED = PublicSafety(False)
 
 
+@lru_cache(maxsize=4096)
 def covered_roles(plan_type: str, on: date) -> Tuple[str, ...]:
     """The roles 72(t)(10) reaches for a defined-contribution plan of this type on `on`."""
     return tuple(parameter(f"public_safety_roles_{plan_type}_dc", on))
@@ -52,6 +54,7 @@ def _possible_plans(plan_type: Any, role: Any) -> Tuple[str, ...]:
     return PLAN_TYPES
 
 
+@lru_cache(maxsize=4096)  # pure in its arguments; the same few combinations recur
 def coverage(on: date, employee: Any, role: Any, plan_type: Any) -> PublicSafety:
     """Is a distribution on `on` one 72(t)(10) covers? Decided when every reading the unknown
     facts leave open agrees; else the first fact that would decide it, in the order a person
