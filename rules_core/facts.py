@@ -419,6 +419,10 @@ def _contradictions(v: Dict[str, Any]) -> Dict[str, str]:
         errors["missed_payment_due_date"] = "the missed payment is dated before the loan was made"
     if loan_date and offset and offset < loan_date:
         errors["offset_date"] = "the offset is dated before the loan was made"
+    role, employee = v.get("public_safety_role"), v.get("public_safety_employee")
+    if role is not None and employee is not None and (role == "none") == employee:
+        errors["public_safety_role"] = ("that job does not match your answer about public safety work"
+                                        if employee else "you said you do no public safety work")
     if v.get("public_safety_role") == "private_firefighter" and v.get("plan_type") == "governmental":
         errors["public_safety_role"] = "a private-sector firefighter's plan is not a governmental plan"
     basis, roth_balance = v.get("roth_basis"), v.get("roth_account_balance")

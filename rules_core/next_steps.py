@@ -46,7 +46,7 @@ def _qplo(f: Facts, finding: c.Finding, out) -> List[str]:
              "step.partial_rollover", "step.report_rollover"]
     if known(f.cash_paid_not_rolled_over) and f.cash_paid_not_rolled_over > 0:
         steps.append("step.direct_vs_indirect")
-    return steps + ["step.check_disaster_relief"]
+    return steps + ([] if known(f.disaster_postponed_to) else ["step.check_disaster_relief"])
 
 
 def _offset(f: Facts, finding: c.Finding, out) -> List[str]:
@@ -55,6 +55,8 @@ def _offset(f: Facts, finding: c.Finding, out) -> List[str]:
     steps += ["step.ira_cannot_take_loan", "step.partial_rollover", "step.report_rollover"]
     if known(f.cash_paid_not_rolled_over) and f.cash_paid_not_rolled_over > 0:
         steps.append("step.direct_vs_indirect")
+    if not known(f.disaster_postponed_to):
+        steps.append("step.check_disaster_relief")  # a postponement can reach the 60th day too
     return steps
 
 

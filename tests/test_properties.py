@@ -160,7 +160,8 @@ def valid_facts(draw, first: date = FIRST, last: date = LAST) -> Dict[str, Any]:
         facts["plan_type"] = draw(st.sampled_from(PLAN_TYPES))
     if maybe():
         roles = [r for r in PUBLIC_SAFETY_ROLES
-                 if not (r == "private_firefighter" and facts.get("plan_type") == "governmental")]
+                 if not (r == "private_firefighter" and facts.get("plan_type") == "governmental")
+                 and facts.get("public_safety_employee", r != "none") == (r != "none")]
         facts["public_safety_role"] = draw(st.sampled_from(roles))
     if maybe():
         facts["years_of_service"] = draw(st.integers(min_value=0, max_value=80))
