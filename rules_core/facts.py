@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Dict, FrozenSet, Mapping, Optional, Tuple
 
 from .law.additional_tax import EXCEPTIONS, IRA_ONLY_EXCEPTIONS
+from .law.due_dates import FIRST_TAX_YEAR, LAST_TAX_YEAR
 
 OFFSET_REASONS = ("severance", "plan_termination", "other")
 PLAN_TYPES = ("governmental", "private")
@@ -32,9 +33,10 @@ MAX_CURE_DAYS = 3660
 # interpretation: the engine applies IRC 72(p) as amended in 1986 (first tax year 1987) and
 # projects today's calendar and due-date rules no further than tax year 2100 (due_dates.py);
 # an event outside these days is refused by name rather than answered from rules that did
-# not exist, or may not exist, on it.
-FIRST_EVENT_DATE = date(1987, 1, 1)
-LAST_EVENT_DATE = date(2099, 12, 31)
+# not exist, or may not exist, on it. The last year leaves room for a cure period or a
+# deemed distribution that ends in the next year.
+FIRST_EVENT_DATE = date(FIRST_TAX_YEAR, 1, 1)
+LAST_EVENT_DATE = date(LAST_TAX_YEAR - 1, 12, 31)
 # The first designated Roth contributions could be made in 2006 (IRC 402A, EGTRRA §617).
 FIRST_ROTH_YEAR = 2006
 
@@ -319,8 +321,9 @@ _SPECS: Dict[str, FactSpec] = {spec.name: spec for spec in FACT_TABLE}
 class Facts(namedtuple("_FactValues", [spec.name for spec in FACT_TABLE],
                        defaults=[spec.default for spec in FACT_TABLE[1:]])):
     """What the user told us, validated: one field per row of FACT_TABLE, in its order.
-    Every fact not given is UNKNOWN (exceptions_claimed defaults to none). Immutable; a named tuple because 26 fields cost a frozen dataclass several
-    microseconds per assessment."""
+    Every fact not given is UNKNOWN (exceptions_claimed defaults to none). Immutable; a
+    named tuple because this many fields cost a frozen dataclass several microseconds per
+    assessment."""
 
     __slots__ = ()
 
