@@ -70,10 +70,36 @@ def _with_cure_assumption(f: Facts, finding: Finding) -> Finding:
     for it when a plan with no cure period would change the outcome or its tax year.
     Source: Treas. Reg. 1.72(p)-1, Q&A-10(a) (a plan may allow a shorter period, or none)."""
     topics = finding.topics + ("cure.assumed_max",)
-    strict = classify(f._replace(cure_period="none"))
-    if strict.classification != finding.classification or _year(strict.event) != _year(finding.event):
+    if _none_would_change(f, finding):
         return _with(finding, topics=topics, missing=finding.missing + ("cure_period",))
     return _with(finding, topics=topics)
+
+
+def _none_would_change(f: Facts, finding: Finding) -> bool:
+    """Would a plan with no cure period give another classification or tax year? Without an
+    offset only the missed installment decides, so that alone is re-run (cheap, and the
+    common case); with an offset the whole classification is."""
+    if "principal_residence_loan" in finding.missing or (
+            finding.event is not None and finding.event.rule == "deemed.issuance_terms"):
+        return False  # decided before any installment: the cure period cannot change it
+    if known(f.offset_date):
+        # with an offset the cure period matters only through a failure before the offset
+        issuance = dd.deemed_at_issuance(f.loan_date, f.loan_term_months, f.principal_residence_loan,
+                                         f.payments_per_year)
+        due = f.missed_payment_due_date
+        longest = _deemed_before_offset(f, cure_deadline(due, "max"), issuance)
+        shortest = _deemed_before_offset(f, cure_deadline(due, "none"), issuance)
+        if isinstance(longest, RuledDate) and isinstance(shortest, RuledDate):
+            return longest.date.year != shortest.date.year
+        if longest is shortest:  # both None (no failure before the offset) or both UNKNOWN
+            return False
+    if known(f.offset_date) or finding.classification not in (DEEMED, WINDOW_OPEN, CURED):
+        strict = classify(f._replace(cure_period="none"))
+        return strict.classification != finding.classification or _year(strict.event) != _year(finding.event)
+    outcome = dd.missed_installment(f.missed_payment_due_date, "none", f.caught_up_on, f.as_of)
+    strict_status = {dd.DEEMED: DEEMED, dd.WINDOW_OPEN: WINDOW_OPEN, dd.CURED: CURED}.get(outcome.status)
+    strict_year = outcome.deemed_on.date.year if outcome.deemed_on is not None else None
+    return strict_status != finding.classification or strict_year != _year(finding.event)
 
 
 def _year(event: Optional[RuledDate]) -> Optional[int]:

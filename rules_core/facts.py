@@ -104,6 +104,15 @@ def parse_date(raw: Any) -> date:
     return date(year, month, day)
 
 
+def parse_event_date(raw: Any) -> date:
+    """A date of something that happened (or a deadline): within the years the engine covers."""
+    day = parse_date(raw)
+    if not FIRST_EVENT_DATE <= day <= LAST_EVENT_DATE:
+        raise _Bad(f"{day.isoformat()} is outside the years this tool covers "
+                   f"({FIRST_EVENT_DATE.year} to {LAST_EVENT_DATE.year})")
+    return day
+
+
 def parse_bool(raw: Any) -> bool:
     if isinstance(raw, bool):
         return raw
@@ -270,17 +279,17 @@ class FactSpec:
 
 
 FACT_TABLE: Tuple[FactSpec, ...] = (
-    FactSpec("as_of", "date", parse_date),
+    FactSpec("as_of", "date", parse_event_date),
     FactSpec("birth_date", "date", parse_date),
     FactSpec("age", "age", parse_age),
     FactSpec("left_job", "bool", parse_bool),
-    FactSpec("separation_date", "date", parse_date),
+    FactSpec("separation_date", "date", parse_event_date),
     FactSpec("plan_terminated", "bool", parse_bool),
-    FactSpec("plan_termination_date", "date", parse_date),
-    FactSpec("offset_date", "date", parse_date),
+    FactSpec("plan_termination_date", "date", parse_event_date),
+    FactSpec("offset_date", "date", parse_event_date),
     FactSpec("offset_reason", "enum", parse_offset_reason),
-    FactSpec("missed_payment_due_date", "date", parse_date),
-    FactSpec("caught_up_on", "date", parse_date, nullable=True),
+    FactSpec("missed_payment_due_date", "date", parse_event_date),
+    FactSpec("caught_up_on", "date", parse_event_date, nullable=True),
     # Not given: the legal maximum is assumed and the answer says so (assess.py).
     FactSpec("cure_period", "cure_period", parse_cure_period),
     FactSpec("loan_balance", "money", parse_money),
@@ -297,7 +306,7 @@ FACT_TABLE: Tuple[FactSpec, ...] = (
     FactSpec("exceptions_claimed", "list", parse_exceptions, default=()),
     FactSpec("marginal_tax_rate", "rate", parse_rate),
     # Loan terms, for the 72(p)(2)(B)/(C) checks and the end of the correction window.
-    FactSpec("loan_date", "date", parse_date),
+    FactSpec("loan_date", "date", parse_event_date),
     FactSpec("loan_amount", "money", parse_money),
     FactSpec("loan_term_months", "months", parse_term_months),
     FactSpec("principal_residence_loan", "bool", parse_bool),
@@ -310,8 +319,8 @@ FACT_TABLE: Tuple[FactSpec, ...] = (
     FactSpec("roth_first_contribution_year", "year", parse_roth_year),
     # An IRS disaster postponement (IRC 7508A): its first day, the day acts are postponed to,
     # and the announcement that grants it.
-    FactSpec("disaster_relief_start", "date", parse_date),
-    FactSpec("disaster_postponed_to", "date", parse_date),
+    FactSpec("disaster_relief_start", "date", parse_event_date),
+    FactSpec("disaster_postponed_to", "date", parse_event_date),
     FactSpec("disaster_relief_id", "announcement", parse_announcement_id),
 )
 FACT_NAMES: FrozenSet[str] = frozenset(spec.name for spec in FACT_TABLE)
@@ -375,8 +384,26 @@ def parse_facts(raw: Mapping[str, Any], today: Optional[date] = None) -> Facts:
     return Facts(**values)
 
 
-_EVENT_DATES = ("as_of", "loan_date", "missed_payment_due_date", "caught_up_on", "separation_date",
-                "plan_termination_date", "offset_date", "disaster_relief_start", "disaster_postponed_to")
+def _public_safety_contradictions(v: Dict[str, Any]) -> Dict[str, str]:
+    role, employee = v["public_safety_role"], v.get("public_safety_employee")
+    if employee is not None and (role == "none") == employee:
+        return {"public_safety_role": "that job does not match your answer about public safety work"
+                if employee else "you said you do no public safety work"}
+    if role == "private_firefighter" and v.get("plan_type") == "governmental":
+        return {"public_safety_role": "a private-sector firefighter's plan is not a governmental plan"}
+    return {}
+
+
+def _roth_contradictions(v: Dict[str, Any]) -> Dict[str, str]:
+    errors: Dict[str, str] = {}
+    if v["designated_roth"] is False:
+        if "roth_basis" in v or "roth_account_balance" in v:
+            errors["designated_roth"] = "you gave Roth account figures but said the loan is not from Roth money"
+        return errors
+    for name in ("loan_date", "offset_date", "missed_payment_due_date"):
+        if v.get(name) and v[name].year < FIRST_ROTH_YEAR:
+            errors[name] = f"designated Roth accounts exist only from {FIRST_ROTH_YEAR}; check this date"
+    return errors
 
 
 def _contradictions(v: Dict[str, Any]) -> Dict[str, str]:
@@ -385,13 +412,6 @@ def _contradictions(v: Dict[str, Any]) -> Dict[str, str]:
     as_of = v["as_of"]
     birth, separation, offset = v.get("birth_date"), v.get("separation_date"), v.get("offset_date")
     due, caught_up, loan_date = v.get("missed_payment_due_date"), v.get("caught_up_on"), v.get("loan_date")
-    for name in _EVENT_DATES:
-        day = v.get(name)
-        if day and not FIRST_EVENT_DATE <= day <= LAST_EVENT_DATE:
-            errors[name] = (f"{day.isoformat()} is outside the years this tool covers "
-                            f"({FIRST_EVENT_DATE.year} to {LAST_EVENT_DATE.year})")
-    if errors:
-        return errors
     if birth and birth > as_of:
         errors["birth_date"] = "a birth date cannot be in the future"
     elif birth and (as_of.year - birth.year) > MAX_AGE + 1:
@@ -422,19 +442,10 @@ def _contradictions(v: Dict[str, Any]) -> Dict[str, str]:
         errors["missed_payment_due_date"] = "the missed payment is dated before the loan was made"
     if loan_date and offset and offset < loan_date:
         errors["offset_date"] = "the offset is dated before the loan was made"
-    role, employee = v.get("public_safety_role"), v.get("public_safety_employee")
-    if role is not None and employee is not None and (role == "none") == employee:
-        errors["public_safety_role"] = ("that job does not match your answer about public safety work"
-                                        if employee else "you said you do no public safety work")
-    if v.get("public_safety_role") == "private_firefighter" and v.get("plan_type") == "governmental":
-        errors["public_safety_role"] = "a private-sector firefighter's plan is not a governmental plan"
-    basis, roth_balance = v.get("roth_basis"), v.get("roth_account_balance")
-    if (basis is not None or roth_balance is not None) and v.get("designated_roth") is False:
-        errors["designated_roth"] = "you gave Roth account figures but said the loan is not from Roth money"
-    if v.get("designated_roth") is True:
-        for name in ("loan_date", "offset_date", "missed_payment_due_date"):
-            if v.get(name) and v[name].year < FIRST_ROTH_YEAR:
-                errors[name] = f"designated Roth accounts exist only from {FIRST_ROTH_YEAR}; check this date"
+    if "public_safety_role" in v:
+        errors.update(_public_safety_contradictions(v))
+    if "designated_roth" in v:
+        errors.update(_roth_contradictions(v))
     start, postponed_to = v.get("disaster_relief_start"), v.get("disaster_postponed_to")
     if start and postponed_to and postponed_to <= start:
         errors["disaster_postponed_to"] = "the postponed-to date must come after the disaster period starts"

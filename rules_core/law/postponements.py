@@ -67,10 +67,21 @@ def disaster(start: Any, postponed_to: Any, announcement: Any) -> Optional[Postp
 def postpone(ruled: RuledDate, act: str, area: Optional[Postponement] = None) -> RuledDate:
     """`ruled` moved by the first postponement that covers `act` and holds its date, else
     unchanged. Nationwide ones first, then the area one."""
-    for p in nationwide() + ((area,) if area is not None else ()):
-        if act in p.acts and p.first_day <= ruled.date <= p.last_day and p.postponed_to > ruled.date:
-            return _moved(ruled, p)
+    day = ruled.date
+    first, last = _nationwide_span()
+    if first <= day <= last:  # the common case, a day no nationwide postponement reaches, skips this
+        for p in nationwide():
+            if act in p.acts and p.first_day <= day <= p.last_day:
+                return _moved(ruled, p)
+    if area is not None and act in area.acts and area.first_day <= day <= area.last_day:
+        return _moved(ruled, area)
     return ruled
+
+
+@lru_cache(maxsize=1)
+def _nationwide_span() -> Tuple[date, date]:
+    every = nationwide()
+    return min(p.first_day for p in every), max(p.last_day for p in every)
 
 
 def _moved(ruled: RuledDate, p: Postponement) -> RuledDate:
