@@ -25,7 +25,7 @@ from .law.box7_codes import decode_box7, expected_box7
 from .law.due_dates import return_due_dates
 from .law.code_check import check_code
 from .law.loan_terms import max_term_end
-from .law.postponements import (ROLLOVER, RETURN_EXTENDED, RETURN_ORIGINAL, Postponement,
+from .law.postponements import (QPLO_EXTENDED, QPLO_ORIGINAL, RETURN_DUE, ROLLOVER_ONLY, Postponement,
                                  cares_suspension_possible, disaster, postpone)
 from .law.ruled import RuledDate
 from .law.withholding import offset_withholding
@@ -259,12 +259,11 @@ class _Assessment:
         out["rollover_deadline"] = out["rollover_deadline_without_extension"] = None
         if kind in (c.DEEMED, c.OFFSET_AFTER_DEEMED):
             self.topics.append("rollover.not_eligible_deemed")
-        area = self._disaster()
+        area = self._disaster() if self.f.disaster_postponed_to is not UNKNOWN else None
         if kind == c.QPLO:
             deadlines = qplo.qplo_rollover_deadlines(self.f.offset_date)
-            # the rollover ends with the return's due date, so a postponement of either moves it
-            with_extension = postpone(postpone(deadlines.with_extension, RETURN_EXTENDED, area), ROLLOVER, area)
-            without_extension = postpone(postpone(deadlines.without_extension, RETURN_ORIGINAL, area), ROLLOVER, area)
+            with_extension = postpone(deadlines.with_extension, QPLO_EXTENDED, area)
+            without_extension = postpone(deadlines.without_extension, QPLO_ORIGINAL, area)
             self._date(with_extension)
             self._date(without_extension)
             self.values.add_date("return_due_date", without_extension.date)
@@ -272,19 +271,17 @@ class _Assessment:
             out["rollover_deadline"] = with_extension.date.isoformat()
             out["rollover_deadline_without_extension"] = without_extension.date.isoformat()
         elif kind == c.OFFSET:
-            deadline = postpone(plo.sixty_day_deadline(self.f.offset_date), ROLLOVER, area)
+            deadline = postpone(plo.sixty_day_deadline(self.f.offset_date), ROLLOVER_ONLY, area)
             self._date(deadline)
             out["rollover_deadline"] = deadline.date.isoformat()
         if event is not None and kind in (c.DEEMED, c.OFFSET, c.QPLO):
             # The event is income of its year: the return that reports it is a date to keep
             # (for a QPLO it is also the rollover deadline without an extension).
-            self._date(postpone(return_due_dates(event.date.year).original_ruled, RETURN_ORIGINAL, area))
+            self._date(postpone(return_due_dates(event.date.year).original_ruled, RETURN_DUE, area))
 
     def _disaster(self) -> Optional[Postponement]:
         """The area postponement the person told us of (IRC 7508A), once its period is known."""
         f = self.f
-        if not known(f.disaster_postponed_to):
-            return None
         self.values.add_date("disaster_postponed_to", f.disaster_postponed_to)
         self.values["disaster_relief_id"] = f.disaster_relief_id if known(f.disaster_relief_id) \
             else "(announcement id not given)"

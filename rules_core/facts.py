@@ -106,6 +106,14 @@ def parse_date(raw: Any) -> date:
 
 def parse_event_date(raw: Any) -> date:
     """A date of something that happened (or a deadline): within the years the engine covers."""
+    if type(raw) is str and len(raw) == 10:  # fast path, as in parse_date (hot: every date fact)
+        try:
+            day = date.fromisoformat(raw)
+        except ValueError:
+            pass
+        else:
+            if FIRST_EVENT_DATE <= day <= LAST_EVENT_DATE:
+                return day
     day = parse_date(raw)
     if not FIRST_EVENT_DATE <= day <= LAST_EVENT_DATE:
         raise _Bad(f"{day.isoformat()} is outside the years this tool covers "

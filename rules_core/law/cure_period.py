@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Union
 
 from .dates import add_days, last_day_of_following_quarter
-from .postponements import LOAN_REPAYMENT, postpone
+from .postponements import CURE, postpone
 from .ruled import RuledDate
 
 CurePeriod = Union[str, int]  # "max", "none" or a whole number of days
@@ -30,7 +30,7 @@ def latest_cure_deadline(due: date) -> date:
 def cure_deadline(due: date, cure_period: CurePeriod) -> RuledDate:
     """The cure deadline, moved by a nationwide postponement of loan repayments when one
     holds it (Notice 2020-23: April 1 - July 14, 2020 -> July 15, 2020; postponements.py)."""
-    return postpone(_cure_deadline(due, cure_period), LOAN_REPAYMENT)
+    return postpone(_cure_deadline(due, cure_period), CURE)
 
 
 def _cure_deadline(due: date, cure_period: CurePeriod) -> RuledDate:

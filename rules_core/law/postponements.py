@@ -26,6 +26,13 @@ from .ruled import RuledDate
 
 ROLLOVER, LOAN_REPAYMENT, RETURN_ORIGINAL, RETURN_EXTENDED = (
     "rollover", "loan_repayment", "return_original", "return_extended")
+# The acts a date is the deadline of. A QPLO rollover ends with the return's due date, so a
+# postponement of either moves it.
+ROLLOVER_ONLY = frozenset({ROLLOVER})
+CURE = frozenset({LOAN_REPAYMENT})
+RETURN_DUE = frozenset({RETURN_ORIGINAL})
+QPLO_ORIGINAL = frozenset({ROLLOVER, RETURN_ORIGINAL})
+QPLO_EXTENDED = frozenset({ROLLOVER, RETURN_EXTENDED})
 # interpretation: an area postponement reaches rollovers and returns (the acts the person asks
 # about); whether a given announcement also covers plan loan repayments varies and is not
 # assumed.
@@ -64,16 +71,17 @@ def disaster(start: Any, postponed_to: Any, announcement: Any) -> Optional[Postp
                         DISASTER_ACTS, "postponed.disaster")
 
 
-def postpone(ruled: RuledDate, act: str, area: Optional[Postponement] = None) -> RuledDate:
-    """`ruled` moved by the first postponement that covers `act` and holds its date, else
-    unchanged. Nationwide ones first, then the area one."""
+def postpone(ruled: RuledDate, acts: frozenset, area: Optional[Postponement] = None) -> RuledDate:
+    """`ruled` moved by the first postponement that covers one of `acts` (the acts the date
+    is the deadline of) and holds its date, else unchanged. Nationwide ones first, then the
+    area one."""
     day = ruled.date
     first, last = _nationwide_span()
     if first <= day <= last:  # the common case, a day no nationwide postponement reaches, skips this
         for p in nationwide():
-            if act in p.acts and p.first_day <= day <= p.last_day:
+            if acts & p.acts and p.first_day <= day <= p.last_day:
                 return _moved(ruled, p)
-    if area is not None and act in area.acts and area.first_day <= day <= area.last_day:
+    if area is not None and acts & area.acts and area.first_day <= day <= area.last_day:
         return _moved(ruled, area)
     return ruled
 

@@ -16,23 +16,23 @@ def ruled(day):
     (date(2020, 7, 14), date(2020, 7, 15)), (date(2020, 7, 15), date(2020, 7, 15)),
 ])
 def test_notice_2020_23_window(day, moved):
-    out = pp.postpone(ruled(day), pp.ROLLOVER)
+    out = pp.postpone(ruled(day), pp.ROLLOVER_ONLY)
     assert out.date == moved
     if moved != day:
         assert (out.rule, out.original, out.postponed_by) == ("postponed.notice_2020_23", day, "Notice 2020-23")
 
 
 def test_notice_2020_23_does_not_reach_the_extended_return_date():
-    assert pp.postpone(ruled(date(2020, 7, 1)), pp.RETURN_EXTENDED).date == date(2020, 7, 1)
+    assert pp.postpone(ruled(date(2020, 7, 1)), frozenset({pp.RETURN_EXTENDED})).date == date(2020, 7, 1)
 
 
 def test_an_area_postponement_covers_its_period_only():
     area = pp.disaster(date(2024, 9, 24), date(2025, 5, 1), "FL-2024-07")
-    assert pp.postpone(ruled(date(2024, 9, 23)), pp.ROLLOVER, area).date == date(2024, 9, 23)
-    assert pp.postpone(ruled(date(2024, 9, 24)), pp.ROLLOVER, area).date == date(2025, 5, 1)
-    assert pp.postpone(ruled(date(2025, 4, 30)), pp.ROLLOVER, area).date == date(2025, 5, 1)
-    assert pp.postpone(ruled(date(2025, 5, 1)), pp.ROLLOVER, area).rule == "rollover.sixty_days"
-    assert pp.postpone(ruled(date(2024, 10, 31)), pp.LOAN_REPAYMENT, area).date == date(2024, 10, 31)
+    assert pp.postpone(ruled(date(2024, 9, 23)), pp.ROLLOVER_ONLY, area).date == date(2024, 9, 23)
+    assert pp.postpone(ruled(date(2024, 9, 24)), pp.ROLLOVER_ONLY, area).date == date(2025, 5, 1)
+    assert pp.postpone(ruled(date(2025, 4, 30)), pp.ROLLOVER_ONLY, area).date == date(2025, 5, 1)
+    assert pp.postpone(ruled(date(2025, 5, 1)), pp.ROLLOVER_ONLY, area).rule == "rollover.sixty_days"
+    assert pp.postpone(ruled(date(2024, 10, 31)), pp.CURE, area).date == date(2024, 10, 31)
 
 
 def test_no_area_postponement_without_both_dates():
