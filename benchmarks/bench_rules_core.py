@@ -43,7 +43,7 @@ BATCH = [
     {"as_of": "2025-11-01", "left_job": True},
     # bad loan terms, and a partial rollover question
     {"as_of": "2025-11-01", "loan_date": "2024-05-01", "loan_term_months": 84, "loan_amount": 20000,
-     "age": 40, "left_job": False},
+     "age": 40, "left_job": False, "principal_residence_loan": False},
 ]
 
 

@@ -18,14 +18,19 @@ from .explain import Rendered
 from .facts import UNKNOWN, Facts, known, parse_facts
 from .law import additional_tax as at
 from .law import plan_loan_offset as plo
+from .law import designated_roth as roth
+from .law import public_safety as ps
 from .law import qplo
 from .law import death
 from .law import required_minimum as rmd
 from .law import rolling_cure as rc
+from .law.additional_tax import reached_59_half
 from .law.box7_codes import decode_box7, expected_box7
 from .law.due_dates import return_due_dates
 from .law.code_check import check_code
 from .law.loan_terms import max_term_end
+from .law.postponements import (QPLO_EXTENDED, QPLO_ORIGINAL, RETURN_DUE, ROLLOVER_ONLY, Postponement,
+                                 cares_suspension_possible, disaster, postpone)
 from .law.ruled import RuledDate
 from .law.withholding import offset_withholding
 from .messages import message
@@ -141,12 +146,17 @@ class _Assessment:
             end = max_term_end(f.loan_date, f.loan_term_months, f.principal_residence_loan)
             if end is not None:
                 self._date(end)
+        if isinstance(f.missed_payment_due_date, date) and cares_suspension_possible(f.missed_payment_due_date):
+            self.topics.append("relief.cares_loan_suspension")
 
     # -- amounts and tax -------------------------------------------------------------------
     def _taxable(self, event: Optional[RuledDate]) -> Optional[Decimal]:
+        """The income of the event: the amount distributed, less what was rolled over, plus
+        cash paid with an offset and not rolled over; for designated Roth money only the
+        earnings share (or nothing for a qualified distribution)."""
         f, kind = self.f, self.finding.classification
+        self.out["taxable_amount"] = None
         if event is None:
-            self.out["taxable_amount"] = None
             return None
         amount = f.loan_balance
         limit = self.s.limit
@@ -156,7 +166,6 @@ class _Assessment:
             amount = limit.deemed_amount
         if not known(amount):
             self.missing.append("loan_balance")
-            self.out["taxable_amount"] = None
             return None
         if limit is not None and limit.deemed_amount > 0 and event.rule != "deemed.issuance_amount" \
                 and event.rule != "deemed.issuance_terms":
@@ -166,19 +175,69 @@ class _Assessment:
             self.values.add_money("deemed_excess", limit.deemed_amount)
             self.values["loan_year"] = str(f.loan_date.year)
             self.topics.append("amount.excess_already_taxed")
-        if kind in OFFSETS and known(f.amount_rolled_over):
-            rolled = f.amount_rolled_over
-            if self._beneficiary_may_roll_over() is False:
-                rolled = ZERO  # IRC 402(c)(11): no 60-day rollover for this beneficiary
-            elif known(f.rmd_not_yet_distributed):
-                rolled = min(rolled, rmd.split_offset(amount, f.rmd_not_yet_distributed).rollable)
-            amount = amount - rolled
-            self.values.add_money("amount_rolled_over", rolled)
-            self.topics.append("tax.rolled_over_not_taxed")
+        if kind in OFFSETS:
+            amount = self._offset_income(amount)
+        if f.designated_roth is True:
+            amount = self._roth_share(amount, event)
+        elif kind in TAXABLE and f.designated_roth is UNKNOWN:
+            # unknown is not "no": pre-tax money is assumed, said so, and asked
+            self.topics.append("amount.assumed_pre_tax")
+            self.missing.append("designated_roth")
+        if amount is None:
+            return None
         self.values.add_money("taxable_amount", amount)
         self.topics.append("amount.taxable")
         self.out["taxable_amount"] = money(amount)
         return amount
+
+    def _offset_income(self, offset: Decimal) -> Decimal:
+        """An offset less the part rolled over, plus cash paid with it and not rolled over:
+        that cash is a distribution too (Treas. Reg. 1.402(c)-2 Q&A-9; IRC 402(a))."""
+        f = self.f
+        amount = offset
+        if known(f.amount_rolled_over):
+            rolled = f.amount_rolled_over
+            if self._beneficiary_may_roll_over() is False:
+                rolled = ZERO  # IRC 402(c)(11): no 60-day rollover for this beneficiary
+            elif known(f.rmd_not_yet_distributed):
+                # the RMD part of the offset cannot be rolled over (1.402(c)-2 Q&A-7, Q&A-9)
+                rolled = min(rolled, rmd.split_offset(offset, f.rmd_not_yet_distributed).rollable)
+            amount = amount - rolled
+            self.values.add_money("amount_rolled_over", rolled)
+            self.topics.append("tax.rolled_over_not_taxed")
+        if not known(f.cash_paid_not_rolled_over):
+            self.topics.append("amount.cash_not_counted")
+        elif f.cash_paid_not_rolled_over > 0:
+            amount = amount + f.cash_paid_not_rolled_over
+            self.values.add_money("cash_paid_not_rolled_over", f.cash_paid_not_rolled_over)
+            self.topics.append("amount.cash_included")
+        return amount
+
+    def _roth_share(self, amount: Decimal, event: RuledDate) -> Optional[Decimal]:
+        f = self.f
+        deemed = event.rule.startswith("deemed.")
+        half = reached_59_half(at.AgeFacts(f.birth_date, f.age), event.date)
+        claimed = tuple(f.exceptions_claimed)
+        verdict = roth.qualified_distribution(deemed, event.date, half, "death" in claimed,
+                                              "disability" in claimed, f.roth_first_contribution_year)
+        if verdict.qualified:
+            self.topics.append("roth.qualified")
+            return ZERO
+        if verdict.qualified is None:
+            self.topics.append("roth.qualified_unknown")
+            self.missing.append(verdict.needs)
+            return None
+        self.topics.append("roth.deemed_never_qualified" if deemed else "roth.not_qualified")
+        if not (known(f.roth_basis) and known(f.roth_account_balance)):
+            self.topics.append("roth.earnings_share_unknown")
+            self.missing.extend(name for name in ("roth_basis", "roth_account_balance") if not known(getattr(f, name)))
+            return None
+        share = roth.earnings_share(amount, f.roth_basis, f.roth_account_balance)
+        self.values.add_money("roth_distribution", amount)
+        self.values.add_money("roth_basis", f.roth_basis)
+        self.values.add_money("roth_account_balance", f.roth_account_balance)
+        self.topics.append("roth.earnings_share")
+        return share
 
     def _additional_tax(self, event: Optional[RuledDate], taxable: Optional[Decimal]) -> Optional[at.AdditionalTax]:
         f = self.f
@@ -199,8 +258,9 @@ class _Assessment:
         claimed = tuple(f.exceptions_claimed)
         if f.death_date is not UNKNOWN and death.paid_after_death(f.death_date, event.date) and "death" not in claimed:
             claimed = ("death",) + claimed  # paid to a beneficiary: IRC 72(t)(2)(A)(ii)
-        tax = at.additional_tax(age, event.date, separation, still_employed,
-                                f.public_safety_employee is True, claimed)
+        safety = ps.coverage(event.date, f.public_safety_employee, f.public_safety_role, f.plan_type)
+        tax = at.additional_tax(age, event.date, separation, still_employed, safety,
+                                claimed, f.years_of_service)
         if tax.applies is None:
             self.missing.append(tax.needs or "birth_date")
         if taxable == 0 and tax.applies is not False and "amount_rolled_over" in self.values:
@@ -246,6 +306,7 @@ class _Assessment:
         out["rollover_deadline"] = out["rollover_deadline_without_extension"] = None
         if kind in (c.DEEMED, c.OFFSET_AFTER_DEEMED):
             self.topics.append("rollover.not_eligible_deemed")
+        area = self._disaster() if self.f.disaster_postponed_to is not UNKNOWN else None
         may = self._beneficiary_may_roll_over() if self.s.after_death and kind in OFFSETS else True
         if may is not True:
             out["rollover_eligible"] = may
@@ -262,26 +323,40 @@ class _Assessment:
                 self.topics.insert(0, "rollover.beneficiary_not_spouse")
         elif kind == c.QPLO:
             deadlines = qplo.qplo_rollover_deadlines(self.f.offset_date)
-            self._date(deadlines.with_extension)
-            self._date(deadlines.without_extension)
-            self.values.add_date("return_due_date", deadlines.without_extension.date)
+            with_extension = postpone(deadlines.with_extension, QPLO_EXTENDED, area)
+            without_extension = postpone(deadlines.without_extension, QPLO_ORIGINAL, area)
+            self._date(with_extension)
+            self._date(without_extension)
+            self.values.add_date("return_due_date", without_extension.date)
             self.topics.append("rollover.qplo_extension")
-            out["rollover_deadline"] = deadlines.with_extension.date.isoformat()
-            out["rollover_deadline_without_extension"] = deadlines.without_extension.date.isoformat()
+            out["rollover_deadline"] = with_extension.date.isoformat()
+            out["rollover_deadline_without_extension"] = without_extension.date.isoformat()
         elif kind == c.OFFSET:
-            deadline = plo.sixty_day_deadline(self.f.offset_date)
+            deadline = postpone(plo.sixty_day_deadline(self.f.offset_date), ROLLOVER_ONLY, area)
             self._date(deadline)
             out["rollover_deadline"] = deadline.date.isoformat()
         if event is not None and kind in (c.DEEMED, c.OFFSET, c.QPLO):
             # The event is income of its year: the return that reports it is a date to keep
             # (for a QPLO it is also the rollover deadline without an extension).
-            self._date(return_due_dates(event.date.year).original_ruled)
+            self._date(postpone(return_due_dates(event.date.year).original_ruled, RETURN_DUE, area))
+
+    def _disaster(self) -> Optional[Postponement]:
+        """The area postponement the person told us of (IRC 7508A), once its period is known."""
+        f = self.f
+        self.values.add_date("disaster_postponed_to", f.disaster_postponed_to)
+        self.values["disaster_relief_id"] = f.disaster_relief_id if known(f.disaster_relief_id) \
+            else "(announcement id not given)"
+        if not known(f.disaster_relief_start):
+            self.topics.append("relief.disaster_needs_start")
+            self.missing.append("disaster_relief_start")
+            return None
+        return disaster(f.disaster_relief_start, f.disaster_postponed_to, f.disaster_relief_id)
 
     def _withholding(self) -> None:
         f = self.f
         self.out["withholding"] = None
         if self.finding.classification not in OFFSETS or not known(f.cash_paid_not_rolled_over) \
-                or not known(f.loan_balance):
+                or not known(f.loan_balance) or parameter("mandatory_withholding_rate", f.offset_date) is None:
             return
         amount = offset_withholding(f.loan_balance, f.cash_paid_not_rolled_over, f.offset_date)
         self.values.add_money("withholding_amount", amount)

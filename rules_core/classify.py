@@ -12,6 +12,7 @@ from typing import NamedTuple, Optional, Tuple
 from .facts import UNKNOWN, Facts, known
 from .law import deemed_distribution as dd
 from .law.cure_period import cure_deadline
+from .law.loan_terms import residence_decides
 from .law import plan_loan_offset as plo
 from .law import qplo
 from .law.ruled import RuledDate
@@ -41,13 +42,18 @@ class Finding(NamedTuple):
 def classify(f: Facts, s: Situation = NOTHING) -> Finding:
     cure = None
     if known(f.missed_payment_due_date) and not s.due_suspended:
-        cure = cure_deadline(f.missed_payment_due_date, f.cure_period)
+        cure = cure_deadline(f.missed_payment_due_date, f.plan_cure_period)
     window = qplo.qplo_window_end(f.separation_date) if known(f.separation_date) else None
     issuance = dd.deemed_at_issuance(f.loan_date, f.loan_term_months, f.principal_residence_loan,
                                      f.payments_per_year)
     excess = _excess_at_issuance(f, s) if issuance is None and s.limit is not None else None
     missed = _missed(f, window) if cure is not None and not known(f.offset_date) else None
-    if known(f.offset_date):
+    if isinstance(f.loan_date, date) and residence_decides(f.loan_date, f.loan_term_months) \
+            and not known(f.principal_residence_loan):
+        # unknown is not "no": a long term is fine for a home purchase, a failure otherwise
+        finding = Finding(NEEDS_MORE, ("result.long_term_needs_purpose", "result.needs_more_facts"),
+                          ("principal_residence_loan",))
+    elif known(f.offset_date):
         finding = _offset(f, cure, window, issuance, s)
     elif issuance is not None:
         finding = Finding(DEEMED, ("result.deemed_at_issuance",), event=issuance)
@@ -68,7 +74,50 @@ def classify(f: Facts, s: Situation = NOTHING) -> Finding:
         finding = _with(finding, cure_deadline=cure)
     if finding.window_end is None and window is not None:
         finding = _with(finding, window_end=window)
+    if cure is not None and not known(f.cure_period):
+        finding = _with_cure_assumption(f, finding, s)
     return finding
+
+
+def _with_cure_assumption(f: Facts, finding: Finding, s: Situation = NOTHING) -> Finding:
+    """The plan's cure period was not given: the legal maximum was applied; say so, and ask
+    for it when a plan with no cure period would change the outcome or its tax year.
+    Source: Treas. Reg. 1.72(p)-1, Q&A-10(a) (a plan may allow a shorter period, or none)."""
+    topics = finding.topics + ("cure.assumed_max",)
+    if _none_would_change(f, finding, s):
+        return _with(finding, topics=topics, missing=finding.missing + ("cure_period",))
+    return _with(finding, topics=topics)
+
+
+def _none_would_change(f: Facts, finding: Finding, s: Situation = NOTHING) -> bool:
+    """Would a plan with no cure period give another classification or tax year? Without an
+    offset only the missed installment decides, so that alone is re-run (cheap, and the
+    common case); with an offset the whole classification is."""
+    if "principal_residence_loan" in finding.missing or (
+            finding.event is not None and finding.event.rule == "deemed.issuance_terms"):
+        return False  # decided before any installment: the cure period cannot change it
+    if known(f.offset_date):
+        # with an offset the cure period matters only through a failure before the offset
+        issuance = dd.deemed_at_issuance(f.loan_date, f.loan_term_months, f.principal_residence_loan,
+                                         f.payments_per_year)
+        due = f.missed_payment_due_date
+        longest = _deemed_before_offset(f, cure_deadline(due, "max"), issuance)
+        shortest = _deemed_before_offset(f, cure_deadline(due, "none"), issuance)
+        if isinstance(longest, RuledDate) and isinstance(shortest, RuledDate):
+            return longest.date.year != shortest.date.year
+        if longest is shortest:  # both None (no failure before the offset) or both UNKNOWN
+            return False
+    if known(f.offset_date) or finding.classification not in (DEEMED, WINDOW_OPEN, CURED):
+        strict = classify(f._replace(cure_period="none"), s)
+        return strict.classification != finding.classification or _year(strict.event) != _year(finding.event)
+    outcome = dd.missed_installment(f.missed_payment_due_date, "none", f.caught_up_on, f.as_of)
+    strict_status = {dd.DEEMED: DEEMED, dd.WINDOW_OPEN: WINDOW_OPEN, dd.CURED: CURED}.get(outcome.status)
+    strict_year = outcome.deemed_on.date.year if outcome.deemed_on is not None else None
+    return strict_status != finding.classification or strict_year != _year(finding.event)
+
+
+def _year(event: Optional[RuledDate]) -> Optional[int]:
+    return event.date.year if event is not None else None
 
 
 def _with(finding: Finding, **changes) -> Finding:
@@ -76,7 +125,7 @@ def _with(finding: Finding, **changes) -> Finding:
 
 
 def _missed(f: Facts, window: Optional[RuledDate]) -> Finding:
-    outcome = dd.missed_installment(f.missed_payment_due_date, f.cure_period, f.caught_up_on, f.as_of)
+    outcome = dd.missed_installment(f.missed_payment_due_date, f.plan_cure_period, f.caught_up_on, f.as_of)
     base = dict(cure_deadline=outcome.cure_deadline)
     if outcome.status == dd.DEEMED:
         return Finding(DEEMED, ("result.deemed_distribution",), event=outcome.deemed_on, **base)

@@ -75,6 +75,9 @@ class TimelineEntryOut(_Strict):
     citations: List[CitationOut]
     certainty: str
     note: Optional[str]
+    # issue 10: a postponed date keeps the date the rules gave and names the announcement
+    original_date: Optional[str] = None
+    postponed_by: Optional[str] = None
 
 
 class InstallmentOut(_Strict):

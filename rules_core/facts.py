@@ -21,9 +21,26 @@ from typing import Any, Callable, Dict, FrozenSet, Mapping, Optional, Tuple
 from .law.additional_tax import EXCEPTIONS, IRA_ONLY_EXCEPTIONS
 from .law.rolling_cure import Installment, Payment, PaymentHistory
 from .law.several_loans import OffsetLoan
+from .law.due_dates import FIRST_TAX_YEAR, LAST_TAX_YEAR
 
 OFFSET_REASONS = ("severance", "plan_termination", "other")
+PLAN_TYPES = ("governmental", "private")
+# The jobs IRC 72(t)(10) names (police protection, firefighting, emergency medical services,
+# corrections/forensic security for a State or local government; firefighters at a private
+# employer), and "none" for any other job.
+PUBLIC_SAFETY_ROLES = ("police", "firefighter", "emt", "corrections", "private_firefighter", "none")
 MAX_AGE = 120
+MAX_YEARS_OF_SERVICE = 80
+MAX_CURE_DAYS = 3660
+# interpretation: the engine applies IRC 72(p) as amended in 1986 (first tax year 1987) and
+# projects today's calendar and due-date rules no further than tax year 2100 (due_dates.py);
+# an event outside these days is refused by name rather than answered from rules that did
+# not exist, or may not exist, on it. The last year leaves room for a cure period or a
+# deemed distribution that ends in the next year.
+FIRST_EVENT_DATE = date(FIRST_TAX_YEAR, 1, 1)
+LAST_EVENT_DATE = date(LAST_TAX_YEAR - 1, 12, 31)
+# The first designated Roth contributions could be made in 2006 (IRC 402A, EGTRRA §617).
+FIRST_ROTH_YEAR = 2006
 
 
 class _Unknown:
@@ -89,6 +106,23 @@ def parse_date(raw: Any) -> date:
     return date(year, month, day)
 
 
+def parse_event_date(raw: Any) -> date:
+    """A date of something that happened (or a deadline): within the years the engine covers."""
+    if type(raw) is str and len(raw) == 10:  # fast path, as in parse_date (hot: every date fact)
+        try:
+            day = date.fromisoformat(raw)
+        except ValueError:
+            pass
+        else:
+            if FIRST_EVENT_DATE <= day <= LAST_EVENT_DATE:
+                return day
+    day = parse_date(raw)
+    if not FIRST_EVENT_DATE <= day <= LAST_EVENT_DATE:
+        raise _Bad(f"{day.isoformat()} is outside the years this tool covers "
+                   f"({FIRST_EVENT_DATE.year} to {LAST_EVENT_DATE.year})")
+    return day
+
+
 def parse_bool(raw: Any) -> bool:
     if isinstance(raw, bool):
         return raw
@@ -142,6 +176,10 @@ def parse_cure_period(raw: Any):
     days = _whole_number(raw, '"max", "none" or a whole number of days')
     if days < 0:
         raise _Bad("a cure period cannot be negative")
+    if days > MAX_CURE_DAYS:
+        # the law ends any cure period within about six months (Q&A-10(a)); a longer plan
+        # period is cut to that limit, but a figure of decades is a typing error
+        raise _Bad(f"a cure period of {days} days is not possible; expected at most {MAX_CURE_DAYS} days")
     return "none" if days == 0 else days
 
 
@@ -149,6 +187,43 @@ def parse_offset_reason(raw: Any) -> str:
     if raw not in OFFSET_REASONS:
         raise _Bad(f"expected one of {', '.join(OFFSET_REASONS)}")
     return raw
+
+
+def parse_plan_type(raw: Any) -> str:
+    if raw not in PLAN_TYPES:
+        raise _Bad(f"expected one of {', '.join(PLAN_TYPES)}")
+    return raw
+
+
+def parse_public_safety_role(raw: Any) -> str:
+    if raw not in PUBLIC_SAFETY_ROLES:
+        raise _Bad(f"expected one of {', '.join(PUBLIC_SAFETY_ROLES)}")
+    return raw
+
+
+def parse_years_of_service(raw: Any) -> int:
+    years = _whole_number(raw, "a whole number of years of service")
+    if not 0 <= years <= MAX_YEARS_OF_SERVICE:
+        raise _Bad(f"expected 0 to {MAX_YEARS_OF_SERVICE} years of service")
+    return years
+
+
+def parse_roth_year(raw: Any) -> int:
+    year = _whole_number(raw, "a year such as 2012")
+    if not FIRST_ROTH_YEAR <= year <= LAST_EVENT_DATE.year:
+        raise _Bad(f"designated Roth contributions began in {FIRST_ROTH_YEAR}; expected "
+                   f"{FIRST_ROTH_YEAR} to {LAST_EVENT_DATE.year}")
+    return year
+
+
+# An IRS relief announcement's id as the IRS prints it ("FL-2024-07", "IR-2024-255").
+_ANNOUNCEMENT_ID = re.compile(r"^[A-Za-z]{2,4}-\d{4}-\d{1,4}$")
+
+
+def parse_announcement_id(raw: Any) -> str:
+    if not isinstance(raw, str) or not _ANNOUNCEMENT_ID.match(raw.strip()):
+        raise _Bad('expected the IRS announcement id as printed, such as "FL-2024-07" or "IR-2024-255"')
+    return raw.strip().upper()
 
 
 def parse_rate(raw: Any) -> Decimal:
@@ -236,8 +311,8 @@ def _positive_money(raw: Any) -> Decimal:
     return value
 
 
-_INSTALLMENT_FIELDS = (("due_date", parse_date), ("amount_due", _positive_money))
-_PAYMENT_FIELDS = (("date", parse_date), ("amount", _positive_money))
+_INSTALLMENT_FIELDS = (("due_date", parse_event_date), ("amount_due", _positive_money))
+_PAYMENT_FIELDS = (("date", parse_event_date), ("amount", _positive_money))
 
 
 def parse_payment_history(raw: Any) -> PaymentHistory:
@@ -292,18 +367,19 @@ class FactSpec:
 
 
 FACT_TABLE: Tuple[FactSpec, ...] = (
-    FactSpec("as_of", "date", parse_date),
+    FactSpec("as_of", "date", parse_event_date),
     FactSpec("birth_date", "date", parse_date),
     FactSpec("age", "age", parse_age),
     FactSpec("left_job", "bool", parse_bool),
-    FactSpec("separation_date", "date", parse_date),
+    FactSpec("separation_date", "date", parse_event_date),
     FactSpec("plan_terminated", "bool", parse_bool),
-    FactSpec("plan_termination_date", "date", parse_date),
-    FactSpec("offset_date", "date", parse_date),
+    FactSpec("plan_termination_date", "date", parse_event_date),
+    FactSpec("offset_date", "date", parse_event_date),
     FactSpec("offset_reason", "enum", parse_offset_reason),
-    FactSpec("missed_payment_due_date", "date", parse_date),
-    FactSpec("caught_up_on", "date", parse_date, nullable=True),
-    FactSpec("cure_period", "cure_period", parse_cure_period, default="max"),
+    FactSpec("missed_payment_due_date", "date", parse_event_date),
+    FactSpec("caught_up_on", "date", parse_event_date, nullable=True),
+    # Not given: the legal maximum is assumed and the answer says so (assess.py).
+    FactSpec("cure_period", "cure_period", parse_cure_period),
     FactSpec("loan_balance", "money", parse_money),
     FactSpec("loan_in_good_standing", "bool", parse_bool),
     FactSpec("amount_rolled_over", "money", parse_money),
@@ -311,6 +387,10 @@ FACT_TABLE: Tuple[FactSpec, ...] = (
     FactSpec("designated_roth", "bool", parse_bool),
     FactSpec("box7_code", "code", parse_code),
     FactSpec("public_safety_employee", "bool", parse_bool),
+    # IRC 72(t)(10): who may use age 50 (or 25 years of service) depends on the plan and the job.
+    FactSpec("plan_type", "enum", parse_plan_type),
+    FactSpec("public_safety_role", "enum", parse_public_safety_role),
+    FactSpec("years_of_service", "years", parse_years_of_service),
     FactSpec("exceptions_claimed", "list", parse_exceptions, default=()),
     FactSpec("marginal_tax_rate", "rate", parse_rate),
     # Issue 10, situations. The payment history decides the rolling cure (CCA 201736022).
@@ -321,24 +401,35 @@ FACT_TABLE: Tuple[FactSpec, ...] = (
     FactSpec("other_loans_balance", "money", parse_money),
     FactSpec("highest_loan_balance_12m", "money", parse_money),
     FactSpec("replaced_loan_balance", "money", parse_money),
-    FactSpec("replaced_loan_date", "date", parse_date),
+    FactSpec("replaced_loan_date", "date", parse_event_date),
     FactSpec("offset_loans", "loans", parse_offset_loans),
     # Repayments suspended for unpaid leave (Q&A-9(a)) or military service (IRC 414(u)(4)).
-    FactSpec("unpaid_leave_start", "date", parse_date),
-    FactSpec("unpaid_leave_end", "date", parse_date),
-    FactSpec("military_service_start", "date", parse_date),
-    FactSpec("military_service_end", "date", parse_date),
+    FactSpec("unpaid_leave_start", "date", parse_event_date),
+    FactSpec("unpaid_leave_end", "date", parse_event_date),
+    FactSpec("military_service_start", "date", parse_event_date),
+    FactSpec("military_service_end", "date", parse_event_date),
     # The participant's death and who inherits (IRC 402(c)(9), 402(c)(11)).
-    FactSpec("death_date", "date", parse_date),
+    FactSpec("death_date", "date", parse_event_date),
     FactSpec("beneficiary", "enum", parse_beneficiary),
     # The required minimum distribution of the offset's year still undistributed before it.
     FactSpec("rmd_not_yet_distributed", "money", parse_money),
     # Loan terms, for the 72(p)(2)(B)/(C) checks and the end of the correction window.
-    FactSpec("loan_date", "date", parse_date),
+    FactSpec("loan_date", "date", parse_event_date),
     FactSpec("loan_amount", "money", parse_money),
     FactSpec("loan_term_months", "months", parse_term_months),
     FactSpec("principal_residence_loan", "bool", parse_bool),
     FactSpec("payments_per_year", "count", parse_payments_per_year),
+    # Designated Roth money (IRC 402A, 72(e)(8)): contributions (basis) and the Roth
+    # account's balance on the distribution date; the first Roth contribution year starts the
+    # five-taxable-year period of a qualified distribution (IRC 402A(d)(2)(B)).
+    FactSpec("roth_basis", "money", parse_money),
+    FactSpec("roth_account_balance", "money", parse_money),
+    FactSpec("roth_first_contribution_year", "year", parse_roth_year),
+    # An IRS disaster postponement (IRC 7508A): its first day, the day acts are postponed to,
+    # and the announcement that grants it.
+    FactSpec("disaster_relief_start", "date", parse_event_date),
+    FactSpec("disaster_postponed_to", "date", parse_event_date),
+    FactSpec("disaster_relief_id", "announcement", parse_announcement_id),
 )
 FACT_NAMES: FrozenSet[str] = frozenset(spec.name for spec in FACT_TABLE)
 _SPECS: Dict[str, FactSpec] = {spec.name: spec for spec in FACT_TABLE}
@@ -347,9 +438,9 @@ _SPECS: Dict[str, FactSpec] = {spec.name: spec for spec in FACT_TABLE}
 class Facts(namedtuple("_FactValues", [spec.name for spec in FACT_TABLE],
                        defaults=[spec.default for spec in FACT_TABLE[1:]])):
     """What the user told us, validated: one field per row of FACT_TABLE, in its order.
-    Every fact not given is UNKNOWN (cure_period defaults to "max", exceptions_claimed to
-    none). Immutable; a named tuple because 26 fields cost a frozen dataclass several
-    microseconds per assessment."""
+    Every fact not given is UNKNOWN (exceptions_claimed defaults to none). Immutable; a
+    named tuple because this many fields cost a frozen dataclass several microseconds per
+    assessment."""
 
     __slots__ = ()
 
@@ -360,6 +451,11 @@ class Facts(namedtuple("_FactValues", [spec.name for spec in FACT_TABLE],
             return True
         return self.left_job
 
+    @property
+    def plan_cure_period(self) -> Any:
+        """The cure period the rules apply: the plan's, or the legal maximum when not given
+        (an assumption the answer states, never a silent default)."""
+        return "max" if self.cure_period is UNKNOWN else self.cure_period
 
 
 
@@ -403,6 +499,28 @@ def parse_facts(raw: Mapping[str, Any], today: Optional[date] = None) -> Facts:
     return Facts._make(row)
 
 
+def _public_safety_contradictions(v: Dict[str, Any]) -> Dict[str, str]:
+    role, employee = v["public_safety_role"], v.get("public_safety_employee")
+    if employee is not None and (role == "none") == employee:
+        return {"public_safety_role": "that job does not match your answer about public safety work"
+                if employee else "you said you do no public safety work"}
+    if role == "private_firefighter" and v.get("plan_type") == "governmental":
+        return {"public_safety_role": "a private-sector firefighter's plan is not a governmental plan"}
+    return {}
+
+
+def _roth_contradictions(v: Dict[str, Any]) -> Dict[str, str]:
+    errors: Dict[str, str] = {}
+    if v["designated_roth"] is False:
+        if "roth_basis" in v or "roth_account_balance" in v:
+            errors["designated_roth"] = "you gave Roth account figures but said the loan is not from Roth money"
+        return errors
+    for name in ("loan_date", "offset_date", "missed_payment_due_date"):
+        if v.get(name) and v[name].year < FIRST_ROTH_YEAR:
+            errors[name] = f"designated Roth accounts exist only from {FIRST_ROTH_YEAR}; check this date"
+    return errors
+
+
 def _contradictions(v: Dict[str, Any]) -> Dict[str, str]:
     """Facts that cannot all be true. Each message names the conflict so it can be re-asked."""
     errors: Dict[str, str] = {}
@@ -441,6 +559,13 @@ def _contradictions(v: Dict[str, Any]) -> Dict[str, str]:
         errors["missed_payment_due_date"] = "the missed payment is dated before the loan was made"
     if loan_date and offset and offset < loan_date:
         errors["offset_date"] = "the offset is dated before the loan was made"
+    if "public_safety_role" in v:
+        errors.update(_public_safety_contradictions(v))
+    if "designated_roth" in v:
+        errors.update(_roth_contradictions(v))
+    start, postponed_to = v.get("disaster_relief_start"), v.get("disaster_postponed_to")
+    if start and postponed_to and postponed_to <= start:
+        errors["disaster_postponed_to"] = "the postponed-to date must come after the disaster period starts"
     rolled, balance = v.get("amount_rolled_over"), v.get("loan_balance")
     if rolled is not None and balance is not None and rolled > balance:
         errors["amount_rolled_over"] = "more than the loan balance that was offset"

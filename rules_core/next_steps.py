@@ -42,7 +42,9 @@ def _deemed(f: Facts, finding: c.Finding, out) -> List[str]:
 
 
 def _offset_after_deemed(f: Facts, finding: c.Finding, out) -> List[str]:
-    return ["step.repayments_create_basis", "step.deemed_loan_still_owed"]
+    # The offset paid the loan off: nothing is still owed and nothing is left to repay
+    # (Q&A-13); what is left is to keep the record of the earlier tax (issue 10).
+    return ["step.offset_settled_deemed_loan"]
 
 
 def _qplo(f: Facts, finding: c.Finding, out) -> List[str]:
@@ -50,7 +52,7 @@ def _qplo(f: Facts, finding: c.Finding, out) -> List[str]:
              "step.partial_rollover", "step.report_rollover"]
     if known(f.cash_paid_not_rolled_over) and f.cash_paid_not_rolled_over > 0:
         steps.append("step.direct_vs_indirect")
-    return steps + ["step.check_disaster_relief"]
+    return steps + ([] if known(f.disaster_postponed_to) else ["step.check_disaster_relief"])
 
 
 def _offset(f: Facts, finding: c.Finding, out) -> List[str]:
@@ -61,6 +63,8 @@ def _offset(f: Facts, finding: c.Finding, out) -> List[str]:
     steps += ["step.ira_cannot_take_loan", "step.partial_rollover", "step.report_rollover"]
     if known(f.cash_paid_not_rolled_over) and f.cash_paid_not_rolled_over > 0:
         steps.append("step.direct_vs_indirect")
+    if not known(f.disaster_postponed_to):
+        steps.append("step.check_disaster_relief")  # a postponement can reach the 60th day too
     return steps
 
 

@@ -93,7 +93,7 @@ def read(f: Facts) -> Tuple[Facts, Situation]:
 
 def _cure(f: Facts):
     # an unknown cure period (UNKNOWN) is read as the legal maximum, as classify does
-    return f.cure_period if isinstance(f.cure_period, (int, str)) else "max"
+    return f.plan_cure_period
 
 
 def _suspensions(f: Facts) -> Tuple[sp.Suspension, ...]:

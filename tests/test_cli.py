@@ -47,6 +47,14 @@ def test_assess_from_a_file(tmp_path):
     ('{"cure_period": "sometimes"}', "cure_period"),
     ('{"missed_payment_due_date": "2025-05-31", "caught_up_on": "2025-05-01"}', "caught_up_on"),
     ("not json at all", "json"),
+    # issue 10 item 7: out-of-range events and absurd amounts are refused by name (were exit 1)
+    ('{"as_of": "2025-01-01", "loan_date": "1950-01-01"}', "loan_date"),
+    ('{"as_of": "1980-01-01", "missed_payment_due_date": "1979-01-01", "caught_up_on": null}', "missed_payment_due_date"),
+    ('{"as_of": "9999-01-01", "offset_date": "9998-01-01", "left_job": true}', "offset_date"),
+    ('{"as_of": "2025-01-01", "loan_balance": 1e27}', "loan_balance"),
+    ('{"as_of": "2025-01-01", "roth_account_balance": 1e27}', "roth_account_balance"),
+    ('{"as_of": "2025-01-01", "years_of_service": 1e27}', "years_of_service"),
+    ('{"as_of": "2025-01-01", "disaster_relief_id": "<script>"}', "disaster_relief_id"),
     ("[1, 2]", "facts"),
     ("", "json"),
 ])

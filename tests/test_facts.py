@@ -63,7 +63,10 @@ def test_missing_facts_stay_unknown_not_false():
     assert facts.as_of == TODAY
     assert facts.left_job is UNKNOWN and facts.left_job is not False
     assert facts.caught_up_on is UNKNOWN
-    assert facts.cure_period == "max"
+    # issue 10 item 3: an unanswered cure period is unknown; the rules apply the legal maximum
+    # and the answer states that assumption (tests/cases/unknown_facts.yaml)
+    assert facts.cure_period is UNKNOWN
+    assert facts.plan_cure_period == "max"
 
 
 def test_null_caught_up_on_means_not_caught_up_but_other_nulls_mean_unknown():
@@ -97,4 +100,9 @@ def test_the_fact_table_is_the_contract():
     assert contract <= FACT_NAMES
     assert SITUATION_FACTS <= FACT_NAMES
     assert FACT_NAMES - contract - SITUATION_FACTS == {"loan_date", "loan_amount", "loan_term_months",
-                                     "principal_residence_loan", "payments_per_year"}
+                                     "principal_residence_loan", "payments_per_year",
+                                     # issue 10: public safety, designated Roth, disaster relief
+                                     "plan_type", "public_safety_role", "years_of_service",
+                                     "roth_basis", "roth_account_balance",
+                                     "roth_first_contribution_year", "disaster_relief_start",
+                                     "disaster_postponed_to", "disaster_relief_id"}

@@ -37,7 +37,8 @@ from hypothesis import strategies as st
 from rules_core import api
 from rules_core.classify import CLASSIFICATIONS
 from rules_core.contract import validate_assessment
-from rules_core.facts import FACT_NAMES, FACT_TABLE, FactsError
+from rules_core.facts import (FACT_NAMES, FACT_TABLE, PLAN_TYPES, PUBLIC_SAFETY_ROLES, FactsError,
+                              FIRST_EVENT_DATE, LAST_EVENT_DATE)
 from rules_core.law.additional_tax import EXCEPTIONS
 from rules_core.law.box7_codes import valid_box7_codes
 from rules_core.law.due_dates import return_due_dates
@@ -75,14 +76,16 @@ def _money(max_cents: int = 10_000_000) -> st.SearchStrategy[str]:
 
 
 @st.composite
-def valid_facts(draw) -> Dict[str, Any]:
+def valid_facts(draw, first: date = FIRST, last: date = LAST) -> Dict[str, Any]:
     """A fact set the input contract accepts (any subset of the facts)."""
     maybe = lambda: draw(st.booleans())  # noqa: E731 - include this fact or not
-    as_of = draw(_dates(date(2016, 1, 1), LAST))
+    FIRST, LAST = first, last  # noqa: N806 - the bounds of every date drawn below
+    as_of = draw(_dates(max(first, date(2016, 1, 1)) if first >= date(2015, 1, 1) else first, LAST))
     facts: Dict[str, Any] = {"as_of": _iso(as_of)}
     low = FIRST  # every later date is on or after this (and on or after the birth date)
 
-    birth = draw(_dates(BIRTH_FIRST, min(BIRTH_LAST, as_of))) if maybe() else None
+    oldest = max(date(as_of.year - 119, 1, 1), BIRTH_FIRST if first >= FIRST else date(1880, 1, 1))
+    birth = draw(_dates(oldest, min(max(BIRTH_LAST, first), as_of))) if maybe() else None
     if birth:
         facts["birth_date"] = _iso(birth)
         low = max(low, birth)
@@ -159,6 +162,34 @@ def valid_facts(draw) -> Dict[str, Any]:
     if maybe():
         facts["payments_per_year"] = draw(st.sampled_from([1, 2, 3, 4, 12, 24, 26, 52, 365]))
     situation_facts(draw, facts, as_of, low, birth, loan_date)
+    # issue 10: public safety, designated Roth money, disaster relief
+    if maybe():
+        facts["plan_type"] = draw(st.sampled_from(PLAN_TYPES))
+    if maybe():
+        roles = [r for r in PUBLIC_SAFETY_ROLES
+                 if not (r == "private_firefighter" and facts.get("plan_type") == "governmental")
+                 and facts.get("public_safety_employee", r != "none") == (r != "none")]
+        facts["public_safety_role"] = draw(st.sampled_from(roles))
+    if maybe():
+        facts["years_of_service"] = draw(st.integers(min_value=0, max_value=80))
+    roth_ok = all(date.fromisoformat(facts[n]).year >= 2006 for n in
+                  ("loan_date", "offset_date", "missed_payment_due_date") if n in facts)
+    if not roth_ok and facts.get("designated_roth") is True:
+        del facts["designated_roth"]  # designated Roth accounts exist from 2006 (refused before)
+    if facts.get("designated_roth") is not False and roth_ok and maybe():
+        facts["designated_roth"] = True
+        for name in ("roth_basis", "roth_account_balance"):
+            if maybe():
+                facts[name] = draw(_money())
+        if maybe():
+            facts["roth_first_contribution_year"] = draw(st.integers(min_value=2006, max_value=2099))
+    if maybe():
+        start = draw(_dates(FIRST, LAST - timedelta(days=1)))
+        if maybe():
+            facts["disaster_relief_start"] = _iso(start)
+        facts["disaster_postponed_to"] = _iso(draw(_dates(min(start + timedelta(days=1), LAST), LAST)))
+        if maybe():
+            facts["disaster_relief_id"] = draw(st.sampled_from(["FL-2024-07", "IR-2020-58", "CA-2025-01"]))
     return facts
 
 
@@ -349,7 +380,9 @@ def test_good_standing_severance_offset_inside_the_window_is_a_qplo(facts):
     offset = _d(facts["offset_date"])
     due = return_due_dates(offset.year)
     assert out["rollover_deadline"] == due.extended.isoformat()
-    assert out["rollover_deadline_without_extension"] == due.original.isoformat()
+    # Notice 2020-23 moved the 2019 return's original due date (April 15, 2020) to July 15, 2020
+    original = date(2020, 7, 15) if offset.year == 2019 else due.original
+    assert out["rollover_deadline_without_extension"] == original.isoformat()
     assert out["event_date"] == facts["offset_date"]
     if out["form_1099r_box7"] is not None:
         assert out["form_1099r_box7"].startswith("M")
@@ -400,6 +433,9 @@ _WRONG_TYPES = {
     "rate": ["1.5", True, "-0.1", "abc"],
     "months": [0, 601, "abc", True],
     "count": [0, 366, "abc", True],
+    "years": [-1, 81, "abc", True, 2.5],
+    "year": [2005, 2100, "abc", True, 1e27],
+    "announcement": ["", "hurricane", 12, "FL-24", "<b>FL-2024-07</b>"],
 }
 _SPEC = {s.name: s for s in FACT_TABLE}
 
@@ -504,11 +540,15 @@ def test_no_more_can_be_rolled_over_than_was_offset(facts):
     if eligible is None:
         return
     assert out["classification"] in ("plan_loan_offset", "qualified_plan_loan_offset")
-    balance = Decimal(out["taxable_amount"] or "0") + Decimal(facts.get("amount_rolled_over", "0"))
+    if "offset_loans" in facts:
+        loans = facts["offset_loans"]
+        good = [Decimal(loan["balance"]) for loan in loans if loan["in_good_standing"]]
+        balance = sum(good) if good else sum(Decimal(loan["balance"]) for loan in loans)
+    else:
+        balance = Decimal(facts["loan_balance"])
     assert Decimal(eligible) <= balance
     if "rmd_not_yet_distributed" in facts and out["rollover_eligible"]:
-        assert Decimal(eligible) <= max(Decimal(0), balance - Decimal(facts["rmd_not_yet_distributed"])) \
-            or out["taxable_amount"] is None
+        assert Decimal(eligible) == max(Decimal(0), balance - Decimal(facts["rmd_not_yet_distributed"]))
 
 
 @SETTINGS
@@ -547,3 +587,70 @@ def test_the_payment_history_decides_the_classification(facts):
         assert out["classification"] == "cure_window_open"
     else:
         assert out["classification"] == "cured"
+# ---- (i) every fact over its whole range: an answer or a refusal by name, nothing else -------
+# issue 10 item 7: events outside the supported years, loan dates decades back and amounts such
+# as 1e27 used to end in a traceback (exit 1). Each fact is drawn across and beyond its range and
+# put into otherwise valid facts; assess must answer within the contract or raise FactsError
+# naming real fields (the CLI turns that into exit 2), never anything else.
+_HUGE_NUMBERS = st.one_of(
+    st.integers(min_value=-10 ** 30, max_value=10 ** 30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([1e27, -1e27, 10 ** 27, "1e27", "1E+27", "NaN", "Infinity", "-0", "0"]),
+)
+_ANY_DATE = st.one_of(
+    st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)).map(_iso),
+    st.dates(min_value=FIRST_EVENT_DATE - timedelta(days=3), max_value=FIRST_EVENT_DATE + timedelta(days=3)).map(_iso),
+    st.dates(min_value=LAST_EVENT_DATE - timedelta(days=3), max_value=LAST_EVENT_DATE + timedelta(days=3)).map(_iso),
+    st.sampled_from(["0001-01-01", "9999-12-31", "1899-12-31", "2025-13-01", "20250101"]),
+)
+_BY_KIND = {
+    "date": _ANY_DATE,
+    "bool": st.one_of(st.booleans(), st.sampled_from(["true", 1, None])),
+    "money": st.one_of(_HUGE_NUMBERS, _money(10 ** 12), st.sampled_from(["100000000.00", "100000000.01"])),
+    "age": _HUGE_NUMBERS, "years": _HUGE_NUMBERS, "year": _HUGE_NUMBERS, "months": _HUGE_NUMBERS,
+    "count": _HUGE_NUMBERS, "rate": _HUGE_NUMBERS,
+    "cure_period": st.one_of(st.sampled_from(["max", "none"]), _HUGE_NUMBERS),
+    "enum": st.one_of(st.sampled_from(("severance", "plan_termination", "other") + PLAN_TYPES + PUBLIC_SAFETY_ROLES),
+                      st.text(max_size=12)),
+    "list": st.one_of(st.lists(st.sampled_from(sorted(EXCEPTIONS)), max_size=4), st.lists(st.text(max_size=8), max_size=3)),
+    "code": st.one_of(st.sampled_from(BOX7_TEXTS), st.text(max_size=30)),
+    "announcement": st.one_of(st.sampled_from(["FL-2024-07", "IR-2020-58"]), st.text(max_size=30)),
+    # issue 10's structured facts: every date and amount inside them across and beyond its range
+    "history": st.fixed_dictionaries({
+        "installments": st.lists(st.fixed_dictionaries({"due_date": _ANY_DATE, "amount_due": _HUGE_NUMBERS}),
+                                 min_size=1, max_size=4),
+        "payments": st.lists(st.fixed_dictionaries({"date": _ANY_DATE, "amount": _HUGE_NUMBERS}), max_size=4)}),
+    "loans": st.lists(st.fixed_dictionaries({"balance": _HUGE_NUMBERS, "in_good_standing": st.booleans()}),
+                      min_size=2, max_size=3),
+}
+
+
+def test_every_fact_kind_has_a_range_strategy():
+    assert {spec.kind for spec in FACT_TABLE} <= set(_BY_KIND)
+
+
+@st.composite
+def one_fact_across_its_range(draw):
+    facts = draw(valid_facts(FIRST_EVENT_DATE, LAST_EVENT_DATE))
+    spec = draw(st.sampled_from(FACT_TABLE))
+    facts[spec.name] = draw(_BY_KIND[spec.kind])
+    return facts
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(one_fact_across_its_range())
+def test_every_fact_over_its_whole_range_is_answered_or_refused_by_name(facts):
+    try:
+        out = api.assess(facts)
+    except FactsError as refused:
+        assert refused.errors and set(refused.errors) <= FACT_NAMES | set(facts) | {"facts"}
+        json.dumps(refused.errors)
+        return
+    validate_assessment(out)
+    json.dumps(out)
+
+
+@SETTINGS
+@given(valid_facts(FIRST_EVENT_DATE, LAST_EVENT_DATE))
+def test_the_whole_supported_span_of_years_is_answered(facts):
+    validate_assessment(api.assess(facts))
