@@ -12,9 +12,11 @@ from typing import NamedTuple, Optional, Tuple
 from .facts import UNKNOWN, Facts, known
 from .law import deemed_distribution as dd
 from .law.cure_period import cure_deadline
+from .law.loan_terms import residence_decides
 from .law import plan_loan_offset as plo
 from .law import qplo
 from .law.ruled import RuledDate
+from .situations import NOTHING, Situation
 
 DEEMED = "deemed_distribution"
 OFFSET = "plan_loan_offset"
@@ -37,24 +39,85 @@ class Finding(NamedTuple):
     window_end: Optional[RuledDate] = None
 
 
-def classify(f: Facts) -> Finding:
-    cure = cure_deadline(f.missed_payment_due_date, f.cure_period) if known(f.missed_payment_due_date) else None
+def classify(f: Facts, s: Situation = NOTHING) -> Finding:
+    cure = None
+    if known(f.missed_payment_due_date) and not s.due_suspended:
+        cure = cure_deadline(f.missed_payment_due_date, f.plan_cure_period)
     window = qplo.qplo_window_end(f.separation_date) if known(f.separation_date) else None
     issuance = dd.deemed_at_issuance(f.loan_date, f.loan_term_months, f.principal_residence_loan,
                                      f.payments_per_year)
-    if known(f.offset_date):
-        finding = _offset(f, cure, window, issuance)
+    excess = _excess_at_issuance(f, s) if issuance is None and s.limit is not None else None
+    missed = _missed(f, window) if cure is not None and not known(f.offset_date) else None
+    if isinstance(f.loan_date, date) and residence_decides(f.loan_date, f.loan_term_months) \
+            and not known(f.principal_residence_loan):
+        # unknown is not "no": a long term is fine for a home purchase, a failure otherwise
+        finding = Finding(NEEDS_MORE, ("result.long_term_needs_purpose", "result.needs_more_facts"),
+                          ("principal_residence_loan",))
+    elif known(f.offset_date):
+        finding = _offset(f, cure, window, issuance, s)
     elif issuance is not None:
         finding = Finding(DEEMED, ("result.deemed_at_issuance",), event=issuance)
-    elif cure is not None:
-        finding = _missed(f, window)
+    elif missed is not None and (missed.classification == DEEMED or excess is None):
+        finding = missed
+    elif excess is not None:
+        # Only the excess failed; a later cure or open window does not change that it was
+        # income on the loan date (Treas. Reg. 1.72(p)-1, Q&A-4).
+        finding = Finding(DEEMED, ("result.deemed_excess_at_issuance",) + (missed.topics if missed else ()),
+                          event=excess)
+    elif s.due_suspended:
+        finding = Finding(CURED, ("result.installment_suspended",))
+    elif s.history is not None:
+        finding = Finding(CURED, ("result.history_no_missed",))
     else:
         finding = _nothing_yet(f, window)
     if finding.cure_deadline is None and cure is not None:
         finding = _with(finding, cure_deadline=cure)
     if finding.window_end is None and window is not None:
         finding = _with(finding, window_end=window)
+    if cure is not None and not known(f.cure_period):
+        finding = _with_cure_assumption(f, finding, s)
     return finding
+
+
+def _with_cure_assumption(f: Facts, finding: Finding, s: Situation = NOTHING) -> Finding:
+    """The plan's cure period was not given: the legal maximum was applied; say so, and ask
+    for it when a plan with no cure period would change the outcome or its tax year.
+    Source: Treas. Reg. 1.72(p)-1, Q&A-10(a) (a plan may allow a shorter period, or none)."""
+    topics = finding.topics + ("cure.assumed_max",)
+    if _none_would_change(f, finding, s):
+        return _with(finding, topics=topics, missing=finding.missing + ("cure_period",))
+    return _with(finding, topics=topics)
+
+
+def _none_would_change(f: Facts, finding: Finding, s: Situation = NOTHING) -> bool:
+    """Would a plan with no cure period give another classification or tax year? Without an
+    offset only the missed installment decides, so that alone is re-run (cheap, and the
+    common case); with an offset the whole classification is."""
+    if "principal_residence_loan" in finding.missing or (
+            finding.event is not None and finding.event.rule == "deemed.issuance_terms"):
+        return False  # decided before any installment: the cure period cannot change it
+    if known(f.offset_date):
+        # with an offset the cure period matters only through a failure before the offset
+        issuance = dd.deemed_at_issuance(f.loan_date, f.loan_term_months, f.principal_residence_loan,
+                                         f.payments_per_year)
+        due = f.missed_payment_due_date
+        longest = _deemed_before_offset(f, cure_deadline(due, "max"), issuance)
+        shortest = _deemed_before_offset(f, cure_deadline(due, "none"), issuance)
+        if isinstance(longest, RuledDate) and isinstance(shortest, RuledDate):
+            return longest.date.year != shortest.date.year
+        if longest is shortest:  # both None (no failure before the offset) or both UNKNOWN
+            return False
+    if known(f.offset_date) or finding.classification not in (DEEMED, WINDOW_OPEN, CURED):
+        strict = classify(f._replace(cure_period="none"), s)
+        return strict.classification != finding.classification or _year(strict.event) != _year(finding.event)
+    outcome = dd.missed_installment(f.missed_payment_due_date, "none", f.caught_up_on, f.as_of)
+    strict_status = {dd.DEEMED: DEEMED, dd.WINDOW_OPEN: WINDOW_OPEN, dd.CURED: CURED}.get(outcome.status)
+    strict_year = outcome.deemed_on.date.year if outcome.deemed_on is not None else None
+    return strict_status != finding.classification or strict_year != _year(finding.event)
+
+
+def _year(event: Optional[RuledDate]) -> Optional[int]:
+    return event.date.year if event is not None else None
 
 
 def _with(finding: Finding, **changes) -> Finding:
@@ -62,7 +125,7 @@ def _with(finding: Finding, **changes) -> Finding:
 
 
 def _missed(f: Facts, window: Optional[RuledDate]) -> Finding:
-    outcome = dd.missed_installment(f.missed_payment_due_date, f.cure_period, f.caught_up_on, f.as_of)
+    outcome = dd.missed_installment(f.missed_payment_due_date, f.plan_cure_period, f.caught_up_on, f.as_of)
     base = dict(cure_deadline=outcome.cure_deadline)
     if outcome.status == dd.DEEMED:
         return Finding(DEEMED, ("result.deemed_distribution",), event=outcome.deemed_on, **base)
@@ -89,14 +152,27 @@ def _nothing_yet(f: Facts, window: Optional[RuledDate]) -> Finding:
     return Finding(NEEDS_MORE, ("result.needs_more_facts",), ("left_job", "missed_payment_due_date"))
 
 
+def _excess_at_issuance(f: Facts, s: Situation) -> Optional[RuledDate]:
+    """The loan date, when the loans together exceeded the 72(p)(2)(A) limit."""
+    if s.limit is None or s.limit.deemed_amount <= 0:
+        return None
+    return RuledDate("event_date", f.loan_date, "deemed.issuance_amount")
+
+
 def _offset(f: Facts, cure: Optional[RuledDate], window: Optional[RuledDate],
-            issuance: Optional[RuledDate]) -> Finding:
+            issuance: Optional[RuledDate], s: Situation = NOTHING) -> Finding:
     offset = RuledDate("offset_date", f.offset_date, "offset.event")
     deemed_before = _deemed_before_offset(f, cure, issuance)
     if deemed_before is UNKNOWN:
         return Finding(NEEDS_MORE, ("result.needs_more_facts",), ("caught_up_on",), offset=offset)
     if deemed_before is not None:
         return Finding(OFFSET_AFTER_DEEMED, ("result.offset_after_deemed",), event=deemed_before, offset=offset)
+    if s.after_death and not known(f.offset_reason):
+        # interpretation: an offset after the participant's death is made because of the death,
+        # not solely because of a severance or the plan's end, so it is an ordinary offset
+        # (code 4, no M) unless the user says otherwise. Source: IRC 402(c)(3)(C)(ii).
+        return Finding(OFFSET, ("result.offset_at_death",),
+                       event=offset, offset=offset, offset_reason=plo.OTHER)
     reason = plo.offset_reason(f.offset_reason, f.offset_date, f.separated, f.separation_date,
                                f.plan_terminated, f.plan_termination_date)
     base = dict(event=offset, offset=offset, offset_reason=reason)
@@ -112,12 +188,23 @@ def _offset(f: Facts, cure: Optional[RuledDate], window: Optional[RuledDate],
         # Not in good standing means 72(p)(1) already applied: a deemed distribution came
         # first; its date needs the missed installment.
         return Finding(OFFSET_AFTER_DEEMED, ("result.offset_not_good_standing",),
-                       ("missed_payment_due_date",), offset=offset, offset_reason=reason)
+                       _failure_date_question(f, s), offset=offset, offset_reason=reason)
     if good is None:
         return Finding(NEEDS_MORE, ("result.needs_more_facts",), ("loan_in_good_standing",), offset=offset)
     if reason == plo.PLAN_TERMINATION:
         return Finding(QPLO, ("result.qplo_plan_termination",), **base)
     return _severance_offset(f, window, base)
+
+
+def _failure_date_question(f: Facts, s: Situation) -> Tuple[str, ...]:
+    """What to ask to date the failure of a loan said not to be in good standing: the missed
+    installment; the payment history when the installment we were given was suspended (it
+    was not the failure); nothing more when the history itself was given."""
+    if s.history is not None:
+        return ()
+    if s.due_suspended:
+        return ("payment_history",)
+    return ("missed_payment_due_date",)
 
 
 def _severance_offset(f: Facts, window: Optional[RuledDate], base: dict) -> Finding:
@@ -138,6 +225,11 @@ def _deemed_before_offset(f: Facts, cure: Optional[RuledDate], issuance: Optiona
         return None
     caught_up = f.caught_up_on
     if isinstance(caught_up, date) and caught_up <= cure.date:
+        return None
+    if caught_up is UNKNOWN and cure.date >= f.as_of:
+        # interpretation: a planned offset after a cure deadline still to come: the catch-up
+        # has not happened yet and cannot be asked about; answer as if it is made (the next
+        # steps say by when), which is the only outcome the person can still choose
         return None
     if caught_up is None or isinstance(caught_up, date):
         return RuledDate("event_date", cure.date, "deemed.cure_end")

@@ -75,6 +75,41 @@ class TimelineEntryOut(_Strict):
     citations: List[CitationOut]
     certainty: str
     note: Optional[str]
+    # issue 10: a postponed date keeps the date the rules gave and names the announcement
+    original_date: Optional[str] = None
+    postponed_by: Optional[str] = None
+
+
+class InstallmentOut(_Strict):
+    """One installment of a payment history, as the rolling cure read it."""
+    due_date: str
+    amount_due: str
+    unpaid: str
+    paid_in_full_on: Optional[str]
+    cure_deadline: Optional[str]
+    status: str  # on_time, cured, open, failed, suspended, not_yet_due
+
+
+class LoanLimitOut(_Strict):
+    """The IRC 72(p)(2)(A) test on the loan date, all loans counted."""
+    cap: str
+    counted_total: str
+    deemed_amount: str
+    replaced_loan_counted: Optional[bool]
+    assumed_zero: List[str]
+
+
+class OffsetLoanOut(_Strict):
+    balance: str
+    in_good_standing: bool
+    treatment: Optional[str]  # the offset's classification, or already_deemed
+
+
+class SuspensionOut(_Strict):
+    kind: str  # unpaid_leave or military_service
+    start: str
+    end: Optional[str]
+    repay_by: Optional[str]
 
 
 class AssessmentOut(_Strict):
@@ -98,6 +133,14 @@ class AssessmentOut(_Strict):
     explanations: List[ExplanationOut]
     timeline: List[TimelineEntryOut]
     disclaimer: str
+    # Issue 10, additive. planned_events names the given dates that lie after as_of: the
+    # answer describes what will happen if they happen then.
+    planned_events: List[str]
+    rollover_eligible_amount: Optional[str]
+    installments: Optional[List[InstallmentOut]]
+    loan_limit: Optional[LoanLimitOut]
+    offset_loans: Optional[List[OffsetLoanOut]]
+    repayment_suspensions: Optional[List[SuspensionOut]]
 
 
 def validate_assessment(data: Dict[str, Any]) -> AssessmentOut:

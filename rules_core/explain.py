@@ -30,7 +30,12 @@ PLACEHOLDERS = frozenset({
     "return_due_date", "box7_code", "given_code", "age_59_half_date", "additional_tax_amount",
     "withholding_amount", "amount_rolled_over", "cash_paid_not_rolled_over", "max_term_end",
     "loan_date", "exceptions", "missing_facts", "estimated_income_tax", "estimated_total",
-    "cure_period_days",
+    # issue 10: the situations
+    "planned_events", "deemed_excess", "loan_limit_cap", "counted_loans", "loan_year",
+    "replaced_loan_term_end", "suspension_end", "good_standing_balance", "already_deemed_balance",
+    "rmd_part", "rollover_eligible_amount",
+    "cure_period_days", "roth_distribution", "roth_basis", "roth_account_balance",
+    "disaster_relief_id", "disaster_postponed_to", "original_deadline",
 })
 
 

@@ -18,13 +18,19 @@ def select_steps(f: Facts, finding: c.Finding, out: Dict[str, Any], values: Dict
     kind = finding.classification
     chooser = _CHOOSERS.get(kind)
     steps = chooser(f, finding, out) if chooser else []
+    if kind in (c.OFFSET, c.QPLO) and out.get("rollover_eligible") is False:
+        # a beneficiary who may not roll over (IRC 402(c)(11)): no rollover steps to take
+        steps = ["step.beneficiary_reports_income"]
+    if out.get("planned_events") and finding.cure_deadline is not None \
+            and finding.cure_deadline.date >= f.as_of and "step.catch_up_before_cure" not in steps:
+        steps.insert(0, "step.catch_up_before_cure")  # the planned answer assumes this catch-up
     if out.get("additional_tax") and out["additional_tax"]["applies"] is True:
         steps.append("step.claim_exception_5329")
     return steps
 
 
 def _window_open(f: Facts, finding: c.Finding, out) -> List[str]:
-    return ["step.catch_up_before_cure", "step.check_plan_cure_period", *_correction(f)]
+    return ["step.catch_up_before_cure", "step.check_plan_cure_period", *_correction(f, out)]
 
 
 def _cured(f: Facts, finding: c.Finding, out) -> List[str]:
@@ -32,11 +38,13 @@ def _cured(f: Facts, finding: c.Finding, out) -> List[str]:
 
 
 def _deemed(f: Facts, finding: c.Finding, out) -> List[str]:
-    return [*_correction(f), "step.deemed_loan_still_owed", "step.repayments_create_basis"]
+    return [*_correction(f, out), "step.deemed_loan_still_owed", "step.repayments_create_basis"]
 
 
 def _offset_after_deemed(f: Facts, finding: c.Finding, out) -> List[str]:
-    return ["step.repayments_create_basis", "step.deemed_loan_still_owed"]
+    # The offset paid the loan off: nothing is still owed and nothing is left to repay
+    # (Q&A-13); what is left is to keep the record of the earlier tax (issue 10).
+    return ["step.offset_settled_deemed_loan"]
 
 
 def _qplo(f: Facts, finding: c.Finding, out) -> List[str]:
@@ -44,15 +52,19 @@ def _qplo(f: Facts, finding: c.Finding, out) -> List[str]:
              "step.partial_rollover", "step.report_rollover"]
     if known(f.cash_paid_not_rolled_over) and f.cash_paid_not_rolled_over > 0:
         steps.append("step.direct_vs_indirect")
-    return steps + ["step.check_disaster_relief"]
+    return steps + ([] if known(f.disaster_postponed_to) else ["step.check_disaster_relief"])
 
 
 def _offset(f: Facts, finding: c.Finding, out) -> List[str]:
+    if out["rollover_deadline"] is None:
+        return []
     deadline = date.fromisoformat(out["rollover_deadline"])
     steps = ["step.self_certification"] if f.as_of > deadline else ["step.rollover_sixty"]
     steps += ["step.ira_cannot_take_loan", "step.partial_rollover", "step.report_rollover"]
     if known(f.cash_paid_not_rolled_over) and f.cash_paid_not_rolled_over > 0:
         steps.append("step.direct_vs_indirect")
+    if not known(f.disaster_postponed_to):
+        steps.append("step.check_disaster_relief")  # a postponement can reach the 60th day too
     return steps
 
 
@@ -62,12 +74,15 @@ def _needs_more(f: Facts, finding: c.Finding, out) -> List[str]:
     return []
 
 
-def _correction(f: Facts) -> List[str]:
+def _correction(f: Facts, out) -> List[str]:
     """The employer can correct a missed payment by catch-up or re-amortization only while
-    the longest legal term has not run out (Rev. Proc. 2021-30 §6.07)."""
+    the longest legal term has not run out (Rev. Proc. 2021-30 §6.07); military service moves
+    that term out by its length (IRC 414(u)(4))."""
     if isinstance(f.loan_date, date):
         end = max_term_end(f.loan_date, f.loan_term_months, f.principal_residence_loan)
-        if end is not None and f.as_of > end.date:
+        extended = [s["repay_by"] for s in out.get("repayment_suspensions") or () if s["repay_by"]]
+        last = max([end.date] + [date.fromisoformat(d) for d in extended]) if end is not None else None
+        if last is not None and f.as_of > last:
             return ["step.correction_gone_term_expired"]
     return ["step.employer_correction"]
 

@@ -55,7 +55,8 @@ def _entry_base(name: str, rule_id: str) -> dict:
         r = rule(rule_id)
         base = _ENTRY_BASES[(name, rule_id)] = {
             "name": name, "label": date_names()[name], "date": None, "rule": rule_id, "says": r.says,
-            "citations": cite_all(r.citations), "certainty": None, "note": None}
+            "citations": cite_all(r.citations), "certainty": None, "note": None,
+            "original_date": None, "postponed_by": None}
     return base
 
 
@@ -65,4 +66,7 @@ def timeline_entry(ruled: RuledDate) -> dict:
     entry["citations"] = list(entry["citations"])
     entry["certainty"] = ruled.certainty
     entry["note"] = ruled.note
+    if ruled.original is not None:
+        entry["original_date"] = ruled.original.isoformat()
+        entry["postponed_by"] = ruled.postponed_by
     return entry

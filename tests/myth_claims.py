@@ -62,6 +62,9 @@ _MUST = r"(?:must|need to|needs to|have to|has to|should)"
 # "rolling over", "rollover", "rolling the money over".
 _ROLL_OVER = r"\broll(?:ing|ed|s)?(?:[- ]?|(?:\s+\w+){1,3}\s+)over\b"
 
+# Up to two sentences of one paragraph with no word that denies or contrasts ("neither ... nor").
+_PARA_NOT_DENIED = r"(?:(?!\b(?:not|never|no|cannot|neither|nor|except|unlike|rather)\b|n't)[^\n]){0,140}"
+
 MYTH_CLAIMS: List[Tuple[str, Pattern[str]]] = [
     # -- myth.loan_is_deemed: "taking a 401(k) loan is a deemed distribution"
     ("myth.loan_is_deemed", re.compile(
@@ -170,6 +173,58 @@ MYTH_CLAIMS: List[Tuple[str, Pattern[str]]] = [
     ("myth.m_means_termination", re.compile(
         r"\b(?:code\s+)?M\s+(?:is|=)\s+(?:the\s+)?(?:code|distribution code)\s+for\s+"
         r"(?:an?\s+)?(?:employment\s+)?(?:termination|separation|job loss|leaving)", _I)),
+
+    # -- myth.defaulted_loan_offset_is_ordinary: an offset of a loan already failed or deemed
+    #    is not an ordinary (60-day) plan loan offset (issue 10)
+    ("myth.defaulted_loan_offset_is_ordinary", re.compile(
+        r"\b(?:already|had|previously|earlier)\b[^\n]{0,60}?"
+        r"\b(?:deemed|defaulted|failed|fallen short|in default|not in good standing)\b"
+        rf"{_PARA_NOT_DENIED}?"
+        r"\b(?:is|it's|becomes|counts as|remains|treated as)\s+(?:an?\s+|still\s+an?\s+)?"
+        r"ordinary (?:plan loan )?offset", _I)),
+    ("myth.defaulted_loan_offset_is_ordinary", re.compile(
+        r"\boffsets? of (?:a|an|the|your) (?:loan (?:that was |already )?)?"
+        r"(?:defaulted|deemed|failed|delinquent|bad|already[- ]deemed)\b"
+        rf"{_tempered(40, _NEGATIONS + '|neither|nor')}?"
+        r"\b(?:is|are|counts as|becomes)\s+(?:an?\s+|just\s+an?\s+)?ordinary (?:plan loan )?offsets?"
+        r"|\b(?:offsets?|it)\b[^.!?\n]{0,20}\bafter a deemed distribution\b"
+        rf"{_tempered(30, _NEGATIONS + '|neither|nor')}?\b(?:is|are|counts as)\s+(?:an?\s+)?ordinary", _I)),
+
+    # -- myth.keep_repaying_after_offset: the offset paid the loan off (issue 10)
+    ("myth.keep_repaying_after_offset", re.compile(
+        r"\bafter (?:the|your|an|a) (?:loan |plan )?offset\b"
+        rf"{_tempered(50, _NEGATIONS + '|nothing')}?"
+        r"\b(?:keep|continue|still)\s+(?:to\s+)?(?:re)?pa(?:y|ying|yments?)\b", _I)),
+    ("myth.keep_repaying_after_offset", re.compile(
+        r"\b(?:keep|continue)\s+(?:making\s+(?:the\s+|your\s+)?(?:loan\s+)?payments|(?:re)?paying)\b"
+        r"(?:\s+(?:the|your)\s+loan)?"
+        rf"{_GAP}{{0,30}}?\b(?:after|once|even after|following) (?:the|your|it is|it's|the plan) "
+        r"(?:loan )?(?:offsets?|offset)\b", _I)),
+
+    # -- myth.offset_within_a_year_is_qplo: only an offset solely because of plan termination or
+    #    a severance-caused repayment failure (issue 10)
+    ("myth.offset_within_a_year_is_qplo", re.compile(
+        r"(?:^|(?<=[.!?\n]))(?:(?!\bsolely\b)[^.!?\n])*?"  # no "solely" earlier in the sentence
+        r"\b(?:any|an|every|the|your)\s+(?:loan\s+)?offset\b"
+        rf"{_tempered(60, r'solely|only|because|due|caused|reason|not|never|no|unless|if')}?"
+        r"\bwithin (?:12 months|a year|one year|twelve months)\b"
+        rf"{_tempered(60, r'solely|only|because|due|caused|reason|not|never|no|unless|if')}?"
+        r"\b(?:is|it's|counts as|qualifies as|becomes|will be)\s+(?:an?\s+|automatically\s+an?\s+)?"
+        r"(?:QPLO|qualified plan loan offset)\b(?!\s+only\b)", _I)),
+    ("myth.offset_within_a_year_is_qplo", re.compile(
+        r"\b(?:offset|it)\s+is\s+an?\s+(?:QPLO|qualified plan loan offset)\s+(?:when|if)\b"
+        rf"{_tempered(80, r'solely|only|because|due|caused|reason')}?"
+        r"\bwithin (?:12 months|a year|one year|twelve months)\b", _I)),
+
+    # -- myth.public_safety_any_plan: 72(t)(10) is limited by plan type and date (issue 10)
+    ("myth.public_safety_any_plan", re.compile(
+        r"\b(?:public[- ]safety (?:employees?|workers?|officers?)|police(?: officers)?|firefighters?)\b"
+        rf"{_tempered(40, r'governmental|government|State|local|some|certain|if|when|after|depends|private|not|no')}?"
+        r"\b(?:the age is|age is|can use|may use|get|use|qualify (?:at|from))\s+(?:the\s+)?(?:age[- ])?50\b"
+        r"(?![^.!?\n]{0,80}\b(?:governmental|government|State or local|2015|2016|2022|depend)\b)", _I)),
+    ("myth.public_safety_any_plan", re.compile(
+        r"\bage[- ]50\b(?: rule| exception)?[^.!?\n]{0,60}?"
+        r"\b(?:any|every|all)\s+(?:401\(k\)|403\(b\)|employer'?s?|plans?|retirement plans?)", _I)),
 
     # -- myth.secure_act_window: it came from the Tax Cuts and Jobs Act of 2017, §13613
     ("myth.secure_act_window", re.compile(

@@ -42,7 +42,9 @@ def test_qplo_after_a_layoff():
     line = timeline(r)
     assert line["rollover_deadline"]["rule"] == "rollover.qplo_extended"
     assert line["qplo_window_end"]["citations"][0]["id"] == "reg-1.402c-3"
-    assert r["missing_facts"] == []
+    # issue 10 item 3: Roth or not was not said; pre-tax is assumed, stated and asked
+    assert r["missing_facts"] == ["designated_roth"] and "amount.assumed_pre_tax" in topics(r)
+    assert run(**LAYOFF, designated_roth=False)["missing_facts"] == []
 
 
 def test_every_date_shown_names_its_rule_and_timeline_is_in_order():
@@ -181,7 +183,7 @@ def test_unknown_age_leaves_tax_and_code_open_and_asks_for_the_birth_date():
     r = run(**facts)
     assert r["classification"] == "qualified_plan_loan_offset"
     assert r["additional_tax"]["applies"] is None and r["form_1099r_box7"] is None
-    assert r["missing_facts"] == ["birth_date"]
+    assert set(r["missing_facts"]) == {"birth_date", "designated_roth"}
 
 
 def test_age_55_separation_year_gives_code_2_and_no_10_percent():
@@ -220,9 +222,17 @@ def test_estimated_cost_is_federal_only():
 
 def test_bad_loan_terms_make_a_deemed_distribution_on_the_loan_date():
     r = run(as_of="2025-11-01", loan_date="2024-05-01", loan_term_months=84, loan_amount=20000, age=40,
-            left_job=False)
+            left_job=False, principal_residence_loan=False)
     assert (r["classification"], r["event_date"], r["taxable_amount"]) == \
         ("deemed_distribution", "2024-05-01", "20000.00")
+
+
+def test_a_long_term_without_the_loan_purpose_asks_for_it():
+    # issue 10 item 3: this used to be a deemed distribution of the whole loan (unknown taken as "no")
+    r = run(as_of="2025-11-01", loan_date="2024-05-01", loan_term_months=84, loan_amount=20000, age=40,
+            left_job=False)
+    assert (r["classification"], r["missing_facts"]) == ("needs_more_facts", ["principal_residence_loan"])
+    assert r["taxable_amount"] is None and r["form_1099r_box7"] is None
 
 
 def test_offset_before_2018_gets_only_60_days():
@@ -237,3 +247,32 @@ def test_disclaimer_is_always_there():
 
 def test_as_of_defaults_to_today():
     assert assess({})["as_of"] == date.today().isoformat()
+
+
+# issue 10, texts: after an offset no next step says the loan is still owed or to keep repaying,
+# and an offset of a failed loan is never called an ordinary plan loan offset.
+_AFTER_OFFSET = [
+    dict(as_of="2026-09-01", missed_payment_due_date="2025-02-28", caught_up_on=None,
+         separation_date="2026-01-15", offset_date="2026-02-01", birth_date="1980-05-05", loan_balance=7000),
+    dict(as_of="2025-11-01", separation_date="2025-03-14", offset_date="2025-06-30", birth_date="1984-07-01",
+         loan_balance=12000, loan_in_good_standing=False),
+    LAYOFF,
+    dict(as_of="2026-04-01", left_job=True, separation_date="2025-03-14", offset_date="2026-03-16", age=45,
+         loan_balance=3000, loan_in_good_standing=True),
+]
+
+
+@pytest.mark.parametrize("facts", _AFTER_OFFSET)
+def test_after_an_offset_no_step_says_to_keep_repaying(facts):
+    from tests.myth_claims import wrong_claims
+    r = run(**facts)
+    assert r["classification"] in ("offset_after_deemed_distribution", "qualified_plan_loan_offset",
+                                   "plan_loan_offset")
+    assert not {"step.deemed_loan_still_owed", "step.keep_paying_after_leaving",
+                "step.repayments_create_basis"} & set(steps(r))
+    for entry in r["next_steps"] + r["explanations"]:
+        found = [tid for tid, _ in wrong_claims(entry["text"])]
+        assert not found, (entry["topic"], found)
+    if r["classification"] == "offset_after_deemed_distribution":
+        assert r["rollover_eligible"] is False
+        assert "ordinary plan loan offset" not in " ".join(e["text"] for e in r["explanations"])

@@ -47,6 +47,14 @@ def test_assess_from_a_file(tmp_path):
     ('{"cure_period": "sometimes"}', "cure_period"),
     ('{"missed_payment_due_date": "2025-05-31", "caught_up_on": "2025-05-01"}', "caught_up_on"),
     ("not json at all", "json"),
+    # issue 10 item 7: out-of-range events and absurd amounts are refused by name (were exit 1)
+    ('{"as_of": "2025-01-01", "loan_date": "1950-01-01"}', "loan_date"),
+    ('{"as_of": "1980-01-01", "missed_payment_due_date": "1979-01-01", "caught_up_on": null}', "missed_payment_due_date"),
+    ('{"as_of": "9999-01-01", "offset_date": "9998-01-01", "left_job": true}', "offset_date"),
+    ('{"as_of": "2025-01-01", "loan_balance": 1e27}', "loan_balance"),
+    ('{"as_of": "2025-01-01", "roth_account_balance": 1e27}', "roth_account_balance"),
+    ('{"as_of": "2025-01-01", "years_of_service": 1e27}', "years_of_service"),
+    ('{"as_of": "2025-01-01", "disaster_relief_id": "<script>"}', "disaster_relief_id"),
     ("[1, 2]", "facts"),
     ("", "json"),
 ])
@@ -107,3 +115,29 @@ def test_due_date_bad_year(year):
 def test_unknown_command_is_a_json_error():
     code, out, err = run("frobnicate")
     assert code == 2 and "Traceback" not in out + err
+
+
+@pytest.mark.parametrize("stdin, field", [
+    ('{"payment_history": {"installments": [{"due_date": "2025-01-31"}]}}', "payment_history"),
+    ('{"payment_history": "monthly"}', "payment_history"),
+    ('{"offset_date": "2025-02-01", "offset_loans": [{"balance": 1, "in_good_standing": true}]}', "offset_loans"),
+    ('{"beneficiary": "cousin"}', "beneficiary"),
+    ('{"as_of": "2025-06-01", "death_date": "2025-07-01"}', "death_date"),
+    ('{"unpaid_leave_end": "2025-07-01"}', "unpaid_leave_start"),
+    ('{"vested_balance": 1e27}', "vested_balance"),
+])
+def test_bad_issue_10_facts_exit_2_with_a_json_error(stdin, field):
+    code, out, err = run("assess", stdin=stdin)
+    assert code == 2
+    assert field in json.loads(out)["fields"]
+    assert "Traceback" not in out + err
+
+
+def test_a_planned_offset_is_accepted_and_named():
+    facts = {"as_of": "2026-12-05", "separation_date": "2026-11-30", "offset_date": "2027-01-31",
+             "loan_in_good_standing": True, "birth_date": "1980-01-01", "loan_balance": 12000}
+    code, out, err = run("assess", stdin=json.dumps(facts))
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["planned_events"] == ["offset_date"]
+    assert result["rollover_deadline"] == "2028-10-16"

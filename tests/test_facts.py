@@ -63,7 +63,10 @@ def test_missing_facts_stay_unknown_not_false():
     assert facts.as_of == TODAY
     assert facts.left_job is UNKNOWN and facts.left_job is not False
     assert facts.caught_up_on is UNKNOWN
-    assert facts.cure_period == "max"
+    # issue 10 item 3: an unanswered cure period is unknown; the rules apply the legal maximum
+    # and the answer states that assumption (tests/cases/unknown_facts.yaml)
+    assert facts.cure_period is UNKNOWN
+    assert facts.plan_cure_period == "max"
 
 
 def test_null_caught_up_on_means_not_caught_up_but_other_nulls_mean_unknown():
@@ -81,6 +84,13 @@ def test_values_are_normalised():
     assert facts.exceptions_claimed == ("disability",)
 
 
+# Issue 10, situations to add: additive facts (rolling cure, several loans, suspensions, death, RMD).
+SITUATION_FACTS = {"payment_history", "vested_balance", "other_loans_balance", "highest_loan_balance_12m",
+                   "replaced_loan_balance", "replaced_loan_date", "offset_loans", "unpaid_leave_start",
+                   "unpaid_leave_end", "military_service_start", "military_service_end", "death_date",
+                   "beneficiary", "rmd_not_yet_distributed"}
+
+
 def test_the_fact_table_is_the_contract():
     contract = {"as_of", "birth_date", "age", "left_job", "separation_date", "plan_terminated",
                 "plan_termination_date", "offset_date", "offset_reason", "missed_payment_due_date",
@@ -88,5 +98,11 @@ def test_the_fact_table_is_the_contract():
                 "amount_rolled_over", "cash_paid_not_rolled_over", "designated_roth", "box7_code",
                 "public_safety_employee", "exceptions_claimed", "marginal_tax_rate"}
     assert contract <= FACT_NAMES
-    assert FACT_NAMES - contract == {"loan_date", "loan_amount", "loan_term_months",
-                                     "principal_residence_loan", "payments_per_year"}
+    assert SITUATION_FACTS <= FACT_NAMES
+    assert FACT_NAMES - contract - SITUATION_FACTS == {"loan_date", "loan_amount", "loan_term_months",
+                                     "principal_residence_loan", "payments_per_year",
+                                     # issue 10: public safety, designated Roth, disaster relief
+                                     "plan_type", "public_safety_role", "years_of_service",
+                                     "roth_basis", "roth_account_balance",
+                                     "roth_first_contribution_year", "disaster_relief_start",
+                                     "disaster_postponed_to", "disaster_relief_id"}

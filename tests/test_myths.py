@@ -34,11 +34,46 @@ MYTH_IDS = [
     "myth.loan_is_deemed", "myth.sixty_days_after_leaving", "myth.rollover_reverses_deemed",
     "myth.ninety_day_cure", "myth.qplo_sixty_after_due_date",
     "myth.unpaid_after_leaving_is_deemed", "myth.m_means_termination", "myth.secure_act_window",
+    # issue 10: texts that stated the law wrongly
+    "myth.defaulted_loan_offset_is_ordinary", "myth.keep_repaying_after_offset",
+    "myth.offset_within_a_year_is_qplo", "myth.public_safety_any_plan",
 ]
 
 # Wrong sentences, as they could appear in generated text. Every regex must match at least two
 # of its myth's examples, and wrong_claims must report each example under its myth.
 POSITIVE = {
+    # issue 10: the sentences our own topics used to say come first
+    "myth.defaulted_loan_offset_is_ordinary": [
+        "Because the loan had already failed the repayment rules before the offset, this is an "
+        "ordinary offset, not a qualified plan loan offset.",
+        "Your loan had already fallen short of those rules by then. So the offset is an ordinary "
+        "plan loan offset, and the extended rollover deadline is not available for it.",
+        "An offset of a defaulted loan is an ordinary plan loan offset.",
+        "The offset of a deemed loan counts as an ordinary offset with 60 days to roll over.",
+        "The offset after a deemed distribution is an ordinary offset.",
+        "Since the loan was previously deemed distributed, the later offset is an ordinary offset.",
+    ],
+    "myth.keep_repaying_after_offset": [
+        "After the offset, keep repaying the loan as scheduled.",
+        "After your loan offset you must continue to repay the plan.",
+        "Keep making your loan payments after the offset.",
+        "Continue repaying the loan even after the offset.",
+    ],
+    "myth.offset_within_a_year_is_qplo": [
+        "If the loan is current and the offset falls within 12 months after severance, it's a "
+        "qualified plan loan offset.",
+        "Any offset within a year of leaving is a QPLO.",
+        "An offset is a QPLO when the plan terminated, or when it happened within 12 months after "
+        "you left your job, and the loan was in good standing.",
+        "The offset is a qualified plan loan offset if it happened within 12 months of leaving.",
+    ],
+    "myth.public_safety_any_plan": [
+        "For qualified public safety employees, the age is 50.",
+        "Public safety employees can use age 50 instead of 55.",
+        "Firefighters get age 50 for penalty-free withdrawals.",
+        "The age-50 rule applies to any 401(k) plan.",
+        "Police officers can use the age-50 exception with every employer's plan.",
+    ],
     "myth.loan_is_deemed": [
         "Taking a 401(k) loan is a deemed distribution, so it shows up on your tax return.",
         "Getting a loan from your 401(k) triggers a deemed distribution right away.",
@@ -129,6 +164,19 @@ POSITIVE = {
 
 # Correct statements (several from our own topics) and explicit denials: no pattern may fire.
 NEGATIVE = [
+    # issue 10
+    "A later offset of a loan already deemed distributed is not an ordinary plan loan offset.",
+    "The offset only settled a debt already taxed: it is neither a 60-day rollover chance nor a "
+    "qualified plan loan offset.",
+    "Yours is an ordinary plan loan offset: an actual distribution that you can roll over.",
+    "After the offset there is nothing left to repay.",
+    "Keep paying until the offset; after it the loan is gone.",
+    "An offset within 12 months after you leave is a QPLO only if it is solely because of the "
+    "severance and the loan was in good standing.",
+    "If the offset is solely due to severance, within 12 months of it, it's a QPLO.",
+    "Public safety employees of a State or local government can use age 50 in a governmental plan.",
+    "For some public safety workers it starts at 50, depending on the plan and the date.",
+    "Private-sector firefighters qualify from age 50 for distributions after December 29, 2022.",
     "A 401(k) loan that follows the rules isn't taxed when you take it.",
     "A plan loan is a deemed distribution only if it fails the rules.",
     "A defaulted plan loan is a deemed distribution at the end of the cure period.",
@@ -174,6 +222,11 @@ NEGATIVE = [
 
 # The correct fact each myth topic must state.
 KEY_FACTS = {
+    "myth.defaulted_loan_offset_is_ordinary": [r"taxed only once", r"can't be rolled over"],
+    "myth.keep_repaying_after_offset": [r"pay off the loan", r"nothing left to repay"],
+    "myth.offset_within_a_year_is_qplo": [r"solely because the plan terminated", r"good standing"],
+    "myth.public_safety_any_plan": [r"governmental", r"December 31, 2015", r"December 29, 2022",
+                                    r"25 years of service"],
     "myth.loan_is_deemed": [r"(?:isn't|is not) taxed when you take it", r"end of the cure period"],
     "myth.sixty_days_after_leaving": [r"return due date, including extensions", r"12 months"],
     "myth.rollover_reverses_deemed": [r"(?:isn't|is not) an eligible rollover distribution"],

@@ -14,7 +14,7 @@ from rules_core.render import date_names
 CORE = Path(__file__).resolve().parents[1] / "rules_core"
 SOURCES = {p: p.read_text(encoding="utf-8") for p in CORE.rglob("*.py")}
 TOPIC_PREFIXES = ("result", "tax", "rollover", "withholding", "window", "cure", "code", "code_check",
-                  "step", "amount", "faq", "sponsor", "myth")
+                  "step", "amount", "faq", "sponsor", "myth", "roth", "relief")
 TOPIC_LITERAL = re.compile(r'"((?:%s)\.[a-z0-9_.]+)"' % "|".join(TOPIC_PREFIXES))
 
 

@@ -3,8 +3,9 @@
 Default: a distribution (deemed or actual) before age 59½ owes 10% of its taxable part.
 Exceptions, in the order the law lists the ones a plan can know of:
   1. age 59½ reached on the distribution date             (72(t)(2)(A)(i))
-  2. separation from service in or after the year of 55   (72(t)(2)(A)(v); 50 for public
-     safety employees, 72(t)(10)); needs a separation, so never for someone still employed
+  2. separation from service in or after the year of 55   (72(t)(2)(A)(v); 50, or 25 years
+     of service, for the public safety employees 72(t)(10) covers: public_safety.py); needs
+     a separation, so never for someone still employed
   3. exceptions only the taxpayer can show (disability, medical, ...): the plan codes 1
      and the person claims them on Form 5329.
 """
@@ -15,7 +16,9 @@ from functools import lru_cache
 from typing import Any, NamedTuple, Optional
 
 from ..parameters import parameter
+from . import public_safety as ps
 from .dates import add_months, add_years
+from .public_safety import PublicSafety
 from .ruled import RuledDate
 
 # The exceptions a 401(k) participant can claim (IRS "exceptions to tax on early
@@ -66,12 +69,10 @@ def reached_59_half(age: AgeFacts, on: date) -> Optional[bool]:
 
 
 def separated_in_or_after_year_of(age: AgeFacts, event: date, separation: date,
-                                  public_safety: bool) -> Optional[bool]:
-    """Separation in or after the calendar year the participant reaches 55 (50 for a
-    qualified public safety employee). The birthday may fall after the separation date if
-    it is in the same year. Source: IRC 72(t)(2)(A)(v), 72(t)(10); Notice 87-13 Q&A-20."""
-    threshold = parameter("public_safety_separation_age" if public_safety else
-                          "separation_exception_age", event)
+                                  threshold: int) -> Optional[bool]:
+    """Separation in or after the calendar year the participant reaches `threshold` (55; 50
+    for a public safety employee the rule covers). The birthday may fall after the separation
+    date if it is in the same year. Source: IRC 72(t)(2)(A)(v), 72(t)(10); Notice 87-13 Q&A-20."""
     if isinstance(age.birth_date, date):
         return separation.year >= age.birth_date.year + threshold
     if isinstance(age.age_at_event, int):
@@ -83,6 +84,11 @@ def separated_in_or_after_year_of(age: AgeFacts, event: date, separation: date,
     return None
 
 
+# The facts 72(t)(10) turns on; an answer waiting for one of them says so in its own words.
+PUBLIC_SAFETY_FACTS = frozenset({"public_safety_employee", "plan_type", "public_safety_role",
+                                 "years_of_service"})
+
+
 class AdditionalTax(NamedTuple):
     applies: Optional[bool]
     topic: str          # explanation topic that gives the reason
@@ -91,8 +97,45 @@ class AdditionalTax(NamedTuple):
     needs: Optional[str] = None  # the fact that would decide an unknown outcome
 
 
+class SeparationRule(NamedTuple):
+    """The separation exception's verdict: exempt True/False/None, the topic that explains
+    an exemption, and the fact that would decide an unknown."""
+
+    exempt: Optional[bool]
+    topic: Optional[str] = None
+    needs: Optional[str] = None
+
+
+def separation_exception(age: AgeFacts, event: date, separation: date, safety: PublicSafety,
+                         years_of_service: Any) -> SeparationRule:
+    """Default: separation in or after the year of 55. Exception (72(t)(10)): a covered
+    public safety employee from the year of 50, or with 25 years of service under the plan.
+    The public-safety facts are asked for only when they can change the answer: the
+    separation falls in the year of 50 or later (but before 55), or the person is covered
+    and the service alternative could reach a younger age."""
+    at_55 = separated_in_or_after_year_of(age, event, separation, parameter("separation_exception_age", event))
+    if at_55:
+        return SeparationRule(True, "tax.exempt_age_55")
+    if safety.covered is False:
+        return SeparationRule(at_55, needs="birth_date" if at_55 is None else None)
+    at_50 = separated_in_or_after_year_of(age, event, separation, ps.separation_age(event))
+    if safety.covered is None:
+        if at_50 is False:
+            return SeparationRule(at_55, needs="birth_date" if at_55 is None else None)
+        # the age first: it may settle the answer or make the public-safety questions moot
+        return SeparationRule(None, needs="birth_date" if at_55 is None else safety.needs)
+    service = ps.by_service(event, years_of_service)
+    if at_50 or service:
+        return SeparationRule(True, "tax.exempt_public_safety_50")
+    if at_50 is None:
+        return SeparationRule(None, needs="birth_date")
+    if service is None:
+        return SeparationRule(None, needs="years_of_service")
+    return SeparationRule(False)
+
+
 def additional_tax(age: AgeFacts, event: date, separation: Any, still_employed: Optional[bool],
-                   public_safety: bool, claimed: tuple) -> AdditionalTax:
+                   safety: PublicSafety, claimed: tuple, years_of_service: Any = None) -> AdditionalTax:
     """Whether the 10% applies to a distribution on `event`, following the module's order.
     `separation` is the separation date if the participant left on or before the event;
     None when they left but we do not know when (unknown, never "not separated")."""
@@ -102,23 +145,23 @@ def additional_tax(age: AgeFacts, event: date, separation: Any, still_employed: 
     if at_59_half:
         topic = "tax.exempt_59_half" if isinstance(age.birth_date, date) else "tax.exempt_59_half_by_age"
         return AdditionalTax(False, topic, "age_59_half", True)
-    separation_rule_unknown = False
+    needs = None
     if separation is None and still_employed is not True:
         # Left on an unknown date: the rule may apply unless even a separation on the event
         # date itself would be too early.
-        could = separated_in_or_after_year_of(age, event, event, public_safety)
-        if could is not False and not claimed:
+        could = separation_exception(age, event, event, safety, years_of_service)
+        if could.exempt is not False and not claimed:
             return AdditionalTax(None, "tax.unknown_age", None, at_59_half, "separation_date")
     if isinstance(separation, date):
-        by_55 = separated_in_or_after_year_of(age, event, separation, public_safety)
-        if by_55:
-            topic = "tax.exempt_public_safety_50" if public_safety else "tax.exempt_age_55"
-            return AdditionalTax(False, topic, "separation_age_55", at_59_half)
-        separation_rule_unknown = by_55 is None
+        rule = separation_exception(age, event, separation, safety, years_of_service)
+        if rule.exempt:
+            return AdditionalTax(False, rule.topic, "separation_age_55", at_59_half)
+        needs = rule.needs if rule.exempt is None else None
     if claimed:
         return AdditionalTax(False, "tax.exception_claimed", claimed[0], at_59_half)
-    if at_59_half is None or separation_rule_unknown:
-        return AdditionalTax(None, "tax.unknown_age", None, at_59_half, "birth_date")
+    if at_59_half is None or needs:
+        topic = "tax.unknown_public_safety" if needs in PUBLIC_SAFETY_FACTS else "tax.unknown_age"
+        return AdditionalTax(None, topic, None, at_59_half, needs or "birth_date")
     if still_employed:
         return AdditionalTax(True, "tax.no_age_55_while_employed", None, False)
     return AdditionalTax(True, "tax.additional_applies", None, False)
@@ -134,6 +177,8 @@ def age_code(tax: AdditionalTax) -> Optional[str]:
         return "7"
     if tax.exception == "separation_age_55":
         return "2"
-    if tax.at_59_half is None:
+    if tax.at_59_half is None or tax.applies is None:
+        # interpretation: while the 10% is undecided, so is the digit (1 or 2): asserting 1
+        # would call a correct code 2 inconsistent (issue 10, item 4)
         return None
     return "1"

@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Union
 
 from .dates import add_days, last_day_of_following_quarter
+from .postponements import CURE, postpone
 from .ruled import RuledDate
 
 CurePeriod = Union[str, int]  # "max", "none" or a whole number of days
@@ -27,6 +28,12 @@ def latest_cure_deadline(due: date) -> date:
 
 @lru_cache(maxsize=16384)  # pure in its dates; the same calendar days recur across users
 def cure_deadline(due: date, cure_period: CurePeriod) -> RuledDate:
+    """The cure deadline, moved by a nationwide postponement of loan repayments when one
+    holds it (Notice 2020-23: April 1 - July 14, 2020 -> July 15, 2020; postponements.py)."""
+    return postpone(_cure_deadline(due, cure_period), CURE)
+
+
+def _cure_deadline(due: date, cure_period: CurePeriod) -> RuledDate:
     """Default: the legal maximum. Exceptions, as the plan sets them: no cure period (the due
     date itself), or a plan period of N days, never past the legal maximum.
     Source: Treas. Reg. 1.72(p)-1, Q&A-10(a)."""

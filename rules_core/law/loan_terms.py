@@ -37,6 +37,12 @@ def terms_failure(on: date, term_months: Any, principal_residence: Any,
     return None
 
 
+def residence_decides(on: date, term_months: Any) -> bool:
+    """A term longer than 5 years is allowed only for a loan to buy the principal residence,
+    so whether it was one decides whether the loan failed at issuance. Source: IRC 72(p)(2)(B)."""
+    return isinstance(term_months, int) and term_months > parameter("loan_max_term_months", on)
+
+
 def max_term_end(loan_date: date, term_months: Any, principal_residence: Any) -> Optional[RuledDate]:
     """The last day the loan may be repaid by law: 5 years from the loan date, or the
     plan's term for a residence loan (unknown without it). After it, a default can no longer
@@ -45,6 +51,8 @@ def max_term_end(loan_date: date, term_months: Any, principal_residence: Any) ->
         if not isinstance(term_months, int):
             return None
         return RuledDate("max_term_end", add_months(loan_date, term_months).date, "loan.max_term_end")
+    if principal_residence is not False and residence_decides(loan_date, term_months):
+        return None  # a residence loan's end is the plan's term; not known which this is
     months = parameter("loan_max_term_months", loan_date)
     return RuledDate("max_term_end", add_months(loan_date, months).date, "loan.max_term_end")
 

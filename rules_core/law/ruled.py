@@ -18,3 +18,5 @@ class RuledDate(NamedTuple):
     rule: str
     certainty: str = "settled"
     note: Optional[str] = None
+    original: Optional[date] = None       # the date before a postponement moved it
+    postponed_by: Optional[str] = None    # the announcement that moved it ("Notice 2020-23")

@@ -56,7 +56,7 @@ class Parameter:
 
 def _coerce(value: Any, unit: str) -> Any:
     # Money and rates as Decimal so no float ever reaches a dollar amount.
-    if unit in ("usd", "rate"):
+    if unit in ("usd", "rate") and value is not None:
         return Decimal(str(value))
     return value
 

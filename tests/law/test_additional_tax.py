@@ -5,6 +5,7 @@ import pytest
 
 from rules_core.facts import UNKNOWN
 from rules_core.law import additional_tax as at
+from rules_core.law.public_safety import PublicSafety
 
 
 def ages(birth=UNKNOWN, age=UNKNOWN):
@@ -50,19 +51,21 @@ def test_a_whole_age_of_59_cannot_decide(age, reached):
     (date(1975, 6, 1), date(2025, 3, 1), False, False),
 ])
 def test_separation_in_or_after_the_year_of_55(birth, separation, public_safety, qualifies):
-    assert at.separated_in_or_after_year_of(ages(birth), date(2025, 6, 1), separation, public_safety) is qualifies
+    threshold = 50 if public_safety else 55
+    assert at.separated_in_or_after_year_of(ages(birth), date(2025, 6, 1), separation, threshold) is qualifies
 
 
 def test_separation_year_from_a_whole_age_decides_only_when_both_birth_years_agree():
     event, separation = date(2025, 6, 1), date(2025, 2, 1)
-    assert at.separated_in_or_after_year_of(ages(age=57), event, separation, False) is True
-    assert at.separated_in_or_after_year_of(ages(age=55), event, separation, False) is True
-    assert at.separated_in_or_after_year_of(ages(age=54), event, separation, False) is None
-    assert at.separated_in_or_after_year_of(ages(age=53), event, separation, False) is False
+    assert at.separated_in_or_after_year_of(ages(age=57), event, separation, 55) is True
+    assert at.separated_in_or_after_year_of(ages(age=55), event, separation, 55) is True
+    assert at.separated_in_or_after_year_of(ages(age=54), event, separation, 55) is None
+    assert at.separated_in_or_after_year_of(ages(age=53), event, separation, 55) is False
 
 
 def outcome(birth=UNKNOWN, age=UNKNOWN, separation=UNKNOWN, employed=None, claimed=(), public_safety=False):
-    return at.additional_tax(ages(birth, age), date(2025, 6, 1), separation, employed, public_safety, claimed)
+    safety = PublicSafety(True) if public_safety else PublicSafety(False)
+    return at.additional_tax(ages(birth, age), date(2025, 6, 1), separation, employed, safety, claimed)
 
 
 def test_under_59_and_a_half_still_employed_owes_and_age_55_cannot_help():
