@@ -56,3 +56,11 @@ def test_leaving_in_a_past_month_records_that_they_left_while_the_day_is_asked()
 def test_a_last_day_still_ahead_records_no_leaving():
     _, slots = validate({"separation_date": "December 2025"})  # the conversation's today is Nov 1, 2025
     assert slots.get("left_job") is not True
+
+
+def test_every_fact_the_core_may_still_need_has_words_for_the_user():
+    # "To finish the picture I still need: ..." never shows a fact's code name
+    from actions.presenting import words
+    from rules_core.facts import FACT_TABLE
+    unnamed = [s.name for s in FACT_TABLE if s.name != "as_of" and s.name not in words()["fact_words"]]
+    assert not unnamed
