@@ -1,20 +1,19 @@
 """The second stage (actions/did_you_mean.py, actions/topic_search.py), the question answered
 beside the facts, and "I don't know" to the form's question, with real rasa_sdk Tracker and
 CollectingDispatcher objects."""
-import asyncio
 import re
 from typing import Any, Dict, List, Optional
 
 import pytest
 import yaml
 from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.did_you_mean import ActionDidYouMean, second_stage
 from actions.facts_adapter import facts_from_slots
 from actions.topic_search import confident, index, search, topic_text
 from actions.validation import ValidateLoanForm
 from rules_core.explain import topics
+from tests.dialogue.test_actions import run, texts
 from tests.rasa_support import ROOT
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
@@ -30,16 +29,6 @@ def tracker(slots: Optional[Dict[str, Any]] = None, text: str = "", intent: str 
               "intent_ranking": ranking or [], "metadata": {}, **parse}
     return Tracker("tester", all_slots, latest, events or [], False, None,
                    {"name": active_loop} if active_loop else {}, "action_listen")
-
-
-def run(action, t: Tracker):
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, t, DOMAIN))
-    return dispatcher.messages, events
-
-
-def texts(messages) -> str:
-    return "\n".join(m.get("text") or "" for m in messages)
 
 
 def fallback(text, *ranked):
