@@ -4,11 +4,9 @@ slot mappings take no role, so a plan never fills a fact slot. Here a plan is an
 way a what-if is: the rules core runs on the facts as they would be, and the answer says what
 would follow and by when, plainly as a plan.
 
-Two paths, because the rules core is gaining planned events (issue 10):
-- the core accepts an offset or a last day at work after `as_of`: it is run as of today;
-- the core refuses such a date: it is run as of the plan's latest date, the day the plan
-  would have happened (the deadlines it gives are the same: none of them depends on today).
-If it refuses even that, the answer says what would follow without dates.
+The rules core takes an offset, a last day at work or a plan's end after `as_of` as a planned
+event (its `planned_events`), so it runs as of today. If the plan contradicts the facts the
+core refuses them, and the answer says why, without dates.
 """
 from __future__ import annotations
 
@@ -37,10 +35,6 @@ class Plan:
     changes: Dict[str, Any] = field(default_factory=dict)  # fact -> value as it would be
     notes: List[str] = field(default_factory=list)         # which day a period was read as
     parts: List[str] = field(default_factory=list)          # the plan in our words
-
-    @property
-    def dates(self) -> List[date]:
-        return [date.fromisoformat(v) for k, v in self.changes.items() if k in DATE_FACTS and v]
 
 
 def planned_entities(entities: Optional[Sequence[Mapping[str, Any]]]) -> List[Mapping[str, Any]]:
@@ -86,19 +80,12 @@ def _read_date(plan: Plan, label: str, raw: str, today: date) -> None:
 
 def assess_plan(facts: Mapping[str, Any], plan: Plan) -> Dict[str, Any]:
     """The rules core on the facts as they would be: {"assessment": ..., "as_of": the date it
-    was read as of, "path": "today" | "plan_date"}, or {"refused": reasons}."""
+    was read as of}, or {"refused": reasons}."""
     merged = {k: v for k, v in {**facts, **plan.changes}.items() if v is not None}
     try:
-        return {"assessment": api.assess(merged), "as_of": merged.get("as_of"), "path": "today"}
+        return {"assessment": api.assess(merged), "as_of": merged.get("as_of")}
     except FactsError as bad:
-        refused = bad.errors
-    if plan.dates and set(refused) & set(plan.changes):
-        as_of = max(plan.dates).isoformat()
-        try:
-            return {"assessment": api.assess({**merged, "as_of": as_of}), "as_of": as_of, "path": "plan_date"}
-        except FactsError as bad:
-            refused = bad.errors
-    return {"refused": refused}
+        return {"refused": bad.errors}
 
 
 def plan_messages(facts: Mapping[str, Any], entities: Optional[Sequence[Mapping[str, Any]]],
@@ -122,5 +109,5 @@ def plan_messages(facts: Mapping[str, Any], entities: Optional[Sequence[Mapping[
     texts = ["\n\n".join([heading, *plan.notes, *(e["text"] for e in conclusions)]), dates_message(result)]
     messages: List[Dict[str, Any]] = [{"text": t} for t in texts if t]
     messages.append({"json_message": {"plan": {"changes": plan.changes, "as_of": outcome["as_of"],
-                                               "path": outcome["path"], "assessment": result}}})
+                                               "assessment": result}}})
     return messages

@@ -350,26 +350,17 @@ def test_a_planned_job_loss_is_answered_as_a_plan_and_stored_nowhere():
     assert messages[-1]["text"].startswith("Have you left the employer")  # then the form's question
 
 
-def test_a_plan_is_read_as_of_its_own_date_when_the_core_refuses_a_future_date(monkeypatch):
-    import actions.planned as planned
-    from rules_core.facts import FactsError
-    real = planned.api.assess
-
-    def refusing(facts, today=None):
-        if facts.get("offset_date", "") > facts.get("as_of", ""):
-            raise FactsError({"offset_date": "an offset date cannot be in the future"})
-        return real(facts)
-
-    monkeypatch.setattr(planned.api, "assess", refusing)
+def test_a_planned_offset_is_answered_by_the_core_as_a_plan_with_its_dates():
     slots = {**LAYOFF, "offset_date": None, "separation_date": "2025-10-15"}
     entities = [{"entity": "offset_date", "value": "January 15, 2026", "role": "planned"}]
-    messages, _ = run(ActionAssess(), tracker(slots, text="they will offset it January 15 2026", entities=entities))
+    messages, events = run(ActionAssess(), tracker(slots, text="they will offset it January 15 2026", entities=entities))
     plan = next(m["custom"]["plan"] for m in messages if (m.get("custom") or {}).get("plan"))
-    assert (plan["path"], plan["as_of"]) == ("plan_date", "2026-01-15")
+    assert plan["assessment"]["planned_events"] == ["offset_date"]
     # a QPLO in 2026 (within a year of October 15, 2025): rollover until the 2026 return's
     # extended due date, October 15, 2027 (IRC §402(c)(3)(C), §6081; a Friday)
     assert plan["assessment"]["rollover_deadline"] == "2027-10-15"
     assert "October 15, 2027" in texts(messages)
+    assert not any(e.get("name") == "offset_date" and e.get("value") for e in events)  # nothing recorded
 
 
 # ---- the kind of plan ------------------------------------------------------------------------------------
