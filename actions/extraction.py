@@ -86,7 +86,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
@@ -1014,6 +1014,25 @@ def extract_entities(text: str) -> List[Span]:
     return sorted(Span(p.start, p.end, label, text[p.start:p.end], role, readings.get(p))
                   for p, label, role in pieces
                   if not any(start <= p.start < end for start, end in elsewhere))
+
+
+def settle_past_plans(spans: Sequence[Span], today: date) -> List[Span]:
+    """A plan's wording with dates whose written years put them wholly before `today` ("I
+    leave my job in 2025 october", as people write in a second language) tells what already
+    happened: the planned role goes. Only when every planned date has a written year: "I retire
+    in october" is ahead whatever month it is."""
+    planned = [s for s in spans if s.role == PLANNED]
+    dates = [s for s in planned if s.label in DATE_LABELS]
+    if not dates:
+        return list(spans)
+    for span in dates:
+        if _written_year(span.value) is None:
+            return list(spans)
+        reading = parse_date(span.value, today)
+        last = reading.value or reading.end
+        if last is None or last >= today:
+            return list(spans)
+    return [replace(s, role=None) if s.role == PLANNED else s for s in spans]
 
 
 def phrase_value(label: str, text: str) -> Optional[bool]:

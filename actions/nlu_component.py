@@ -7,6 +7,7 @@ actions have. Not trainable: the same message always gives the same entities.
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -21,7 +22,7 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from actions.extraction import extract_entities
+from actions.extraction import extract_entities, settle_past_plans
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -40,6 +41,17 @@ class FactExtractor(GraphComponent, EntityExtractorMixin):
             if not text:
                 continue
             # a plan carries the role "planned", which no fact slot's mapping takes
-            found = [{**span.as_entity(), "confidence": 1.0} for span in extract_entities(text)]
+            spans = settle_past_plans(extract_entities(text), _today(message))
+            found = [{**span.as_entity(), "confidence": 1.0} for span in spans]
             message.set(ENTITIES, message.get(ENTITIES, []) + self.add_extractor_name(found), add_to_output=True)
         return messages
+
+
+def _today(message: Message) -> date:
+    """The conversation's date: the message metadata's "today" (a client or a test may fix
+    it, as the actions read it), else the server's."""
+    raw = (message.get("metadata") or {}).get("today")
+    try:
+        return date.fromisoformat(str(raw)) if raw else date.today()
+    except ValueError:
+        return date.today()

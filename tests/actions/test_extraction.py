@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from actions.extraction import ENTITY_LABELS, NOT_CAUGHT_UP, Span, extract_entities, phrase_value
+from actions.extraction import ENTITY_LABELS, NOT_CAUGHT_UP, Span, extract_entities, phrase_value, settle_past_plans
 from actions.parsing import parse_age, parse_box7, parse_date, parse_plan_kind, parse_rate, read_amount
 from actions.parsing.dates import UNREADABLE, resolve_relative
 from rules_core.facts import FACT_NAMES
@@ -616,6 +616,21 @@ def test_a_plan_is_read_ahead():
     span = next(s for s in extract_entities("retiring jan 31, what happens to my loan") if s.label == "separation_date")
     assert parse_date(span.value, today, ahead=True).value == date(2027, 1, 31)
     assert parse_date(span.value, today).value == date(2026, 1, 31)  # as a fact it would be the past one
+
+
+@pytest.mark.parametrize("message, settled", [
+    # a plan's wording, but the written year says it is over: what happened, stored as a fact
+    ("I leave my job in 2025 october, the loan was 7 thousand", True),
+    ("we retire in march 2026 and the plan offsets the loan", True),
+    # no written year, or a year still ahead: a plan
+    ("I leave my job in october", False),
+    ("i will retire in march 2027", False),
+    ("retiring dec 2026, what happens to my loan", False),  # ends after today
+])
+def test_a_plan_dated_in_the_past_is_a_fact(message, settled):
+    spans = settle_past_plans(extract_entities(message), date(2026, 12, 5))
+    assert [s for s in spans if s.role == "planned"] == ([] if settled else [s for s in spans if s.role])
+    assert any(s.role == "planned" for s in extract_entities(message))
 
 
 @pytest.mark.parametrize("message, label, text, value", [
