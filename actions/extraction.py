@@ -164,7 +164,8 @@ _INSTALLMENT = re.compile(r"(?<![\w.,])\$?\d[\d,.]*k?\s*(?:/\s*(?:mo|month|wk|we
                           r"(?:a|per|each|every)\s+(?:month|mo|week|wk|paycheck|pay\s*period|check)\b|"
                           r"(?:bi-?)?(?:monthly|weekly)\b)", _I)
 
-_JOB = r"(?:my|the|that|this|our|his|her|their)\s+(?:job|company|employer|firm|position|role|work|workplace)"
+_JOB = (r"(?:my|the|that|this|our|his|her|their)\s+(?:job|company|employer|firm|position|role|work|workplace|"
+        r"agency|district|school|department|hospital|government|military)")
 _LEFT_JOB = tuple(re.compile(p, _I) for p in (
     # no: "haven't left", "didn't get laid off", "never quit", "still work there"
     r"\b(?:haven'?t|have\s+not|didn'?t|did\s+not|never|not)\s+(?:been\s+|got\s+|get\s+)?"
@@ -183,6 +184,10 @@ _LEFT_JOB = tuple(re.compile(p, _I) for p in (
     # a benefits person's shorthand: "client terminated last month", "employee termed 3/14"
     r"\b(?:client|employee|participant|member|worker)\s+(?P<p>terminated|terminted|termed|separated)\b",
     r"\b(?:laid|layed)\s+(?:me\s+)?of+\b", r"\b(?:fired|terminated|dismissed)\s+me\b", r"\blet\s+me\s+go\b",
+    # HR's words in the first person: "I terminated 9/12", "since I'm terminated"
+    r"\b(?:i|i'?m|i\s+am|we|we're)\s+(?P<p>terminated|termed)\b"
+    r"(?!\s+(?:the|my|our|a|an|it|him|her|them|his|their|this|that)\b)",
+    r"\b(?:i\s+was|i'?m|i\s+am|i\s+had|i'?d)\s+(?:already\s+|long\s+)?(?P<p>gone)\b(?!\s+(?:to|back|over|through)\b)",
     r"\bleft\s+(?:" + _JOB + r"|work)\b",
     r"\b(?:quit|resigned|retired)(?:\s+(?:from\s+)?" + _JOB + r")?\b"
     r"(?!\s+(?:paying|making|contributing|the\s+loan|payments?)\b)",
@@ -1011,9 +1016,26 @@ def extract_entities(text: str) -> List[Span]:
     readings.update({p: r[0] for p, r in message.relative.items()})
     readings.update({p: NOT_CAUGHT_UP for p in phrases if p.kind == "caught_up_on"})
     readings.update(_disagreements(message, pieces, readings))
-    return sorted(Span(p.start, p.end, label, text[p.start:p.end], role, readings.get(p))
-                  for p, label, role in pieces
-                  if not any(start <= p.start < end for start, end in elsewhere))
+    spans = sorted(Span(p.start, p.end, label, text[p.start:p.end], role, readings.get(p))
+                   for p, label, role in pieces
+                   if not any(start <= p.start < end for start, end in elsewhere))
+    return _with_present_state(spans)
+
+
+STILL_EMPLOYED = "still employed"  # the reading of a plan's present state (phrase_value: False)
+
+
+def _with_present_state(spans: List[Span]) -> List[Span]:
+    """A plan to leave says where things stand today: "I'm about to lose my job" is still
+    employed. Beside the planned phrase comes the same words as a fact read "still employed",
+    so the conversation knows the person has not left (and does not ask), while the plan
+    itself stays a plan."""
+    out: List[Span] = []
+    for span in spans:
+        out.append(span)
+        if span.label == "left_job" and span.role == PLANNED:
+            out.append(Span(span.start, span.end, "left_job", span.text, None, STILL_EMPLOYED))
+    return out
 
 
 def settle_past_plans(spans: Sequence[Span], today: date) -> List[Span]:
@@ -1032,7 +1054,7 @@ def settle_past_plans(spans: Sequence[Span], today: date) -> List[Span]:
         last = reading.value or reading.end
         if last is None or last >= today:
             return list(spans)
-    return [replace(s, role=None) if s.role == PLANNED else s for s in spans]
+    return [replace(s, role=None) if s.role == PLANNED else s for s in spans if s.reading != STILL_EMPLOYED]
 
 
 def phrase_value(label: str, text: str) -> Optional[bool]:

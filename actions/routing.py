@@ -179,9 +179,16 @@ def route(intent: Optional[str], ranking: Ranking, text: str, entities: Sequence
         return Route(DECODE_CODE, DECODE_CODE if own_code else None, own_code)
     if intent in YES_NO:
         return Route(INFORM, question_part(question_ranking or ranking, text)) if facts else Route(intent)
-    if intent in (INFORM, REQUEST_ASSESSMENT) and not facts and about_another_story(text):
+    if intent in (INFORM, REQUEST_ASSESSMENT, FALLBACK) and not facts and about_another_story(text):
         # "I owe 9k on a personal loan and missed the october payment": the classifier hears a
-        # loan story, but it is another loan's, which this assistant does not cover
+        # loan story (or is unsure), but it is another loan's, which this assistant does not cover
+        return Route(OUT_OF_SCOPE)
+    if intent == INFORM and not any(e.get("entity") in FACT_LABELS for e in entities) and \
+            _nothing_of_ours(text) and \
+            OUT_OF_SCOPE in [name for name, _ in ranking[:3]]:
+        # "the company gym closed on june 30, do they owe us a refund?": the classifier hears a
+        # story and thinks it may be off-topic; none of its words is about a plan loan and
+        # nothing in it is a fact of one ("quit smoking" is no job left: the extractor knows)
         return Route(OUT_OF_SCOPE)
     if intent == INFORM or facts or _bare_answer(text, entities):
         return Route(INFORM, question_part(question_ranking or ranking, text))
@@ -204,6 +211,20 @@ def states_situation(text: str, entities: Sequence[Entity]) -> bool:
     if any(e.get("entity") in STORY_LABELS and is_users_fact(text, e) for e in entities):
         return True
     return _bare_answer(text, entities)
+
+
+# Words any message about a plan loan's story uses at least one of (a misspelling included).
+_OUR_WORDS = re.compile(
+    r"lo+a?ns?\b|\b(?:40\s?1|403|457|tsp|1099|plan|of+-?set|rol+|deem|default|distribut|penalt|tax|irs|ira\b|"
+    r"vest|payroll|bal+ance|box|code|cure|grace|deadline|payment|repa|borrow|retir|employ|job|hr\b|work)", _I)
+# words: shorter messages may be answers to the form's question ("they did it already",
+# "sometime around the 14th of that month i think")
+LONG_ENOUGH = 12
+
+
+def _nothing_of_ours(text: str) -> bool:
+    """Long enough to be a story of its own, and not one word of a plan loan's in it."""
+    return len(text.split()) >= LONG_ENOUGH and not _OUR_WORDS.search(text)
 
 
 def _bare_answer(text: str, entities: Sequence[Entity]) -> bool:

@@ -108,7 +108,7 @@ class FactValidation:
 
     def validate_separation_date(self, value, dispatcher, tracker, domain) -> Result:
         result = self._date("separation_date", value, dispatcher, tracker)
-        if result.get("separation_date") not in (None, *MARKERS) or _left_in_the_past(value, tracker):
+        if result.get("separation_date") not in (None, *MARKERS) or _already_past(value, tracker):
             # a last day at work means they left, even while its exact day is still asked for
             # ("I got laid off in March": left, which day in March?)
             result["left_job"] = True
@@ -131,7 +131,7 @@ class FactValidation:
 
     def validate_plan_termination_date(self, value, dispatcher, tracker, domain) -> Result:
         result = self._date("plan_termination_date", value, dispatcher, tracker)
-        if result.get("plan_termination_date") not in (None, *MARKERS):
+        if result.get("plan_termination_date") not in (None, *MARKERS) or _already_past(value, tracker):
             result["plan_terminated"] = True
         return result
 
@@ -288,15 +288,20 @@ def _yes_or_no(tracker: Tracker, domain: DomainDict) -> Result:
     return {}
 
 
-def _left_in_the_past(value: Any, tracker: Tracker) -> bool:
-    """A last day at work told as a month or a season that is already over: they have left."""
+def _already_past(value: Any, tracker: Tracker) -> bool:
+    """An event's date told as a month or a season that is already over, or as a day whose
+    readings are all past ("10/3": October 3 or March 10, to be confirmed): the event happened
+    (they left; the plan ended), even while its day is still asked for."""
     if not isinstance(value, str) or value in MARKERS:
         return False
     slots = tracker.current_slot_values()
-    reading = parse_date(value, conversation_date(slots, tracker.latest_message.get("metadata")),
-                         day_first=slots.get("day_first"))
-    return not reading.error and reading.end is not None and reading.relative is None and \
-        reading.end < conversation_date(slots, tracker.latest_message.get("metadata"))
+    today = conversation_date(slots, tracker.latest_message.get("metadata"))
+    reading = parse_date(value, today, day_first=slots.get("day_first"))
+    if reading.error or reading.relative is not None:
+        return False
+    if reading.needs_confirmation in (DAY_MONTH_ORDER, CONFLICT) and reading.alternatives:
+        return all(day <= today for day in reading.alternatives)
+    return reading.end is not None and reading.end < today
 
 
 def _hangs_on_another_fact(item: tuple) -> bool:

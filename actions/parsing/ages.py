@@ -22,6 +22,8 @@ from .amounts import number_from_words
 _WORD_AGE = (r"(?:(?:twenty|thirty|forty|fourty|fifty|sixty|seventy|eighty|ninety)"
              r"(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|thirteen|fourteen|"
              r"fifteen|sixteen|seventeen|eighteen|nineteen|one\s+hundred)")
+_KIN = (r"(?:husband|wife|spouse|partner|dad|mom|father|mother|son|daughter|brother|sister|"
+        r"brother-in-law|sister-in-law|uncle|aunt|cousin|nephew|niece)")
 _HALF = r"(?:\s*½|\s+1/2|\s+and\s+(?:a\s+)?half|\s+and\s+1/2|\.5)"
 _AGE_VALUE = r"(?:\d{1,3}|" + _WORD_AGE + r")" + _HALF + r"?"
 # What may not follow an age: money, a percentage, a unit of time, a clock time.
@@ -39,9 +41,10 @@ _FINDERS = tuple(re.compile(p, re.IGNORECASE) for p in (
     # ... but "retire at 20 yrs" is years of service
     r"\bat\s+(?:age\s+)?(?P<v>[1-9]\d(?:" + _HALF + r")?)(?!\w|\s*:|\s*(?:years?|yrs?)\b(?![\s-]*old))"
     + _NOT_AGE_AFTER,
-    # a benefits person's client: "Client is 57", "my employee was 61 when"
-    r"\b(?:client|participant|employee|member|he|she)\s+(?:is|was|turned)\s+(?:now\s+)?(?P<v>[1-9]\d)(?!\w)"
-    + _NOT_AGE_AFTER,
+    # a benefits person's client, or the relative a message is about: "Client is 57", "my
+    # employee was 61 when", "my wife is 38", "my son (27) quit his job"
+    r"\b(?:client|participant|employee|member|he|she|" + _KIN + r")\s+(?:is|was|turned|\(\s*(?=\d\d\s*\)))"
+    r"\s*(?:now\s+)?(?P<v>[1-9]\d)(?!\w)" + _NOT_AGE_AFTER,
     # "59 yrs and 5 months old": whole years, the months dropped (the rules need 59½ at most)
     r"\b(?P<v>\d{2})[\s-]*(?:years?|yrs?)[\s,]+(?:and\s+)?\d{1,2}\s+months?[\s-]+old\b",
     # the whole message is a number under 100: the answer to "how old are you?"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from actions.extraction import ENTITY_LABELS, NOT_CAUGHT_UP, Span, extract_entities, phrase_value, settle_past_plans
+from actions.extraction import ENTITY_LABELS, NOT_CAUGHT_UP, Span, extract_entities, phrase_value, settle_past_plans, STILL_EMPLOYED
 from actions.parsing import parse_age, parse_box7, parse_date, parse_plan_kind, parse_rate, read_amount
 from actions.parsing.dates import UNREADABLE, resolve_relative
 from rules_core.facts import FACT_NAMES
@@ -608,7 +608,24 @@ def test_fast_enough():
     ("how long after you quit does the plan do the offset?", []),
 ])
 def test_plans_have_the_planned_role(message, expected):
-    assert [(s.label, s.text, s.role) for s in extract_entities(message)] == expected
+    spans = [s for s in extract_entities(message) if s.reading != STILL_EMPLOYED]
+    assert [(s.label, s.text, s.role) for s in spans] == expected
+
+
+@pytest.mark.parametrize("message, employed_now", [
+    ("I'm about to lose my job, probably in January", True),
+    ("retiring jan 31, what happens to my loan", True),
+    ("planning to retire next spring, I'll be 57 then", True),
+    ("I quit in May and I owe 9k", False),          # a fact: left, not employed
+    ("what if I had left in 2024", False),          # a supposition says nothing of today
+])
+def test_a_plan_to_leave_says_the_person_still_works_there(message, employed_now):
+    spans = extract_entities(message)
+    present = [s for s in spans if s.label == "left_job" and s.role is None and s.reading == STILL_EMPLOYED]
+    assert bool(present) == employed_now
+    assert all(phrase_value("left_job", s.value) is False for s in present)
+    # the plan itself is still a plan
+    assert all(s.role == "planned" for s in spans if s.label == "separation_date") or not employed_now
 
 
 def test_a_plan_is_read_ahead():
@@ -630,6 +647,8 @@ def test_a_plan_is_read_ahead():
 def test_a_plan_dated_in_the_past_is_a_fact(message, settled):
     spans = settle_past_plans(extract_entities(message), date(2026, 12, 5))
     assert [s for s in spans if s.role == "planned"] == ([] if settled else [s for s in spans if s.role])
+    # settled: what happened, so no "still employed" beside it
+    assert any(s.reading == STILL_EMPLOYED for s in spans) == (not settled)
     assert any(s.role == "planned" for s in extract_entities(message))
 
 
@@ -658,7 +677,9 @@ def test_the_rasa_entity_carries_the_role_and_the_reading():
     spans = extract_entities("about to get laid off, offset will be 30 days after I leave")
     entities = [s.as_entity() for s in spans]
     assert {"start": 9, "end": 21, "value": "get laid off", "entity": "left_job", "role": "planned"} in entities
-    assert not [e for e in entities if e.get("role") != "planned"]
+    # beside the plan, only where things stand today: still employed
+    assert [e for e in entities if e.get("role") != "planned"] == [
+        {"start": 9, "end": 21, "value": "still employed", "entity": "left_job"}]
     fact = extract_entities("I left 3/14")[-1].as_entity()
     assert fact == {"start": 7, "end": 11, "value": "3/14", "entity": "separation_date"}
 

@@ -189,3 +189,29 @@ def test_another_loans_story_is_out_of_scope_even_when_the_classifier_hears_a_lo
 def test_our_loan_beside_another_one_stays_the_users_story():
     text = "i missed my 401k loan payment and my car loan payment in june"
     assert route("inform", [("inform", 0.5)], text, []).intent == "inform"
+
+
+def test_another_loans_story_is_out_of_scope_when_the_classifier_is_unsure_too():
+    # below the fallback threshold the classifier's "inform" arrives as nlu_fallback: a car loan's
+    # story still gets the plain "I only cover 401(k) loans", not a "did you mean" about ours
+    text = "different question, i have a student loan around 23k and missed two payments in september"
+    assert route("nlu_fallback", [("inform", 0.27)], text, []).intent == "out_of_scope"
+
+
+@pytest.mark.parametrize("text", [
+    "the company gym closed on june 30, do they owe us a refund on the membership fees?",
+    "my HSA got closed out in march when they switched providers, what happened to the money in it?",
+])
+def test_a_story_with_no_word_of_a_plan_loan_is_out_of_scope_when_the_classifier_doubts_it(text):
+    assert routed(text, "inform", [("inform", 0.45), ("out_of_scope", 0.2)]).intent == "out_of_scope"
+    # not when the classifier has no doubt it is off-topic
+    assert routed(text, "inform", [("inform", 0.45), ("faq_cure_period", 0.2), ("greet", 0.1),
+                                   ("out_of_scope", 0.05)]).intent == "inform"
+
+
+@pytest.mark.parametrize("text", [
+    "sometime around the 14th of that month i think",     # an answer to the form's question
+    "i missed the payment that was due in june and then the one after that too",  # our words
+])
+def test_answers_and_our_own_stories_are_never_sent_out_of_scope(text):
+    assert routed(text, "inform", [("inform", 0.45), ("out_of_scope", 0.2)]).intent == "inform"
