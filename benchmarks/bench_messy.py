@@ -126,6 +126,9 @@ def _names_reading(name: str, reading: str, text: str) -> bool:
         plain = text.replace(",", "").replace("$", "")
         amount = Decimal(reading)
         return any(form in plain for form in {f"{amount:.2f}", str(amount.normalize()) if amount % 1 else str(int(amount))})
+    if len(reading.split("-")) == 2:  # a month ("jan or feb"): its name and year
+        year, month = (int(p) for p in reading.split("-"))
+        return f"{calendar.month_name[month]} {year}".lower() in text
     return _long(date.fromisoformat(reading)) in text
 
 
@@ -257,6 +260,9 @@ def main() -> int:
           f"planned events recorded as done: {facts['planned_recorded_as_done']} of {facts['planned_events']}")
     for miss in facts["misses"][: args.show_misses]:
         print(json.dumps(miss, default=str))
+    for error in (intents or {}).get("errors", [])[: args.show_misses]:
+        print(f"intent {error['intent']} -> {error['intent_prediction']['name']} "
+              f"({error['intent_prediction']['confidence']:.2f}): {error['text']}")
     write_json({"set": args.set, "intents": intents, "facts": facts}, args.json)
     return 0
 
