@@ -160,9 +160,13 @@ _MASKS = re.compile(
     r"\b(?:age\s+)?\d+(?:\s*1/2|½|\.5)?(?:[\s-]*year)?[\s-]+(?:rule|exception|thing|provision)\b|"
     # a form's tax year is no event ("her 2023 1099-R"); an installment is no balance ("$376/mo")
     r"\b(?:19|20)\d\d(?=\s+(?:1099|form|tax\s+(?:return|year|bill|form)|taxes|return|w-?2))", _I)
-_INSTALLMENT = re.compile(r"(?<![\w.,])\$?\d[\d,.]*k?\s*(?:/\s*(?:mo|month|wk|week|paycheck|pay\s*period)\b|"
+_INSTALLMENT = re.compile(r"(?<![\w.,])\$?\d(?:[\d,.]*\d)?k?\s*(?:/\s*(?:mo|month|wk|week|paycheck|pay\s*period)\b|"
                           r"(?:a|per|each|every)\s+(?:month|mo|week|wk|paycheck|pay\s*period|check)\b|"
-                          r"(?:bi-?)?(?:monthly|weekly)\b)", _I)
+                          r"(?:bi-?)?(?:monthly|weekly)\b)|"
+                          # "monthly payments of $203", "my payments were 150": an installment, no balance
+                          r"\b(?:(?:bi-?)?(?:monthly|weekly)\s+|loan\s+|my\s+|the\s+)(?:loan\s+)?"
+                          r"(?:payments?|installments?|deductions?)\s+(?:of|are|were|is|was)\s+"
+                          r"(?:about\s+|around\s+|like\s+|only\s+|just\s+)?\$?\d(?:[\d,.]*\d)?k?", _I)
 
 _JOB = (r"(?:my|the|that|this|our|his|her|their)\s+(?:job|company|employer|firm|position|role|work|workplace|"
         r"agency|district|school|department|hospital|government|military)")
@@ -175,6 +179,8 @@ _LEFT_JOB = tuple(re.compile(p, _I) for p in (
     r"\bstill\s+(?:am\s+)?employed\b", r"\bback\s+(?:at|to)\s+work\b(?!\s+(?:on|in|at)\b)",  # "still employed (there)": the data stops at "employed"
     r"\bstill\s+(?:with|at)\s+(?:the|my)\s+(?:company|employer|job)\b",
     r"\bstill\s+have\s+(?:my|the|that)\s+job\b",
+    r"\b(?:i'?m|i\s+am)\s+still\s+(?:there|here|working)\b",
+    r"\bback\s+at\s+(?:my|the)\s+(?:\w+\s+)?job\b",
     # yes
     r"\bno\s+longer\s+(?:work(?:ing)?|employed)(?:\s+(?:there|for\s+them|at\s+(?:the|my)\s+"
     r"(?:company|job)))?\b",
@@ -187,6 +193,7 @@ _LEFT_JOB = tuple(re.compile(p, _I) for p in (
     # HR's words in the first person: "I terminated 9/12", "since I'm terminated"
     r"\b(?:i|i'?m|i\s+am|we|we're)\s+(?P<p>terminated|termed)\b"
     r"(?!\s+(?:the|my|our|a|an|it|him|her|them|his|their|this|that)\b)",
+    r"(?<!after\s)(?<!once\s)(?<!when\s)(?<!until\s)(?<!till\s)(?<!before\s)(?<!if\s)"
     r"\b(?:i\s+was|i'?m|i\s+am|i\s+had|i'?d)\s+(?:already\s+|long\s+)?(?P<p>gone)\b(?!\s+(?:to|back|over|through)\b)",
     r"\bleft\s+(?:" + _JOB + r"|work)\b",
     r"\b(?:quit|resigned|retired)(?:\s+(?:from\s+)?" + _JOB + r")?\b"
@@ -236,6 +243,7 @@ _PLANNED_LEFT = tuple(re.compile(p, _I) for p in (
 ))
 # the first words of the markers: a message without any of them has no marker to look for
 _PLANNED_WORDS = frozenset("about going gonna planning plan plans intend intends intending want wants hope hoping "
+                           "would giving "
                            "thinking considering expect expects expecting eligible might may "
                            "will ill shall once soon upcoming away when has have need needs layoff "
                            "layoffs turn turning announced offsets policy".split())
@@ -254,6 +262,7 @@ _PLANNED_MARKERS = re.compile(
     r"\b(?:about\s+to|going\s+to|gonna|planning\s+(?:to|on)|plans?\s+to|plans?\s+on\s+\w+ing|"
     r"turn(?:ing)?(?=\s+\d\d\b)|intend(?:s|ing)?\s+to|thinking\s+(?:about|of)|considering|expect(?:s|ing)?\s+to|"
     r"eligible\s+to|might|may\s+(?:lose|leave|quit|retire|get|be|have)|will(?!\s+(?:and|was|is)\b)|"
+    r"would\s+be|giving\s+(?:my\s+|two\s+weeks'?\s+)?notice|"
     r"(?:has|have|needs?)\s+to\s+be\s+(?:paid|repaid)|layoffs?\s+(?:are|is)\s+coming|"
     r"announced\s+(?:layoffs?|(?:a\s+)?(?:reduction|rif|closure))|"
     r"(?<=plan\s)offsets|(?<=policy\s)is|"  # a plan's policy: "the plan offsets 60 days after separation"
@@ -341,6 +350,17 @@ _NOT_CAUGHT_UP = (re.compile(
     r"(?:caught|cought|made|paid)\s+(?:up|(?:it|them|those)\s+up|(?:it|them|those)\s+back)"
     r"(?:\s+on\s+(?:any\s+of\s+)?(?:them|it|those|(?:the|my)\s+(?:missed\s+)?payments))?", _I),)
 _BEHIND = re.compile(r"\b(?:behind|not|wasn'?t|isn'?t|weren'?t)\b", _I)
+# Nothing rolled over, said outright: "didn't roll anything over", "rolled over zero"
+NOTHING_ROLLED = "0"
+_ROLLER = r"(?:^|(?<=[.,;!?])\s*|\b(?:i|we|he|she|and|but|so)\s+)"  # the user's own, or a clause opening
+_NONE_ROLLED = tuple(re.compile(p, _I) for p in (
+    _ROLLER + r"(?P<p>(?:didn'?t|did\s+not|never|couldn'?t|could\s+not|haven'?t|have\s+not|wasn'?t\s+able\s+to)\s+"
+    r"(?:roll|rolled)\s+(?:anything|any\s+of\s+it|it|them|a\s+(?:dime|penny|cent))\s+over)\b",
+    _ROLLER + r"(?P<p>(?:didn'?t|did\s+not|never|couldn'?t|could\s+not|haven'?t|have\s+not)\s+(?:roll|rolled)\s+"
+    r"over\s+(?:anything|any\s+of\s+it|the\s+offset|it|a\s+(?:dime|penny|cent)))\b",
+    r"\b(?:rolled|rolling)\s+(?:over\s+)?(?:zero|nothing|none)\b",
+    r"\b(?:no|zero|nothing)\s+(?:was\s+|got\s+)?rolled(?:\s+over)?\b",
+))
 
 _NEGATED = re.compile(r"\b(?:still|back|haven'?t|have\s+not|hasn'?t|has\s+not|didn'?t|did\s+not|never|"
                       r"not|wasn'?t|was\s+not|isn'?t|is\s+not)\b", _I)
@@ -372,6 +392,9 @@ _CUES: Dict[str, str] = {
                    r"(?:account|balance|plan|" + _K + r"))|"
                    r"(?<=\)\s)out\s+of\s+(?:my|the|his|her)\s+(?:account|balance|plan|" + _K + r")",
     "missed_payment_due_date": r"mis+e?d|miss(?:ing)?|skip\w*|default(?:ed)?\s+on|didn'?t\s+pay|did\s+not\s+pay|"
+                               r"supposed\s+to\s+(?:come\s+out|be\s+(?:taken|deducted|paid|withheld))|"
+                               r"(?:haven'?t|have\s+not|hasn'?t|not)\s+(?:made|paid)\s+(?:a|any|my|the)\s+"
+                               r"(?:loan\s+)?payments?(?:\s+since)?|"
                                r"payments?\s+stopped|"
                                r"couldn'?t\s+pay|could\s+not\s+pay|(?:stopped|stoped|quit)\s+(?:paying|"
                                r"making\s+(?:the\s+|my\s+)?payments)|payments?\s+(?:was\s+|were\s+)?due|"
@@ -389,7 +412,10 @@ _CUES: Dict[str, str] = {
     "birth_date": r"born|birthday|birth\s*date|b-?day|dob|date\s+of\s+birth",
     # events that are no fact of ours: the date of a default or a deemed distribution is
     # the rules core's to work out, so a date they govern is dropped
-    "foreign_event": r"default(?:ed)?(?!\s+on)|went\s+into\s+default|in\s+default|deemed(?:\s+distribut\w+)?",
+    "foreign_event": r"default(?:ed)?(?!\s+on)|went\s+into\s+default|in\s+default|deemed(?:\s+distribut\w+)?|"
+                     # the day of a rollover is no fact the rules take (the deadline is theirs)
+                     r"into\s+(?:an?|my|the)\s+(?:\w+\s+)?(?:ira|roth)|deposited|"
+                     r"rolled\s+(?:(?:it|that|them|the\s+\w+|\S+)\s+)?over",
     "plan_termination_date": r"plan\s+(?:termination|ended|closed|shut\s+down|(?:was\s+)?termin?a?t?ed)|"
                              r"terminat\w+\s+(?:the|our|my)\s+(?:" + _K + r"\s+)?plan",
     "loan_date": r"took\s+(?:out\s+)?(?:the|a|my|this)\s+(?:" + _K + r"\s+)?loan(?!\s+out\s+of)|borrow\w*|"
@@ -401,7 +427,8 @@ _CUES: Dict[str, str] = {
                     r"loan(?:\s+(?:of|was|is|balance|amount))?|of+-?set+(?:ted|ting|s)?|left",
     "amount_rolled_over": r"roll(?:ed|ing)?[\s-]*over|rollover|rol+ed|rol+ing|roll|rolover|"
                           r"(?:put|deposit(?:ed)?|moved?)\s+(?:it\s+|that\s+|back\s+)?(?:in|into|to)\s+"
-                          r"(?:an?|my|the)\s+(?:ira|roth|new\s+" + _K + r")|into\s+(?:an?|my)\s+(?:ira|roth)|"
+                          r"(?:an?|my|the)\s+(?:ira|roth|new\s+" + _K + r")|into\s+(?:an?|my)\s+(?:\w+\s+)?(?:ira|roth)|"
+                          r"deposit(?:ed|ing)?|"
                           r"ira|replace[ds]?|redeposit(?:ed)?|re-?contribut\w*",
     "cash_paid_not_rolled_over": r"sent\s+me|send\s+me|mailed\s+me|cashed\s+(?:it\s+)?out|cash\s+out|"
                                  r"che(?:ck|que)\s+for|(?:a\s+)?che(?:ck|que)|paid\s+me|gave\s+me|"
@@ -456,7 +483,8 @@ def _values(text: str) -> List[_Piece]:
     found = [(-1, s, e, "plan_kind") for s, e in find_plan_kind_spans(text)]
     found += [(0, m.start(), m.end(), "mask") for m in _MASKS.finditer(text)]
     lowered = text.lower()
-    if any(w in lowered for w in ("/", "month", " mo", "week", "wk", "paycheck", "pay period", "check")):
+    if any(w in lowered for w in ("/", "month", " mo", "week", "wk", "paycheck", "pay period", "check", "payment",
+                                  "installment", "deduction")):
         found += [(0, m.start(), m.end(), "mask") for m in _INSTALLMENT.finditer(text)]
     found += [(1, s, e, "box7") for s, e in find_box7_spans(text)]
     found += [(2, s, e, "age") for s, e in find_age_spans(text)]
@@ -560,6 +588,7 @@ _PHRASE_WORDS = {
     "plan_terminated": ("plan", "401", "403", "termin", "shut", "clos", "end", "dissol", "wound", "discontinu"),
     "loan_in_good_standing": ("current", "never", "standing", "behind"),
     "caught_up_on": (" up", "back"),
+    "amount_rolled_over": ("roll",),
 }
 
 
@@ -569,7 +598,8 @@ def _phrase_pieces(message: _Message) -> Tuple[List[_Piece], List[_Piece]]:
     found = []
     # a plan's phrase first: "is being laid off" is a plan, though "laid off" alone is a fact
     kinds = ((_PLANNED_LEFT, "planned_left"), (_PLAN_TERMINATED, "plan_terminated"), (_LEFT_JOB, "left_job"),
-             (_GOOD_STANDING, "loan_in_good_standing"), (_NOT_CAUGHT_UP, "caught_up_on"))
+             (_GOOD_STANDING, "loan_in_good_standing"), (_NOT_CAUGHT_UP, "caught_up_on"),
+             (_NONE_ROLLED, "amount_rolled_over"))
     lowered = message.text.lower()
     for tier, (patterns, label) in enumerate(kinds):
         if label in _PHRASE_WORDS and not any(w in lowered for w in _PHRASE_WORDS[label]):
@@ -1015,6 +1045,7 @@ def extract_entities(text: str) -> List[Span]:
     readings = _years_from_context(message, pieces)
     readings.update({p: r[0] for p, r in message.relative.items()})
     readings.update({p: NOT_CAUGHT_UP for p in phrases if p.kind == "caught_up_on"})
+    readings.update({p: NOTHING_ROLLED for p in phrases if p.kind == "amount_rolled_over"})
     readings.update(_disagreements(message, pieces, readings))
     spans = sorted(Span(p.start, p.end, label, text[p.start:p.end], role, readings.get(p))
                    for p, label, role in pieces
@@ -1031,30 +1062,56 @@ def _with_present_state(spans: List[Span]) -> List[Span]:
     so the conversation knows the person has not left (and does not ask), while the plan
     itself stays a plan."""
     out: List[Span] = []
+    said_leaving = any(s.label == "left_job" for s in spans)
     for span in spans:
         out.append(span)
-        if span.label == "left_job" and span.role == PLANNED:
+        # "last day would be 12/23": a planned last day says it as well as a planned "quit"
+        if span.role == PLANNED and (span.label == "left_job" or
+                                     (span.label == "separation_date" and not said_leaving)):
             out.append(Span(span.start, span.end, "left_job", span.text, None, STILL_EMPLOYED))
+            said_leaving = True
     return out
 
 
-def settle_past_plans(spans: Sequence[Span], today: date) -> List[Span]:
-    """A plan's wording with dates whose written years put them wholly before `today` ("I
-    leave my job in 2025 october", as people write in a second language) tells what already
-    happened: the planned role goes. Only when every planned date has a written year: "I retire
-    in october" is ahead whatever month it is."""
-    planned = [s for s in spans if s.role == PLANNED]
-    dates = [s for s in planned if s.label in DATE_LABELS]
-    if not dates:
-        return list(spans)
-    for span in dates:
-        if _written_year(span.value) is None:
-            return list(spans)
-        reading = parse_date(span.value, today)
-        last = reading.value or reading.end
-        if last is None or last >= today:
-            return list(spans)
-    return [replace(s, role=None) if s.role == PLANNED else s for s in spans if s.reading != STILL_EMPLOYED]
+# An event's date, and the phrase that says the event happened
+_EVENT_PHRASE = {"separation_date": "left_job", "plan_termination_date": "plan_terminated", "offset_date": None}
+
+
+def settle_plans(spans: Sequence[Span], today: date) -> List[Span]:
+    """Plans and facts settled against the conversation's date, where the written year decides:
+    - a plan's wording with dates wholly before `today` ("I leave my job in 2025 october", as
+      people write in a second language) tells what already happened: the planned role goes;
+    - an event told as a fact but dated after `today` by its written year ("they're
+      terminating the plan on march 31 2027") is a plan: it and its phrase become planned.
+    Without a written year nothing changes: "I retire in october" is read ahead, "left
+    october 3" as the last one."""
+    spans = list(spans)
+    planned_dates = [s for s in spans if s.role == PLANNED and s.label in DATE_LABELS]
+    if planned_dates and all(_over_by_its_year(s, today) for s in planned_dates):
+        return [replace(s, role=None) if s.role == PLANNED else s for s in spans if s.reading != STILL_EMPLOYED]
+    ahead = {s.label for s in spans if s.role is None and s.label in _EVENT_PHRASE and _ahead_by_its_year(s, today)}
+    if not ahead:
+        return spans
+    phrases = {_EVENT_PHRASE[label] for label in ahead} - {None}
+    settled = [replace(s, role=PLANNED) if s.role is None and (s.label in ahead or s.label in phrases) else s
+               for s in spans]
+    return _with_present_state([s for s in settled if s.reading != STILL_EMPLOYED])
+
+
+def _over_by_its_year(span: Span, today: date) -> bool:
+    if _written_year(span.value) is None:
+        return False
+    reading = parse_date(span.value, today)
+    last = reading.value or reading.end
+    return last is not None and last < today
+
+
+def _ahead_by_its_year(span: Span, today: date) -> bool:
+    if _written_year(span.value) is None:
+        return False
+    reading = parse_date(span.value, today)
+    first = reading.value or reading.start
+    return first is not None and first > today
 
 
 def phrase_value(label: str, text: str) -> Optional[bool]:

@@ -22,7 +22,7 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from actions.extraction import extract_entities, settle_past_plans
+from actions.extraction import extract_entities, settle_plans
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -41,7 +41,7 @@ class FactExtractor(GraphComponent, EntityExtractorMixin):
             if not text:
                 continue
             # a plan carries the role "planned", which no fact slot's mapping takes
-            spans = settle_past_plans(extract_entities(text), _today(message))
+            spans = settle_plans(extract_entities(text), _today(message))
             found = [{**span.as_entity(), "confidence": 1.0} for span in spans]
             message.set(ENTITIES, message.get(ENTITIES, []) + self.add_extractor_name(found), add_to_output=True)
         return messages

@@ -61,6 +61,12 @@ class LinearScorer:
         self._intercept = model.intercept_
         self._binary = len(self.classes) == 2
 
+    def knows_a_word(self, text: Text) -> bool:
+        """Whether any word (or word pair) of `text` was seen in training: with none ("asdfgh
+        qwerty"), the ranking rests on letter shapes and priors alone."""
+        analyzer, vocabulary, _, _ = self._parts[0]
+        return any(gram in vocabulary for gram in analyzer(text))
+
     def probabilities(self, text: Text) -> np.ndarray:
         scores = self._intercept.astype(float).copy()
         for analyzer, vocabulary, idf, offset in self._parts:
@@ -131,6 +137,11 @@ class TextIntentClassifier(GraphComponent, IntentClassifier):
             ranked = sorted(zip(self.scorer.classes, probabilities), key=lambda item: -item[1])
             ranking = [{INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: float(p)}
                        for name, p in ranked[: self.config["ranking_length"]]]
-            message.set(INTENT, ranking[0], add_to_output=True)
+            if not self.scorer.knows_a_word(text):
+                # a garbled message: no confidence, so the FallbackClassifier hands it to the
+                # second stage (did you mean / rephrase) instead of a guess from letter shapes
+                message.set(INTENT, {**ranking[0], PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True)
+            else:
+                message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages

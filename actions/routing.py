@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Optional, Sequence, Tuple
 
-from actions.extraction import about_another_story
+from actions.extraction import STILL_EMPLOYED, about_another_story
 
 # Key the router adds to the parse data: the intent it replaced (read by the form's validation and
 # by the outage handling, which both need a yes or no that came with facts).
@@ -166,7 +166,9 @@ def route(intent: Optional[str], ranking: Ranking, text: str, entities: Sequence
     text = text or ""
     if intent in KEEP and intent != INFORM:
         return Route(intent)
-    facts = [e for e in entities if e.get("entity") in STORY_LABELS and is_users_fact(text, e)]
+    # a plan's "still employed" beside it (actions/extraction.py) is routed as the plan is
+    facts = [e for e in entities if e.get("entity") in STORY_LABELS and e.get("value") != STILL_EMPLOYED
+             and is_users_fact(text, e)]
     if intent == WHAT_IF:
         return Route(INFORM, WHAT_IF) if [e for e in facts if not e.get("role")] else Route(intent)
     if intent == DECODE_CODE:

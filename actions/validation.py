@@ -30,7 +30,7 @@ from .parsing.ages import parse_age
 from .parsing.amounts import DECIMAL_COMMA, RANGE, read_amount
 from .parsing.codes import parse_box7
 from .parsing.plans import parse_plan_kind
-from .parsing.dates import ANCHORS, CONFLICT, DAY_MONTH_ORDER, RELATIVE, parse_date, resolve_relative
+from .parsing.dates import ANCHORS, CONFLICT, DAY_MONTH_ORDER, RELATIVE, names_a_year, parse_date, resolve_relative
 from .parsing.rates import parse_rate
 from .routing import ROUTED_FROM
 from .presenting import money, period_phrase, user_text, words
@@ -88,6 +88,10 @@ class FactValidation:
                  else "date_conflict", text=value, what=what, first=first, second=second)
             return {slot: None}
         day = reading.value
+        if slot == "birth_date" and not names_a_year(str(value), today):
+            # "bday dec 20": a birthday, not a birth date; its year is never guessed
+            _say(dispatcher, "birth_year_missing", text=value)
+            return {slot: None}
         if day is None:
             return self._partial_date(slot, reading, dispatcher, what)
         if slot in PAST_ONLY and day > today:

@@ -568,6 +568,13 @@ def _written_year(name: str, match: re.Match) -> bool:
     return name != "nth"
 
 
+def names_a_year(text: str, today: date) -> bool:
+    """Whether a date as written says its year ("dec 20" does not; "12/20/70", "Dec 1970" do)."""
+    cleaned = " ".join(str(text).lower().replace("’", "'").split()).strip(" ,.!?")
+    found = _read_one(cleaned, today, None)
+    return found is not None and _written_year(found[1], found[2])
+
+
 def _ahead(reading: DateReading, name: str, match: re.Match, today: date) -> DateReading:
     """The next such date on or after today, for a text that names no year (or month)."""
     if reading.error or _written_year(name, match) or reading.start is None or reading.end >= today:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from actions.extraction import ENTITY_LABELS, NOT_CAUGHT_UP, Span, extract_entities, phrase_value, settle_past_plans, STILL_EMPLOYED
+from actions.extraction import ENTITY_LABELS, NOT_CAUGHT_UP, Span, extract_entities, phrase_value, settle_plans, STILL_EMPLOYED
 from actions.parsing import parse_age, parse_box7, parse_date, parse_plan_kind, parse_rate, read_amount
 from actions.parsing.dates import UNREADABLE, resolve_relative
 from rules_core.facts import FACT_NAMES
@@ -57,8 +57,14 @@ CASES = [
       ("missed_payment_due_date", "May", {"reading": "March"})]),
     ("I missed a payment and may miss another", []),
     # ...but a new sentence is not a list item
-    ("They offset the loan in June. Two weeks ago I rolled it over",
-     [("offset_date", "June"), ("date", "Two weeks ago")]),
+    # (and the day of a rollover is no fact the rules take)
+    ("They offset the loan in June. Two weeks ago I rolled it over", [("offset_date", "June")]),
+    ("I deposited $3,000 of the offset into my rollover IRA last week",
+     [("amount_rolled_over", "$3,000")]),
+    ("code M + 7 on the form. didn't roll anything over",
+     [("box7_code", "M + 7"), ("amount_rolled_over", "didn't roll anything over", {"reading": "0"})]),
+    ("took a $10,000 loan on june 1 2025, monthly payments of $203",
+     [("loan_balance", "$10,000"), ("loan_date", "june 1 2025")]),
     # a cue in the neighbouring clause
     ("I got laid off, it was March 3", [("left_job", "got laid off"), ("separation_date", "March 3")]),
     ("In June, they offset my loan", [("offset_date", "June")]),
@@ -178,7 +184,7 @@ CASES = [
     ("I resigned on 2025-06-30; offset 2025-08-01; rolled over $8,000; kept $1,500 in cash",
      [("left_job", "resigned"), ("separation_date", "2025-06-30"), ("offset_date", "2025-08-01"),
       ("amount_rolled_over", "$8,000"), ("cash_paid_not_rolled_over", "$1,500")]),
-    ("Rolled over the whole 15,000 to my IRA on 9/1", [("amount_rolled_over", "15,000"), ("date", "9/1")]),
+    ("Rolled over the whole 15,000 to my IRA on 9/1", [("amount_rolled_over", "15,000")]),  # the day: no fact of ours
     ("borrowed 20k back in 2021", [("loan_balance", "20k"), ("loan_date", "2021")]),
     # tax brackets: with a cue or as the whole answer; never a withholding or a penalty
     ("I'm 61, 24 percent bracket, rolled over twelve grand",
@@ -645,7 +651,7 @@ def test_a_plan_is_read_ahead():
     ("retiring dec 2026, what happens to my loan", False),  # ends after today
 ])
 def test_a_plan_dated_in_the_past_is_a_fact(message, settled):
-    spans = settle_past_plans(extract_entities(message), date(2026, 12, 5))
+    spans = settle_plans(extract_entities(message), date(2026, 12, 5))
     assert [s for s in spans if s.role == "planned"] == ([] if settled else [s for s in spans if s.role])
     # settled: what happened, so no "still employed" beside it
     assert any(s.reading == STILL_EMPLOYED for s in spans) == (not settled)
@@ -692,3 +698,17 @@ def test_two_dates_for_one_event_are_confirmed_not_picked():
     assert set(reading.alternatives) >= {date(2025, 3, 2), date(2025, 3, 5)}
     kept = extract_entities("I left in 2024. I left my job in May")[-1]
     assert parse_date(kept.value, today).start == date(2024, 5, 1)  # not the May before today
+
+
+@pytest.mark.parametrize("message, planned", [
+    ("our company announced they're terminating the 401k plan on march 31 2027. I have a loan with 4,300 left",
+     {"plan_terminated", "plan_termination_date"}),
+    ("I left on january 15 2027", {"left_job", "separation_date"}),   # a year still ahead: a plan
+    ("I left on january 15 2026", set()),                             # a fact
+    ("I left on october 3", set()),                                   # no year: the last October 3
+])
+def test_an_event_dated_ahead_by_its_year_is_a_plan(message, planned):
+    spans = settle_plans(extract_entities(message), date(2026, 12, 6))
+    assert {s.label for s in spans if s.role == "planned"} == planned
+    assert [s.label for s in spans if s.role is None and s.label == "loan_balance"] == \
+        (["loan_balance"] if "4,300" in message else [])

@@ -64,3 +64,22 @@ def test_every_fact_the_core_may_still_need_has_words_for_the_user():
     from rules_core.facts import FACT_TABLE
     unnamed = [s.name for s in FACT_TABLE if s.name != "as_of" and s.name not in words()["fact_words"]]
     assert not unnamed
+
+
+def test_a_last_day_whose_order_is_asked_still_records_that_they_left():
+    # "separated 10/3": October 3 or March 10 (both past); which one is asked, that they left is not
+    said, slots = validate({"separation_date": "10/3"})
+    assert slots["separation_date"] is None and slots["left_job"] is True
+    assert "October 3, 2025" in said and "March 10, 2025" in said
+
+
+def test_a_plan_end_whose_order_is_asked_still_records_that_the_plan_ended():
+    _, slots = validate({"plan_termination_date": "6/5"})
+    assert slots["plan_termination_date"] is None and slots["plan_terminated"] is True
+
+
+def test_a_birthday_without_its_year_is_asked_for_never_guessed():
+    said, slots = validate({"birth_date": "dec 20"})
+    assert slots["birth_date"] is None and "year" in said
+    _, slots = validate({"birth_date": "dec 20 1970"})
+    assert slots["birth_date"] == "1970-12-20"
