@@ -97,7 +97,7 @@ PLANNED = "planned"  # the Rasa role of an event that has not happened yet
 HYPOTHETICAL = "hypothetical"  # the role of a value in a what-if ("what if I had left in 2024")
 DATE_LABELS = ("separation_date", "offset_date", "missed_payment_due_date", "caught_up_on",
                "birth_date", "plan_termination_date", "loan_date", "date")
-AMOUNT_LABELS = ("loan_balance", "amount_rolled_over", "cash_paid_not_rolled_over", "amount")
+AMOUNT_LABELS = ("loan_balance", "loan_amount", "amount_rolled_over", "cash_paid_not_rolled_over", "amount")
 ENTITY_LABELS = DATE_LABELS + AMOUNT_LABELS + (
     "age", "box7_code", "marginal_tax_rate", "left_job", "plan_terminated", "plan_kind", "loan_in_good_standing")
 PHRASE_LABELS = ("left_job", "plan_terminated", "loan_in_good_standing")
@@ -320,7 +320,8 @@ _FOREIGN_PARTS = tuple((re.compile(p, _I), words) for p, words in (
 _FOREIGN_MONEY = re.compile(_ACCOUNT_MONEY, _I)
 _OTHER_STORY = re.compile("|".join((_OTHER_LOAN, _OTHER_PLAN)), _I)
 _OWN_STORY = re.compile(r"\b(?:40[13]\s?\(?[kb]\)?|457|tsp|thrift|retirement|1099|offset|ofset|deemed|qplo|"
-                        r"box\s*7|roll(?:ed)?\s*over|rollover|plan\s+loan|loan\s+from\s+(?:my|the|his|her)\s+plan)", _I)
+                        r"box\s*7|roll(?:ed)?\s*over|rollover|plan\s+loan|loan\s+from\s+(?:my|the|his|her)\s+plan|"
+                        r"loan\s+default|defaulted\s+loan)", _I)
 # a relative's or friend's own plan loan: then their job is the story ("her 401k", "his loan")
 _THEIR_LOAN = re.compile(r"\b(?:his|her|their)\s+(?:own\s+)?(?:40[13]|457|tsp|loan|plan|retirement|account)|"
                          r"\b(?:he|she)\s+(?:had|has|took|borrowed|owes|owed)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:40[13]|457|tsp|loan)|"
@@ -422,9 +423,14 @@ _CUES: Dict[str, str] = {
                  r"took(?:\s+out)?(?=\s+(?:an?|the|my|this)\s+(?:\S+\s+){1,3}?loan\b)|"
                  r"loan\s+(?:started|began|was\s+taken|originated|was\s+made|date)|"
                  r"got\s+(?:the|a|my)\s+loan|started\s+the\s+loan",
-    "loan_balance": r"owe[sd]?|owing|bal+ance|bal|outstanding|remaining|unpaid|principal|borrow\w*|"
+    "loan_balance": r"owe[sd]?|owing|bal+ance|bal|outstanding|remaining|unpaid|principal|"
                     r"left\s+on\s+(?:the|my|it)(?:\s+loan)?|on\s+the\s+loan|(?:out\s+)?of\s+the|"
-                    r"loan(?:\s+(?:of|was|is|balance|amount))?|of+-?set+(?:ted|ting|s)?|left",
+                    r"loan(?:\s+(?:of|was|is|balance))?|of+-?set+(?:ted|ting|s)?|left",
+    # what was borrowed, not what is owed now: "borrowed 20k", "took a $10,000 loan", "the
+    # original loan was 30k" (the rules core checks the limits with it; the balance is asked)
+    "loan_amount": r"borrow\w*|took\s+(?:out\s+)?(?:a|an)(?=\s+(?:~\s*)?\$?\d)|"
+                   r"took\s+(?:out\s+)?(?:a|an|the|my)\s+(?:\S+\s+){0,2}?loan\s+(?:of|for)|"
+                   r"(?:original|initial|originally)(?:\s+loan)?(?:\s+amount)?(?:\s+was)?|loan\s+amount(?:\s+was)?",
     "amount_rolled_over": r"roll(?:ed|ing)?[\s-]*over|rollover|rol+ed|rol+ing|roll|rolover|"
                           r"(?:put|deposit(?:ed)?|moved?)\s+(?:it\s+|that\s+|back\s+)?(?:in|into|to)\s+"
                           r"(?:an?|my|the)\s+(?:ira|roth|new\s+" + _K + r")|into\s+(?:an?|my)\s+(?:\w+\s+)?(?:ira|roth)|"
@@ -685,8 +691,10 @@ def _cue_pieces(message: _Message, phrases: List[_Piece], others: List[_Piece]) 
     families = {_cue_family(c.kind) for c in found}
     kept = [c for f in families for c in _claim([(-1 if c.kind.startswith("foreign") else 0, c.start, c.end, c.kind)
                                                   for c in found if _cue_family(c.kind) == f])]
-    # "took a 401k loan in Jan 2025, 8,000": the loan date's cue leaves "loan" to the money
-    return [c for c in kept if not any(_inside(c, other) and other.kind != "loan_date" for other in kept)]
+    # "took a 401k loan in Jan 2025, 8,000": the loan date's cue leaves "loan" to the money;
+    # "took a $10,000 loan on june 1": the taking dates the loan and tells its amount
+    return [c for c in kept if not any(_inside(c, other) and other.kind != "loan_date"
+                                       and (c.kind, other.kind) != ("loan_date", "loan_amount") for other in kept)]
 
 
 def _inside(inner: _Piece, outer: _Piece) -> bool:

@@ -63,7 +63,7 @@ WHAT_HAPPENS = "faq_what_to_do_now"
 # carry no cue and are only answers to the form's question.
 FACT_LABELS = frozenset({
     "separation_date", "offset_date", "missed_payment_due_date", "caught_up_on", "birth_date",
-    "plan_termination_date", "loan_date", "loan_balance", "amount_rolled_over",
+    "plan_termination_date", "loan_date", "loan_balance", "loan_amount", "amount_rolled_over",
     "cash_paid_not_rolled_over", "age", "box7_code", "marginal_tax_rate", "left_job",
     "plan_terminated", "plan_kind", "loan_in_good_standing",
 })
@@ -181,7 +181,8 @@ def route(intent: Optional[str], ranking: Ranking, text: str, entities: Sequence
         return Route(DECODE_CODE, DECODE_CODE if own_code else None, own_code)
     if intent in YES_NO:
         return Route(INFORM, question_part(question_ranking or ranking, text)) if facts else Route(intent)
-    if intent in (INFORM, REQUEST_ASSESSMENT, FALLBACK) and not facts and about_another_story(text):
+    if (intent in (INFORM, REQUEST_ASSESSMENT, FALLBACK) or intent.startswith(QUESTION_PREFIXES)) \
+            and not facts and about_another_story(text):
         # "I owe 9k on a personal loan and missed the october payment": the classifier hears a
         # loan story (or is unsure), but it is another loan's, which this assistant does not cover
         return Route(OUT_OF_SCOPE)

@@ -41,7 +41,7 @@ UNVALIDATED_FACTS = "unvalidated_facts"  # slot filled by actions/action_server_
 READ_BY_THE_FORM = ("inform", "request_assessment")  # intents whose messages the form reads
 DATE_SLOTS = ("separation_date", "offset_date", "missed_payment_due_date", "caught_up_on", "birth_date",
               "plan_termination_date", "loan_date")
-MONEY_SLOTS = ("loan_balance", "amount_rolled_over", "cash_paid_not_rolled_over")
+MONEY_SLOTS = ("loan_balance", "loan_amount", "amount_rolled_over", "cash_paid_not_rolled_over")
 # Dates that must already have happened when the question is asked.
 PAST_ONLY = ("separation_date", "caught_up_on", "birth_date", "loan_date")
 
@@ -162,6 +162,9 @@ class FactValidation:
 
     def validate_loan_balance(self, value, dispatcher, tracker, domain) -> Result:
         return self._money("loan_balance", value, dispatcher, tracker)
+
+    def validate_loan_amount(self, value, dispatcher, tracker, domain) -> Result:
+        return self._money("loan_amount", value, dispatcher, tracker)
 
     def validate_amount_rolled_over(self, value, dispatcher, tracker, domain) -> Result:
         return self._money("amount_rolled_over", value, dispatcher, tracker)

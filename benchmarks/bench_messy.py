@@ -55,6 +55,9 @@ DATE_FACTS = ("birth_date", "separation_date", "plan_termination_date", "offset_
 MONEY_FACTS = ("loan_balance", "amount_rolled_over", "cash_paid_not_rolled_over")
 # A stated date implies the yes/no fact it belongs to (validation sets both).
 IMPLIED = {"separation_date": ("left_job", True), "plan_termination_date": ("plan_terminated", True)}
+# A plan stored as where things stand now (a planned leaving as "has not left") is the
+# opposite of recording the plan as done, and a true fact: neither a plan recorded nor a wrong value.
+PRESENT_STATE = {("left_job", True, False), ("plan_terminated", True, False)}
 NOT_CAUGHT_UP = "not_caught_up"
 FALLBACK_MARKS = ("didn't quite get", "couldn't use that", "did you mean", "i have no answer to that")
 
@@ -182,9 +185,12 @@ def score_message(message: Dict[str, Any], slots: Dict[str, Any], reply_text: st
             outcome["confirm_ok"] += 1
         else:
             outcome["confirm_bad"].append((name, readings, got))
-    for name in planned:
+    for name, value in planned.items():
         if name in filled and name not in expected:
-            outcome["planned_recorded"].append((name, filled.pop(name)))
+            got = filled.pop(name)
+            if (name, value, got) in PRESENT_STATE:
+                continue  # "about to quit": still employed today, which is no plan recorded as done
+            outcome["planned_recorded"].append((name, got))
     for source, (name, value) in IMPLIED.items():
         if source in expected and name not in expected and filled.get(name) == value:
             filled.pop(name)

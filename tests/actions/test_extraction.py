@@ -64,7 +64,7 @@ CASES = [
     ("code M + 7 on the form. didn't roll anything over",
      [("box7_code", "M + 7"), ("amount_rolled_over", "didn't roll anything over", {"reading": "0"})]),
     ("took a $10,000 loan on june 1 2025, monthly payments of $203",
-     [("loan_balance", "$10,000"), ("loan_date", "june 1 2025")]),
+     [("loan_amount", "$10,000"), ("loan_date", "june 1 2025")]),
     # a cue in the neighbouring clause
     ("I got laid off, it was March 3", [("left_job", "got laid off"), ("separation_date", "March 3")]),
     ("In June, they offset my loan", [("offset_date", "June")]),
@@ -185,7 +185,7 @@ CASES = [
      [("left_job", "resigned"), ("separation_date", "2025-06-30"), ("offset_date", "2025-08-01"),
       ("amount_rolled_over", "$8,000"), ("cash_paid_not_rolled_over", "$1,500")]),
     ("Rolled over the whole 15,000 to my IRA on 9/1", [("amount_rolled_over", "15,000")]),  # the day: no fact of ours
-    ("borrowed 20k back in 2021", [("loan_balance", "20k"), ("loan_date", "2021")]),
+    ("borrowed 20k back in 2021", [("loan_amount", "20k"), ("loan_date", "2021")]),  # what was borrowed, not what is owed
     # tax brackets: with a cue or as the whole answer; never a withholding or a penalty
     ("I'm 61, 24 percent bracket, rolled over twelve grand",
      [("age", "61"), ("marginal_tax_rate", "24 percent"), ("amount_rolled_over", "twelve grand")]),
@@ -309,7 +309,7 @@ CASES = [
     ("My last paycheck was 8/29/2025. They took my loan out of my 401k balance in October.",
      [("separation_date", "8/29/2025"), ("offset_date", "October", {"reading": "October 2025"})]),
     ("im 22 and dumb, borrowed 2k from my 401k last year and quit 2 weeks ago lol",
-     [("age", "22"), ("loan_balance", "2k"), ("loan_date", "last year"), ("left_job", "quit"),
+     [("age", "22"), ("loan_amount", "2k"), ("loan_date", "last year"), ("left_job", "quit"),
       ("separation_date", "2 weeks ago")]),
     # other words for leaving and for an offset
     ("My position was eliminated on March 9th and the loan was deducted from my payout in May.",
@@ -501,7 +501,7 @@ def _reads(span):
     if span.label in ("date", "separation_date", "offset_date", "missed_payment_due_date", "caught_up_on",
                       "birth_date", "plan_termination_date", "loan_date"):
         return parse_date(span.value, TODAY).error != UNREADABLE
-    if span.label in ("amount", "loan_balance", "amount_rolled_over", "cash_paid_not_rolled_over"):
+    if span.label in ("amount", "loan_balance", "loan_amount", "amount_rolled_over", "cash_paid_not_rolled_over"):
         reading = read_amount(span.value)
         return reading is not None and reading.value is not None
     return READS[span.label](span.value)

@@ -215,3 +215,16 @@ def test_a_story_with_no_word_of_a_plan_loan_is_out_of_scope_when_the_classifier
 ])
 def test_answers_and_our_own_stories_are_never_sent_out_of_scope(text):
     assert routed(text, "inform", [("inform", 0.45), ("out_of_scope", 0.2)]).intent == "inform"
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("my wife missed her car payment thats due on the 1st, is there a grace period?", "faq_cure_period"),
+    ("i have a student loan around 23k and missed two payments. will that wreck my credit score?", "faq_credit_score"),
+])
+def test_a_general_question_about_another_loan_is_out_of_scope(text, intent):
+    assert routed(text, intent, [(intent, 0.6)]).intent == "out_of_scope"
+
+
+def test_a_general_question_about_our_loan_beside_another_stays_a_question():
+    text = "do I report the loan default as a pension distribution on my 1040"
+    assert routed(text, "faq_tax_return_lines", [("faq_tax_return_lines", 0.6)]).intent == "faq_tax_return_lines"
