@@ -195,6 +195,9 @@ _LEFT_JOB = tuple(re.compile(p, _I) for p in (
     r"(?!\s+(?:the|my|our|a|an|it|him|her|them|his|their|this|that)\b)",
     r"(?<!after\s)(?<!once\s)(?<!when\s)(?<!until\s)(?<!till\s)(?<!before\s)(?<!if\s)"
     r"\b(?:i\s+was|i'?m|i\s+am|i\s+had|i'?d)\s+(?:already\s+|long\s+)?(?P<p>gone)\b(?!\s+(?:to|back|over|through)\b)",
+    # a job named as over: "the loan at my last job", "my former employer offset it"
+    r"\b(?:at|from|with|by)\s+my\s+(?:last|old|former|previous|prior|ex)[\s-]+(?:job|employer|company|work)\b",
+    r"(?:^|(?<=[.,;!?])\s*|\bmy\s+)(?:former|ex)[\s-]*employer\b",
     r"\bleft\s+(?:" + _JOB + r"|work)\b",
     r"\b(?:quit|resigned|retired)(?:\s+(?:from\s+)?" + _JOB + r")?\b"
     r"(?!\s+(?:paying|making|contributing|the\s+loan|payments?)\b)",
@@ -285,9 +288,12 @@ _AHEAD_DATE = re.compile(r"^(?:next\b|in\s+(?:\d|a\b|an\b|one|two|three|four|fiv
 # Whose story. Facts come only from the plan loan's story: other loans and other plans, a
 # plan's account total, everyday "left ... at work", and other people's jobs are cues
 # that claim nearby values for nobody (the value is dropped, not relabelled).
-_OTHER_LOAN = (r"\b(?:car|auto|truck|vehicle|student|school|college|personal|payday|title|boat|rv|motorcycle|"
-               r"business|sba|bank|home\s+equity|parent\s+plus|federal)\s+(?:loans?|debt|notes?|payments?|lenders?)\b|"
-               r"\b(?:(?:2nd|second|first)\s+)?mortgages?\b|\bheloc\b|\bcredit[-\s]?cards?(?:\s+(?:debt|bills?))?\b|"
+# A loan wanted later is no story of one ("will this hurt my credit for a car loan?")
+_WANTED = r"(?<!for\sa\s)(?<!for\san\s)(?<!get\sa\s)(?<!getting\sa\s)(?<!qualify\sfor\s)(?<!approved\sfor\s)"
+_OTHER_LOAN = (r"\b" + _WANTED + r"(?:car|auto|truck|vehicle|student|school|college|personal|payday|title|boat|rv|"
+               r"motorcycle|business|sba|bank|home\s+equity|parent\s+plus|federal)\s+"
+               r"(?:loans?|debt|notes?|payments?|lenders?)\b|"
+               r"\b" + _WANTED + r"(?:(?:2nd|second|first)\s+)?mortgages?\b|\bheloc\b|\bcredit[-\s]?cards?(?:\s+(?:debt|bills?))?\b|"
                r"\bcar\s+(?:note|payment)s?\b|"
                r"\b(?:borrowed|lent|loaned)\s+(?:\S+\s+){0,2}?(?:from|to)\s+(?:me|us|him|her|them|my\s+(?:brother|sister|"
                r"parents?|mom|dad|friend|uncle|aunt|cousin)\w*)\b")
@@ -391,9 +397,13 @@ _CUES: Dict[str, str] = {
                    # "took the loan balance ($23k) out of my account": the amount is a value of its own
                    r"took(?=\s+(?:the\s+)?(?:loan|it|balance)[^.;!?]{0,40}?\s+out\s+of\s+(?:my|the|his|her)\s+"
                    r"(?:account|balance|plan|" + _K + r"))|"
-                   r"(?<=\)\s)out\s+of\s+(?:my|the|his|her)\s+(?:account|balance|plan|" + _K + r")",
+                   r"(?<=\)\s)out\s+of\s+(?:my|the|his|her)\s+(?:account|balance|plan|" + _K + r")|"
+                   r"took\s+(?:it|the\s+loan|the\s+balance)\s+from\s+(?:my|the|his|her)\s+(?:vested\s+)?(?:balance|account|"
+                   + _K + r")",
     "missed_payment_due_date": r"mis+e?d|miss(?:ing)?|skip\w*|default(?:ed)?\s+on|didn'?t\s+pay|did\s+not\s+pay|"
                                r"supposed\s+to\s+(?:come\s+out|be\s+(?:taken|deducted|paid|withheld))|"
+                               r"(?:didn'?t|did\s+not|never|stopped|forgot\s+to)\s+(?:take|taking|deduct|deducting|"
+                               r"withhold|withholding)\s+(?:out\s+)?(?:the\s+|my\s+|any\s+)?(?:loan\s+)?payments?|"
                                r"(?:haven'?t|have\s+not|hasn'?t|not)\s+(?:made|paid)\s+(?:a|any|my|the)\s+"
                                r"(?:loan\s+)?payments?(?:\s+since)?|"
                                r"payments?\s+stopped|"
@@ -949,8 +959,11 @@ def _years_from_context(message: _Message, pieces) -> Dict[_Piece, str]:
 
 # one event each: two different dates for one of them in one message must be confirmed
 _SINGLE_EVENTS = ("separation_date", "offset_date", "plan_termination_date", "birth_date", "loan_date")
-_CORRECTION = re.compile(r"\b(?:actually|i\s+mean|sorry|correction|instead|not|wait|oops|i\s+said|typo|"
-                         r"rather|scratch\s+that)\b", _I)
+# A user correcting themself; "when does it actually default?" and "I'm not sure" are none
+_CORRECTION = re.compile(r"\b(?:i\s+mean|sorry|correction|instead|wait|oops|i\s+said|typo|rather|scratch\s+that)\b|"
+                         r"(?:^|[.,;!?]\s*|\b(?:no|oh|wait|sorry)\s+)actually\b|\bactually\s*,|"
+                         r"\bactually\s+(?:it|i|the|my|that|they|he|she)\s+(?:was|were|left|quit|is|happened|did)\b|"
+                         r",\s*not\b|\bnot\s+(?=\$?\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", _I)
 
 
 def _disagreements(message: _Message, pieces, readings: Dict[_Piece, str]) -> Dict[_Piece, str]:

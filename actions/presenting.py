@@ -201,6 +201,18 @@ def plan_kind_note(plan_kind: Any) -> str:
 
 
 # ---- a period in a question ("Which day in March 2025 was ...?") ---------------------------------
+def period_name(start: date, end: date) -> str:
+    """A stretch of days named as people name it: "February 14, 2026", "January 2026", "2026",
+    or its first and last days."""
+    if start == end:
+        return long_date(start)
+    if start.day == 1 and (end + timedelta(days=1)).day == 1 and (start.year, start.month) == (end.year, end.month):
+        return start.strftime("%B %Y")
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+        return str(start.year)
+    return words()["periods"]["between"].format(start=long_date(start), end=long_date(end))
+
+
 def period_phrase(start: Optional[date], end: Optional[date]) -> str:
     """A stretch of days as words that fit after "Which day": "in March 2025", "in 2023",
     "between July 1 and September 30, 2024"; '' when the days are not known."""

@@ -33,7 +33,7 @@ from .parsing.plans import parse_plan_kind
 from .parsing.dates import ANCHORS, CONFLICT, DAY_MONTH_ORDER, RELATIVE, names_a_year, parse_date, resolve_relative
 from .parsing.rates import parse_rate
 from .routing import ROUTED_FROM
-from .presenting import money, period_phrase, user_text, words
+from .presenting import money, period_name, period_phrase, user_text, words
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +83,13 @@ class FactValidation:
             reading = resolved
         if reading.needs_confirmation in (DAY_MONTH_ORDER, CONFLICT):
             # never picked silently: 03/05/2025 read both ways, or one date written two ways
-            first, second = _choices(long_date(d) for d in reading.alternatives)
+            # ("2/14 or January", "jan or feb": months named as months)
+            readings = [period_name(start, end) for start, end in reading.periods] or \
+                [long_date(d) for d in reading.alternatives]
+            if len(set(readings)) < 2:
+                _say(dispatcher, "which_day_open", what=what, hint=words()["date_hints"].get(slot, ""))
+                return {slot: None}
+            first, second = _choices(readings)
             _say(dispatcher, "day_month_order" if reading.needs_confirmation == DAY_MONTH_ORDER
                  else "date_conflict", text=value, what=what, first=first, second=second)
             return {slot: None}
@@ -306,8 +312,9 @@ def _already_past(value: Any, tracker: Tracker) -> bool:
     reading = parse_date(value, today, day_first=slots.get("day_first"))
     if reading.error or reading.relative is not None:
         return False
-    if reading.needs_confirmation in (DAY_MONTH_ORDER, CONFLICT) and reading.alternatives:
-        return all(day <= today for day in reading.alternatives)
+    if reading.needs_confirmation in (DAY_MONTH_ORDER, CONFLICT):
+        ends = [end for _, end in reading.periods] or list(reading.alternatives)
+        return bool(ends) and all(day <= today for day in ends)
     return reading.end is not None and reading.end < today
 
 

@@ -38,7 +38,7 @@ def parse_box7(text: str) -> Optional[str]:
 
 # ---- finding codes in a message --------------------------------------------------------
 _CODE_CHARS = (r"(?P<c>[a-z0-9](?:(?:\s?[,&+]\s?|\s|\s+(?:and|&)\s+(?:(?:code|box)\s+)?)[a-z0-9](?!\w)|[a-z0-9])?)"
-               r"(?!\w)")  # "L1", "1 M", "1 and M", "1 and code M"
+               r"(?!\w)(?![.,]\d)")  # "L1", "1 M", "1 and M", "1 and code M"; not "12,480"
 _CUE = (r"(?:\b1099(?:-?\s?r\b|(?!-?\s?r\b))(?![\w-])(?:\s+box\s*(?:7|seven))?|\bbox\s*(?:7|seven)(?:\s+codes?)?|"
         r"\b(?:distribution\s+)?codes?\b|\bcoded(?:\s+as)?|\bform\s+(?=says|shows|has|reads))")
 # a lower-case article before the code is filler ("box 7 has a 7"); an upper-case A is code A

@@ -105,6 +105,9 @@ class DateReading:
     alternatives: Tuple[date, ...] = ()
     error: Optional[str] = None
     relative: Optional[RelativeDate] = None
+    # a conflict between readings that are not all whole days ("2/14 or January"): every
+    # reading as its first and last day, in the order written
+    periods: Tuple[Tuple[date, date], ...] = ()
 
 
 def _exact(day: date, today: date) -> DateReading:
@@ -132,7 +135,10 @@ _MONTH = (r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|febuary|feburary|mar(?:ch)?|apr(?
           r"july?|aug(?:ust)?|sep(?:t(?:ember)?)?|septmber|oct(?:ober)?|nov(?:ember)?|"
           r"dec(?:ember)?)(?![a-z])")
 _DAY = r"(?:(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?|(?P<dw>" + _ORDINAL + r"))(?!\w)"
-_YEAR_PART = r"(?:,?\s+(?P<y>\d{4})|,?\s+'(?P<yy>\d{2}))(?!\w)"
+# A year after a month or a day: not the form number in "in october, 1099 says offset" or
+# "june 1040" (1040, 1099, 5329, 5498...); a year read on its own is still checked for range
+_TRAILING_YEAR = r"(?:1[6-9]|2\d)\d{2}"
+_YEAR_PART = r"(?:,?\s+(?P<y>" + _TRAILING_YEAR + r")|,?\s+'(?P<yy>\d{2}))(?!\w)"
 _QUAL = r"early|mid|middle\s+of|late|end\s+of|beginning\s+of|start\s+of"
 _COUNT = r"(?P<n>\d{1,3}|(?:a\s+)?couple(?:\s+of)?|(?:a\s+)?few|several|an?|" + NUMBER_WORD + r")"
 _UNIT = r"(?P<u>day|week|wk|month|mo|year|yr)s?"
@@ -148,10 +154,10 @@ _NUMERIC = r"(?P<a>\d{1,2})(?P<s>[/.-])(?P<b>\d{1,2})(?:(?P=s)(?P<y>\d{4}|\d{2})
 _MONTH_DAY = _MONTH + r"\.?\s+(?:the\s+)?" + _DAY + "(?:" + _YEAR_PART + ")?"
 _DAY_MONTH = _DAY + r"\s+(?:of\s+)?" + _MONTH + "(?:" + _YEAR_PART + ")?"
 _MONTH_PERIOD = (r"(?:(?P<q>" + _QUAL + r"|last|this\s+past|this|next)[\s-]+)?" + _MONTH
-                 + r"(?:(?:\s+of)?,?\s+(?P<y>\d{4})|\s+'(?P<yy>\d{2}))?")
+                 + r"(?:(?:\s+of)?,?\s+(?P<y>" + _TRAILING_YEAR + r")|\s+'(?P<yy>\d{2}))?")
 _QUARTER = (r"(?:(?P<q>" + _QUAL + r"|last)[\s-]+(?:the\s+)?)?(?:q(?P<n>[1-4])|"
             r"(?P<nw>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter)"
-            r"(?:(?:\s+of)?,?\s+(?P<y>\d{4})|\s*'(?P<yy>\d{2}))?")
+            r"(?:(?:\s+of)?,?\s+(?P<y>" + _TRAILING_YEAR + r")|\s*'(?P<yy>\d{2}))?")
 _YEAR = r"(?:(?P<q>" + _QUAL + r")[\s-]+)?(?P<y>\d{4})"
 _YEAR_MONTH = r"(?P<y>\d{4})\s+" + _MONTH  # "2025 october", as some write it
 _RELATIVE_DAY = (r"(?P<r>yesterday|today|tomorrow|day\s+before\s+yesterday|tonight|earlier\s+today|"
@@ -173,7 +179,7 @@ _AFTER_EVENT = (r"(?:(?P<n>\d{1,3}|(?:a\s+)?couple(?:\s+of)?|an?|" + NUMBER_WORD
                 r"quarter|year|yr)s?|the\s+(?P<cu>day|week|month|quarter|year))\s+"
                 r"(?P<dir>after|later\s+than|from|before|prior\s+to)\s+(?P<anchor>" + "|".join(ANCHORS) + r")")
 _SEASON = (r"(?:(?P<w>last|this\s+past|this|next)\s+)?(?P<season>spring|summer|fall|autumn|winter)"
-           r"(?:(?:\s+of)?,?\s+(?P<y>\d{4})|\s+'(?P<yy>\d{2}))?")
+           r"(?:(?:\s+of)?,?\s+(?P<y>" + _TRAILING_YEAR + r")|\s+'(?P<yy>\d{2}))?")
 _WEEKDAY = (r"(?:(?P<w>last|this\s+past|past|next)\s+)?(?P<wd>" + "|".join(_WEEKDAYS)
             + "|" + "|".join(_WEEKDAY_ABBR) + ")")
 _NTH = r"(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)"
@@ -662,12 +668,20 @@ def _conflict(first: List[Parts], second: List[Parts], today: date, ahead: bool)
     """Every day either reading allows, a part that names no year taking the other's."""
     years = [p[0] for p in first + second if p[0] is not None]
     days: List[date] = []
+    periods: List[Tuple[date, date]] = []
     for parts in first + second:
         filled = (parts[0] if parts[0] is not None else (years[0] if years else None), parts[1], parts[2])
-        reading = _complete(filled, today, ahead) if None not in filled[1:] else None
-        if reading is not None and reading.value is not None and reading.value not in days:
+        reading = _complete(filled, today, ahead)
+        if reading is None:
+            continue
+        if reading.value is not None and reading.value not in days:
             days.append(reading.value)
-    return DateReading(granularity=DAY, needs_confirmation=CONFLICT, alternatives=tuple(days))
+        span = (reading.value, reading.value) if reading.value is not None else (reading.start, reading.end)
+        if None not in span and span not in periods:
+            periods.append(span)
+    whole_days = all(start == end for start, end in periods)
+    return DateReading(granularity=DAY, needs_confirmation=CONFLICT, alternatives=tuple(days),
+                       periods=() if whole_days else tuple(periods))
 
 
 # ---- finding dates in a message --------------------------------------------------------

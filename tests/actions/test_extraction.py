@@ -712,3 +712,24 @@ def test_an_event_dated_ahead_by_its_year_is_a_plan(message, planned):
     assert {s.label for s in spans if s.role == "planned"} == planned
     assert [s.label for s in spans if s.role is None and s.label == "loan_balance"] == \
         (["loan_balance"] if "4,300" in message else [])
+
+
+@pytest.mark.parametrize("message, expected", [
+    # a form number after a month is no year, and not swallowed with it
+    ("the plan used my balance to pay off the loan in october, 1099 says offset.", [("offset_date", "october", None)]),
+    # an amount on the form is no box 7 code
+    ("1099R says 12,480 with M1 in box 7", [("amount", "12,480", None), ("box7_code", "M1", None)]),
+    # "actually" in a question is no correction: the first missed installment still counts
+    ("missed the may 15 payment and june too. when does it actually default?",
+     [("missed_payment_due_date", "may 15", None), ("missed_payment_due_date", "june", "may 15")]),
+    ("had a 401k loan at my last job that got offset in june",
+     [("left_job", "at my last job", None), ("offset_date", "june", None)]),
+    ("my former employer says the loan is due", [("left_job", "my former employer", None)]),
+    ("payroll didn't take loan payments out of my checks from august through november",
+     [("missed_payment_due_date", "august", None), ("missed_payment_due_date", "november", "august")]),
+    # a loan wanted later is no other loan's story: the facts are kept
+    ("quit nov 14. loan 2,600 left. will this mess up my credit for a car loan?",
+     [("left_job", "quit", None), ("separation_date", "nov 14", None), ("loan_balance", "2,600", None)]),
+])
+def test_messy_wordings_of_our_facts(message, expected):
+    assert [(s.label, s.text, s.reading) for s in extract_entities(message)] == expected

@@ -83,3 +83,15 @@ def test_a_birthday_without_its_year_is_asked_for_never_guessed():
     assert slots["birth_date"] is None and "year" in said
     _, slots = validate({"birth_date": "dec 20 1970"})
     assert slots["birth_date"] == "1970-12-20"
+
+
+def test_two_months_given_for_one_date_are_both_named_and_leaving_is_kept():
+    # "left in jan or feb, can't remember": was a crash (no whole days to offer)
+    said, slots = validate({"separation_date": "jan or feb"})
+    assert slots["separation_date"] is None and slots["left_job"] is True
+    assert "January 2025 or February 2025" in said
+
+
+def test_a_day_and_a_month_given_for_one_date_are_both_named():
+    said, _ = validate({"separation_date": "2/14 or January"})
+    assert "February 14, 2025 or January 2025" in said
