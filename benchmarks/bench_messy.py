@@ -59,6 +59,8 @@ IMPLIED = {"separation_date": ("left_job", True), "plan_termination_date": ("pla
 # opposite of recording the plan as done, and a true fact: neither a plan recorded nor a wrong value.
 PRESENT_STATE = {("left_job", True, False), ("plan_terminated", True, False)}
 NOT_CAUGHT_UP = "not_caught_up"
+ERROR_MARKS = ("something went wrong",)
+CONFIRM_MARKS = ("could be", "just to be sure", "two ways", "which one")
 FALLBACK_MARKS = ("didn't quite get", "couldn't use that", "did you mean", "i have no answer to that")
 
 
@@ -133,6 +135,14 @@ def _names_reading(name: str, reading: str, text: str) -> bool:
         year, month = (int(p) for p in reading.split("-"))
         return f"{calendar.month_name[month]} {year}".lower() in text
     return _long(date.fromisoformat(reading)) in text
+
+
+def _asked_back(name: str, label: str, text: str) -> bool:
+    if not any(mark in text for mark in CONFIRM_MARKS):
+        return False
+    if name in MONEY_FACTS:
+        return _names_reading(name, label, text)
+    return name in DATE_FACTS and len(label.split("-")) == 3 and _names_reading(name, label, text)
 
 
 def same_value(name: str, label: Any, got: Any) -> bool:
@@ -211,14 +221,20 @@ def fact_report(model: Path, as_of: str, messages: List[Dict[str, Any]], work: P
             carries_fact = bool(message.get("facts") or message.get("confirm"))
             fallback = carries_fact and any(mark in reply_text.lower() for mark in FALLBACK_MARKS)
             offtopic_facts = outcome["fp"] if message.get("offtopic") else []
+            errors = any(mark in reply_text.lower() for mark in ERROR_MARKS)
+            # a miss the reply asks back about, naming the labelled reading among others (a
+            # day/month order, a decimal comma): not found, but not lost either
+            asked_back = [m for m in outcome["fn"] if m[2] is None and _asked_back(m[0], str(m[1]), reply_text.lower())]
             totals.update(tp=outcome["tp"], fn=len(outcome["fn"]), fp=len(outcome["fp"]),
                           expected=len(message.get("facts") or {}),
                           confirm=len(message.get("confirm") or {}), confirm_ok=outcome["confirm_ok"],
                           planned=len(message.get("planned") or {}),
                           planned_recorded=len(outcome["planned_recorded"]),
                           with_facts=carries_fact, fallbacks=fallback,
-                          offtopic=bool(message.get("offtopic")), offtopic_with_facts=bool(offtopic_facts))
-            if outcome["fn"] or outcome["fp"] or outcome["planned_recorded"] or outcome["confirm_bad"] or fallback:
+                          offtopic=bool(message.get("offtopic")), offtopic_with_facts=bool(offtopic_facts),
+                          errors=errors, asked_back=len(asked_back))
+            if outcome["fn"] or outcome["fp"] or outcome["planned_recorded"] or outcome["confirm_bad"] or fallback \
+                    or errors:
                 misses.append({"id": message["id"], "text": message["text"], "missed": outcome["fn"],
                                "wrongly_filled": outcome["fp"], "planned_recorded": outcome["planned_recorded"],
                                "confirm_bad": outcome["confirm_bad"], "fallback": fallback,
@@ -233,6 +249,7 @@ def fact_report(model: Path, as_of: str, messages: List[Dict[str, Any]], work: P
             "ambiguous_dates": totals["confirm"], "ambiguous_confirmed": totals["confirm_ok"],
             "planned_events": totals["planned"], "planned_recorded_as_done": totals["planned_recorded"],
             "offtopic_messages": totals["offtopic"], "offtopic_with_facts": totals["offtopic_with_facts"],
+            "error_replies": totals["errors"], "misses_asked_back": totals["asked_back"],
             "misses": misses}
 
 
@@ -262,6 +279,8 @@ def main() -> int:
           f"{facts['messages_with_facts']}   target 0")
     print(f"facts taken from off-topic messages: {facts['offtopic_with_facts']} of {facts['offtopic_messages']}"
           f"   target 0")
+    print(f"missed facts asked back to confirm (day/month order, decimal comma): {facts['misses_asked_back']}; "
+          f"replies saying something went wrong: {facts['error_replies']}")
     print(f"ambiguous dates confirmed (not picked): {facts['ambiguous_confirmed']} of {facts['ambiguous_dates']}; "
           f"planned events recorded as done: {facts['planned_recorded_as_done']} of {facts['planned_events']}")
     for miss in facts["misses"][: args.show_misses]:
