@@ -40,9 +40,10 @@ DECODE_CODE = "decode_code"
 FALLBACK = "nlu_fallback"
 PLANNED = "planned"  # entity role for events that have not happened (actions/extraction.py)
 
-# Intents that keep their own meaning even with values in them: a don't-know answers the form's
-# question (the form reads the values that come with it), a restart wipes everything, and "show
-# the full answer" is a button. A what-if's own values are suppositions (under "what if", or
+# Intents that keep their own meaning even with values in them: a restart wipes everything, and
+# "show the full answer" is a button; a don't-know alone answers the form's question, and with
+# facts beside it ("no idea, but I left in March") is information, the form's validation still
+# reading the don't-know as the answer to its question. A what-if's own values are suppositions (under "what if", or
 # marked by the extractor); facts stated beside it ("I'm 53. what if I quit after I turn 55?")
 # make it information, and the what-if is answered as its question part, on the facts as they
 # now are.
@@ -52,6 +53,8 @@ WHAT_IF = "what_if"
 # information like any other; the form's validation still reads the yes or no as the answer to
 # its question (actions/validation.py). A yes/no with only a bare value stays an answer.
 YES_NO = frozenset({"affirm", "deny"})
+# "not sure, but I left in March": an answer to the form's question (unknown) and facts beside it
+DONT_KNOW = "dont_know"
 QUESTION_PREFIXES = ("faq_", "sponsor_")
 # "..., what happens?" beside facts reads as a request for the assessment; until the form has
 # what the rules core needs, the general topic of what to do now answers it (the validation
@@ -164,7 +167,7 @@ def route(intent: Optional[str], ranking: Ranking, text: str, entities: Sequence
     `question_ranking` the same for the message's question part alone (`question_text`)."""
     intent = intent or FALLBACK
     text = text or ""
-    if intent in KEEP and intent != INFORM:
+    if intent in KEEP and intent not in (INFORM, DONT_KNOW):
         return Route(intent)
     # a plan's "still employed" beside it (actions/extraction.py) is routed as the plan is
     facts = [e for e in entities if e.get("entity") in STORY_LABELS and e.get("value") != STILL_EMPLOYED
@@ -179,7 +182,7 @@ def route(intent: Optional[str], ranking: Ranking, text: str, entities: Sequence
         # "my 1099-R says L1": stored and explained (by the form's validation when the form is
         # asking, which runs before any rule could)
         return Route(DECODE_CODE, DECODE_CODE if own_code else None, own_code)
-    if intent in YES_NO:
+    if intent in YES_NO or intent == DONT_KNOW:
         return Route(INFORM, question_part(question_ranking or ranking, text)) if facts else Route(intent)
     if (intent in (INFORM, REQUEST_ASSESSMENT, FALLBACK) or intent.startswith(QUESTION_PREFIXES)) \
             and not facts and about_another_story(text):

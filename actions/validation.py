@@ -287,12 +287,13 @@ class FactValidation:
 
 
 def _yes_or_no(tracker: Tracker, domain: DomainDict) -> Result:
-    """A yes or no that came with facts is routed as `inform` (actions/routing.py), so Rasa's
-    from_intent mapping for the question asked did not run: the same mapping from the domain
-    gives the answer here ("no, I was behind on it when I got laid off" -> loan not current)."""
+    """A yes, a no or a don't-know that came with facts is routed as `inform` (actions/routing.py),
+    so Rasa's from_intent mapping for the question asked did not run: the same mapping from the
+    domain gives the answer here ("no, I was behind on it when I got laid off" -> loan not
+    current; "no idea, but I left in March" -> the question's fact unknown)."""
     said = tracker.latest_message.get(ROUTED_FROM)
     asked = tracker.get_slot("requested_slot")
-    if said not in ("affirm", "deny") or not asked:
+    if said not in ("affirm", "deny", "dont_know") or not asked:
         return {}
     for mapping in ((domain.get("slots") or {}).get(asked) or {}).get("mappings") or []:
         if mapping.get("type") == "from_intent" and mapping.get("intent") == said and \

@@ -19,7 +19,7 @@ Two measurements, both on the model `make run` serves (trained when stale):
     when the slot stays empty and the reply names both readings. Precision counts every fact slot the
     turn filled (a derived left_job=true beside a separation date is neither right nor wrong
     unless labelled). Also counted: planned events recorded as done, facts filled from
-    off-topic messages, and fallbacks ("Sorry, I didn't quite get that", "did you mean") on
+    off-topic messages, and fallbacks ("I'm not sure I follow yet", "did you mean") on
     messages that carry a fact.
 """
 from __future__ import annotations
@@ -61,7 +61,7 @@ PRESENT_STATE = {("left_job", True, False), ("plan_terminated", True, False)}
 NOT_CAUGHT_UP = "not_caught_up"
 ERROR_MARKS = ("something went wrong",)
 CONFIRM_MARKS = ("could be", "just to be sure", "two ways", "which one")
-FALLBACK_MARKS = ("didn't quite get", "couldn't use that", "did you mean", "i have no answer to that")
+FALLBACK_MARKS = ("not sure i follow", "didn't quite get", "couldn't use that", "did you mean", "i have no answer to that")
 
 
 # ---- the set --------------------------------------------------------------------------------

@@ -268,6 +268,13 @@ def test_a_yes_or_no_routed_as_information_still_answers_the_question_asked():
     assert result["loan_in_good_standing"] is True  # the words of the message win over the bare no
 
 
+def test_a_dont_know_routed_as_information_still_answers_the_question_asked():
+    slots = {"requested_slot": "birth_date", "separation_date": "2025-03-14", "left_job": True}
+    _, result = validate({"loan_balance": "9k"}, slots=slots, text="no idea, but I owe about 9k",
+                         routed_from="dont_know")
+    assert result["birth_date"] == "declined" and result["loan_balance"] == "9000.00"
+
+
 def test_a_what_if_beside_facts_is_answered_on_the_facts_as_they_now_are():
     layoff = {"left_job": True, "separation_date": "2025-03-14", "offset_date": "2025-06-30",
               "loan_in_good_standing": True, "loan_balance": "12000.00"}

@@ -62,6 +62,11 @@ def test_a_dont_know_keeps_its_intent():
     assert routed("idk, sometime in March?", "dont_know").intent == "dont_know"
 
 
+def test_a_dont_know_with_facts_beside_it_is_information():
+    # outside the form the facts were lost; the form still reads the don't-know (test_did_you_mean)
+    assert routed("no idea, but I got laid off in March and owe about 9k", "dont_know").intent == INFORM
+
+
 @pytest.mark.parametrize("intent", ["affirm", "deny"])
 def test_a_yes_or_no_with_facts_is_information_and_a_bare_one_an_answer(intent):
     assert routed("no, I was behind on it when I got laid off in March", intent).intent == INFORM

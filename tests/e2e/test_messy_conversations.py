@@ -148,7 +148,7 @@ def test_an_unsure_question_offers_did_you_mean_and_the_pick_is_answered(servers
     assert all(b["payload"].startswith(("/faq_", "/sponsor_")) for b in buttons)
     pick = buttons[0]
     answer = Chat.texts(c.say(pick["payload"]))
-    assert "Sources:" in answer and "Did you mean" not in answer and "didn't quite get" not in answer
+    assert "Sources:" in answer and "Did you mean" not in answer and "not sure I follow" not in answer
 
 
 # 7 -----------------------------------------------------------------------------------------------
