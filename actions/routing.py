@@ -196,8 +196,11 @@ def route(intent: Optional[str], ranking: Ranking, text: str, entities: Sequence
         # story and thinks it may be off-topic; none of its words is about a plan loan and
         # nothing in it is a fact of one ("quit smoking" is no job left: the extractor knows)
         return Route(OUT_OF_SCOPE)
-    if intent == INFORM or facts or _bare_answer(text, entities):
+    if intent == INFORM or facts:
         return Route(INFORM, question_part(question_ranking or ranking, text))
+    if _bare_answer(text, entities):
+        # "october 3": an answer to the form's question, whatever topic its words resemble
+        return Route(INFORM)
     return Route(intent)
 
 

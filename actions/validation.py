@@ -10,7 +10,9 @@ from __future__ import annotations
 import logging
 import re
 from contextvars import ContextVar
-from typing import Any, Dict, List, Optional, Text
+from datetime import date
+from decimal import Decimal
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -50,6 +52,18 @@ Result = Dict[Text, Any]
 # counted from another fact ("9 months after I left in January") uses the anchor as said, even
 # when the anchor itself is still waiting for its exact day. One per request (asyncio task).
 _STATED_DATES: ContextVar[Optional[Dict[str, Any]]] = ContextVar("stated_dates", default=None)
+# The confirmations this turn asks for: {fact slot: {"options": [[first day, last day], ...],
+# "order": whether the options are a numeric date's month-first and day-first readings}}, kept
+# in the PENDING slot so that the answer ("march 6 and may 1") goes to the facts asked about.
+_ASKED: ContextVar[Optional[Dict[str, Any]]] = ContextVar("asked", default=None)
+PENDING = "pending_confirmations"
+_ORDINAL_ANSWER = re.compile(r"\b(?P<n>first|1st|former|second|2nd|latter|last)\b(?:\s+one)?", re.I)
+
+
+def _ask_back(slot: str, options: List[List[str]], order: bool = False) -> None:
+    asked = _ASKED.get()
+    if asked is not None:
+        asked[slot] = {"options": options, "order": order}
 
 
 def _say(dispatcher: CollectingDispatcher, key: str, **values: Any) -> None:
@@ -92,6 +106,9 @@ class FactValidation:
             first, second = _choices(readings)
             _say(dispatcher, "day_month_order" if reading.needs_confirmation == DAY_MONTH_ORDER
                  else "date_conflict", text=value, what=what, first=first, second=second)
+            spans = list(reading.periods) or [(d, d) for d in reading.alternatives]
+            _ask_back(slot, [[s.isoformat(), e.isoformat()] for s, e in spans],
+                      order=reading.needs_confirmation == DAY_MONTH_ORDER)
             return {slot: None}
         day = reading.value
         if slot == "birth_date" and not names_a_year(str(value), today):
@@ -163,6 +180,8 @@ class FactValidation:
             what = words()["fact_words"].get(slot, slot.replace("_", " "))
             _say(dispatcher, "amount_range" if reading.needs_confirmation == RANGE else "amount_decimal_comma",
                  text=value, what=what, first=first, second=second)
+            if reading.needs_confirmation == DECIMAL_COMMA:  # a range's answer is a new amount
+                _ask_back(slot, [[str(a), str(a)] for a in reading.alternatives])
             return {slot: None}
         return {slot: str(reading.value)}
 
@@ -244,6 +263,21 @@ class FactValidation:
             tracker.slots.update(set_aside)
         stated = {**set_aside, **_yes_or_no(tracker, domain), **tracker.slots_to_validate()}
         today = conversation_date(tracker.current_slot_values(), tracker.latest_message.get("metadata"))
+        pending = dict(tracker.get_slot(PENDING) or {})
+        answers, order = _answers_to_pending(pending, tracker, today)
+        if answers:
+            # the answer to our "which one?": its values go to the facts asked about, not to
+            # whatever the form asked last ("march 6 and may 1" after "3/6 ...? 5/1 ...?")
+            told = {e.get("entity") for e in tracker.latest_message.get("entities") or []}
+            taken = {name for name in stated if name not in told and name in DATE_SLOTS + MONEY_SLOTS}
+            # the question the form asked last was waiting (empty): Rasa filled it from the answer
+            updates.update({name: None for name in taken if name not in answers})
+            tracker.slots.update({name: None for name in taken if name not in answers})
+            stated = {name: value for name, value in stated.items() if name not in taken}
+            stated.update(answers)
+            if order is not None:
+                updates["day_first"] = order
+        _ASKED.set({})
         _STATED_DATES.set({name: parse_date(value, today, day_first=tracker.get_slot("day_first"))
                            for name, value in stated.items()
                            if name in DATE_SLOTS and isinstance(value, str) and value not in MARKERS})
@@ -256,6 +290,10 @@ class FactValidation:
             result = validate(value, notes, tracker, domain)
             updates.update(result)
             tracker.slots.update(result)  # later readers see the canonical value
+        still = {name: ask for name, ask in pending.items() if name not in answers and name not in updates}
+        still.update(_ASKED.get() or {})
+        if still != pending:
+            updates[PENDING] = still or None
         events = [SlotSet(name, value) for name, value in updates.items()]
         try:
             parse_facts(facts_from_slots(tracker.current_slot_values()))
@@ -284,6 +322,66 @@ class FactValidation:
         reasons = "; ".join(f"{name.replace('_', ' ')}: {why}" for name, why in errors.items())
         _say(dispatcher, "conflict_old", reason=reasons)
         return [SlotSet(name, None) for name in errors]
+
+
+def _answers_to_pending(pending: Dict[str, Any], tracker: Tracker, today: date) -> Tuple[Result, Optional[bool]]:
+    """The values this message gives for the confirmations asked last turn, by fact; and the
+    date order they show (a numeric date read month first or day first), which settles the
+    other numeric dates waiting for the same answer."""
+    if not pending:
+        return {}, None
+    said = [str(e["value"]) for e in tracker.latest_message.get("entities") or [] if e.get("value") is not None]
+    answers: Result = {}
+    order: Optional[bool] = None
+    for slot, ask in pending.items():
+        options = ask.get("options") or []
+        for value in said:
+            index = _matching_option(slot, value, options, today)
+            if index is not None:
+                answers[slot] = _option_value(slot, value, options[index])
+                said.remove(value)
+                order = (index == 1) if ask.get("order") else order
+                break
+    if not answers and len(pending) == 1:  # "the first one"
+        slot, ask = next(iter(pending.items()))
+        m = _ORDINAL_ANSWER.search(tracker.latest_message.get("text") or "")
+        if m and len(ask.get("options") or []) >= 2:
+            index = 0 if m["n"].lower() in ("first", "1st", "former") else len(ask["options"]) - 1
+            answers[slot] = _option_value(slot, None, ask["options"][index])
+            order = (index == 1) if ask.get("order") else None
+    if order is not None:  # the same order settles every numeric date still asked about
+        for slot, ask in pending.items():
+            if slot not in answers and ask.get("order") and len(ask.get("options") or []) == 2:
+                answers[slot] = _option_value(slot, None, ask["options"][1 if order else 0])
+    return answers, order
+
+
+def _matching_option(slot: str, value: str, options: List[List[str]], today: date) -> Optional[int]:
+    """Which of the offered readings a value picks: the same amount, the same day, or a day or
+    month inside an offered month."""
+    if slot in MONEY_SLOTS:
+        reading = read_amount(value)
+        amount = reading.value if reading is not None else None
+        return next((i for i, (a, _) in enumerate(options) if amount is not None and Decimal(a) == amount), None)
+    reading = parse_date(value, today)
+    first, last = (reading.value, reading.value) if reading.value else (reading.start, reading.end)
+    if first is None or last is None:
+        return None
+    for i, (start, end) in enumerate(options):
+        if date.fromisoformat(start) <= first and last <= date.fromisoformat(end):
+            return i
+    return None
+
+
+def _option_value(slot: str, said: Optional[str], option: List[str]) -> str:
+    """What the fact's validation reads: the day when the option is one; else what the user
+    said (a day inside the offered month), or the month itself ("2026-01", asked for its day)."""
+    start, end = option
+    if start == end:
+        return start
+    if said is not None and parse_date(said, date.fromisoformat(end)).value is not None:
+        return said
+    return date.fromisoformat(start).strftime("%B %Y")
 
 
 def _yes_or_no(tracker: Tracker, domain: DomainDict) -> Result:
@@ -363,4 +461,7 @@ class ValidateLoanForm(FactValidation, FormValidationAction):
         except FactsError as bad:
             logger.info("facts not yet consistent: %s", bad.errors)
             return [name for name in domain_slots if name in bad.errors]
-        return slots_to_ask(result["missing_facts"], slots, domain_slots)
+        asking = slots_to_ask(result["missing_facts"], slots, domain_slots)
+        # a fact waiting for "which one did you mean?" is asked about already: others come first
+        waiting = set(slots.get(PENDING) or ())
+        return [name for name in asking if name not in waiting] + [name for name in asking if name in waiting]

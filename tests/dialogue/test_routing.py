@@ -233,3 +233,9 @@ def test_a_general_question_about_another_loan_is_out_of_scope(text, intent):
 def test_a_general_question_about_our_loan_beside_another_stays_a_question():
     text = "do I report the loan default as a pension distribution on my 1040"
     assert routed(text, "faq_tax_return_lines", [("faq_tax_return_lines", 0.6)]).intent == "faq_tax_return_lines"
+
+
+def test_a_bare_answer_asks_no_question_whatever_topic_its_words_resemble():
+    # "october 3" looks like the October 15 extension topic to the classifier
+    chosen = routed("october 3", "faq_need_extension", [("faq_need_extension", 0.9)])
+    assert chosen == Route(INFORM)

@@ -95,3 +95,58 @@ def test_two_months_given_for_one_date_are_both_named_and_leaving_is_kept():
 def test_a_day_and_a_month_given_for_one_date_are_both_named():
     said, _ = validate({"separation_date": "2/14 or January"})
     assert "February 14, 2025 or January 2025" in said
+
+
+# ---- the answer to "which one did you mean?" goes to the fact asked about --------------------
+from actions.validation import PENDING, ValidateLoanForm  # noqa: E402
+from tests.dialogue.test_actions import TODAY, run, texts, tracker  # noqa: E402
+
+
+def _answer(slots, text, entities):
+    events = [{"event": "user", "text": text}] + [
+        {"event": "slot", "name": "separation_date", "value": e["value"]} for e in entities[-1:]]
+    t = tracker({"as_of": TODAY, **slots, "separation_date": entities[-1]["value"] if entities else None},
+                events=events, text=text, entities=entities, active_loop="loan_form")
+    t.slots["requested_slot"] = "separation_date"
+    messages, result = run(ValidateLoanForm(), t)
+    return texts(messages), {e["name"]: e["value"] for e in result if e.get("event") == "slot"}
+
+
+def test_two_dates_asked_about_are_each_answered_for_their_own_fact():
+    said, first = validate({"separation_date": "3/6", "offset_date": "5/1"})
+    assert first["separation_date"] is None and first["offset_date"] is None
+    pending = first[PENDING]
+    assert set(pending) == {"separation_date", "offset_date"}
+    # "march 6 and may 1": two plain dates, which Rasa would both give to the question asked last
+    entities = [{"entity": "date", "value": "march 6"}, {"entity": "date", "value": "may 1"}]
+    _, second = _answer({PENDING: pending, "left_job": True}, "march 6 and may 1", entities)
+    assert (second["separation_date"], second["offset_date"]) == ("2025-03-06", "2025-05-01")
+    assert second[PENDING] is None and second["day_first"] is False
+
+
+def test_one_date_answered_settles_the_others_written_the_same_way():
+    _, first = validate({"separation_date": "3/6", "offset_date": "9/7"})
+    _, second = _answer({PENDING: first[PENDING], "left_job": True}, "june 3rd",
+                        [{"entity": "date", "value": "june 3rd"}])
+    # June 3 is the day-first reading of 3/6, so 9/7 is July 9
+    assert (second["separation_date"], second["offset_date"]) == ("2025-06-03", "2025-07-09")
+    assert second["day_first"] is True
+
+
+def test_the_first_one_picks_the_first_reading_offered():
+    _, first = validate({"loan_balance": "9,5k"})
+    _, second = _answer({PENDING: first[PENDING]}, "the first one", [])
+    assert second["loan_balance"] == "9500.00"
+
+
+def test_an_answer_to_which_one_does_not_also_fill_the_question_asked_last():
+    _, first = validate({"separation_date": "11/3"})
+    t = tracker({"as_of": TODAY, PENDING: first[PENDING], "left_job": True, "offset_date": "november 3rd",
+                 "requested_slot": "offset_date"},
+                events=[{"event": "user", "text": "november 3rd"},
+                        {"event": "slot", "name": "offset_date", "value": "november 3rd"}],
+                text="november 3rd", entities=[{"entity": "date", "value": "november 3rd"}], active_loop="loan_form")
+    messages, result = run(ValidateLoanForm(), t)
+    slots = {e["name"]: e["value"] for e in result if e.get("event") == "slot"}
+    assert slots["separation_date"] == "2024-11-03" and slots["offset_date"] is None  # today: Nov 1, 2025
+    assert "YYYY" not in texts(messages)
