@@ -242,3 +242,20 @@ def test_a_new_fact_after_the_answer_that_changes_the_code(servers):
     a = Chat.assessment(reply)
     assert a["form_1099r_box7"] == "M2"
     assert len(texts_of(reply)) <= 2 and "→ M2" in Chat.texts(reply)
+
+
+# 13 ----------------------------------------------------------------------------------------------
+def test_two_dates_asked_back_are_answered_in_one_message_and_reach_the_qplo_deadline(servers):
+    c = chat(servers, "order")
+    c.say("they let me go 3/6 and my 401k loan got offset on 5/1, about 9k. im 41")
+    asked = said(c)
+    assert "March 6, 2025" in asked and "June 3, 2025" in asked and "May 1, 2025" in asked
+    assert slots(servers, c)["offset_date"] is None  # nothing guessed
+    c.say("march 6 and may 1")
+    s = slots(servers, c)
+    assert (s["separation_date"], s["offset_date"]) == ("2025-03-06", "2025-05-01")
+    a = finish(c, {"up to date": "yes i was current"})
+    # a good-standing loan offset within 12 months of leaving, because of leaving, is a QPLO
+    # (Treas. Reg. §1.402(c)-3(c)): rollover until the 2025 return's due date with extensions,
+    # October 15, 2026 (IRC 402(c)(3)(C); IRC 6081 six-month extension of April 15)
+    assert (a["classification"], a["rollover_deadline"]) == ("qualified_plan_loan_offset", "2026-10-15")
