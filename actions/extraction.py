@@ -91,7 +91,7 @@ from datetime import date
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from .parsing import (find_age_spans, find_amount_spans, find_box7_spans, find_date_spans, find_plan_kind_spans,
-                      find_rate_spans, parse_date, parse_plan_kind)
+                      find_rate_spans, parse_date, parse_plan_kind, read_amount)
 
 PLANNED = "planned"  # the Rasa role of an event that has not happened yet
 HYPOTHETICAL = "hypothetical"  # the role of a value in a what-if ("what if I had left in 2024")
@@ -195,6 +195,20 @@ _LEFT_JOB = tuple(re.compile(p, _I) for p in (
     r"(?!\s+(?:the|my|our|a|an|it|him|her|them|his|their|this|that)\b)",
     r"(?<!after\s)(?<!once\s)(?<!when\s)(?<!until\s)(?<!till\s)(?<!before\s)(?<!if\s)"
     r"\b(?:i\s+was|i'?m|i\s+am|i\s+had|i'?d)\s+(?:already\s+|long\s+)?(?P<p>gone)\b(?!\s+(?:to|back|over|through)\b)",
+    # how else people say it: "I'm out as of 6/30", "took the early retirement package", "unemployed
+    # since June", "no longer with Lowe's", "got my pink slip", "since leaving my old job"
+    r"\b(?:i'?m|i\s+am|i\s+was|he'?s|she'?s|he\s+was|she\s+was)\s+(?P<p>out)\s+(?=as\s+of|since|effective)",
+    r"\btook\s+(?:the|a|an|my)\s+(?:early[\s-]+retirement|voluntary[\s-]+separation|buyout|severance|"
+    r"retirement|separation)(?:\s+(?:package|offer|deal))?\b",
+    r"\b(?:been\s+|i'?m\s+|i\s+am\s+|i\s+was\s+)?unemployed\s+(?:since|as\s+of|for)\b",
+    r"\bno\s+longer\s+(?:with|at)\s+(?!the\s+(?:plan|loan))\S+",
+    r"\b(?:got|received|handed)\s+(?:my|a|the|our)\s+(?:pink\s+slip|walking\s+papers)\b",
+    r"\b(?:since|after)\s+(?:leaving|I\s+left)\s+(?:my|the|that)\s+(?:old\s+|last\s+|previous\s+)?"
+    r"(?:job|company|employer|one|position)\b",
+    r"\bleaving\s+my\s+old\s+(?:one|job)\b",
+    r"\bsep[ae]rated\s+from\s+the\s+(?:army|navy|air\s+force|marines?|marine\s+corps|coast\s+guard|"
+    r"military|service|guard|reserves?)\b",
+    r"\bleft\s+(?:employer|the\s+employer|company|the\s+company)\b",
     # a job named as over: "the loan at my last job", "my former employer offset it"
     r"\b(?:at|from|with|by)\s+my\s+(?:last|old|former|previous|prior|ex)[\s-]+(?:job|employer|company|work)\b",
     r"(?:^|(?<=[.,;!?])\s*|\bmy\s+)(?:former|ex)[\s-]*employer\b",
@@ -246,7 +260,7 @@ _PLANNED_LEFT = tuple(re.compile(p, _I) for p in (
 ))
 # the first words of the markers: a message without any of them has no marker to look for
 _PLANNED_WORDS = frozenset("about going gonna planning plan plans intend intends intending want wants hope hoping "
-                           "would giving "
+                           "would should giving putting is "
                            "thinking considering expect expects expecting eligible might may "
                            "will ill shall once soon upcoming away when has have need needs layoff "
                            "layoffs turn turning announced offsets policy".split())
@@ -265,7 +279,9 @@ _PLANNED_MARKERS = re.compile(
     r"\b(?:about\s+to|going\s+to|gonna|planning\s+(?:to|on)|plans?\s+to|plans?\s+on\s+\w+ing|"
     r"turn(?:ing)?(?=\s+\d\d\b)|intend(?:s|ing)?\s+to|thinking\s+(?:about|of)|considering|expect(?:s|ing)?\s+to|"
     r"eligible\s+to|might|may\s+(?:lose|leave|quit|retire|get|be|have)|will(?!\s+(?:and|was|is)\b)|"
-    r"would\s+be|giving\s+(?:my\s+|two\s+weeks'?\s+)?notice|"
+    r"(?:(?:last|final)\s+day|separation(?:\s+date)?|retirement(?:\s+date)?|termination\s+date)\s+"
+    r"(?:would|should|will|is\s+going\s+to|'s\s+going\s+to)\s+be|(?:last|final)\s+day\s+is|"
+    r"giving\s+(?:my\s+|two\s+weeks'?\s+)?notice|putting\s+in\s+my\s+(?:two\s+weeks|notice)|"
     r"(?:has|have|needs?)\s+to\s+be\s+(?:paid|repaid)|layoffs?\s+(?:are|is)\s+coming|"
     r"announced\s+(?:layoffs?|(?:a\s+)?(?:reduction|rif|closure))|"
     r"(?<=plan\s)offsets|(?<=policy\s)is|"  # a plan's policy: "the plan offsets 60 days after separation"
@@ -275,7 +291,8 @@ _PLANNED_MARKERS = re.compile(
     r"when\s+(?:i|we|he|she|they)\s+(?:leave|retire|separate|get\s+laid|lose|go|change\s+jobs))\b", _I)
 # A what-if or a "can I ...?" question: its values are no facts (the what_if action reads them all)
 _HYPOTHETICAL_MARKERS = re.compile(
-    r"\b(?:what\s+if|what\s+happens\s+if|hypothetically|suppose|supposing|say\s+(?:i|we|he|she)|"
+    r"\b(?:what\s+if|what\s+happens\s+if|hypothetically|suppose|supposing|"
+    r"(?<!to\s)(?<!'d\s)(?<!id\s)(?<!would\s)(?<!i\s)say\s+(?:i|we|he|she)\b|"
     r"if\s+(?:i|we|he|she|they)\s+(?:had|were|did|only|just|instead)|if\s+(?:the\s+plan|they|it)\s+|"
     r"(?:if|when|once|say|suppose|let'?s\s+say)\s+(?:you|someone|somebody|a\s+person|an\s+employee)\b)", _I)
 # "can he roll over the 85k ...?": an amount asked about is no fact; a date in such a question
@@ -289,12 +306,15 @@ _AHEAD_DATE = re.compile(r"^(?:next\b|in\s+(?:\d|a\b|an\b|one|two|three|four|fiv
 # plan's account total, everyday "left ... at work", and other people's jobs are cues
 # that claim nearby values for nobody (the value is dropped, not relabelled).
 # A loan wanted later is no story of one ("will this hurt my credit for a car loan?")
-_WANTED = r"(?<!for\sa\s)(?<!for\san\s)(?<!get\sa\s)(?<!getting\sa\s)(?<!qualify\sfor\s)(?<!approved\sfor\s)"
+_WANTED = (r"(?<!for\sa\s)(?<!for\san\s)(?<!get\sa\s)(?<!getting\sa\s)(?<!qualify\sfor\s)(?<!approved\sfor\s)"
+           # a loan that paid for the rollover: "rolled 20k into an IRA using HELOC funds"
+           r"(?<!using\s)(?<!using\sa\s)(?<!using\smy\s)(?<!using\sher\s)(?<!using\shis\s)(?<!with\sa\s)")
 _OTHER_LOAN = (r"\b" + _WANTED + r"(?:car|auto|truck|vehicle|student|school|college|personal|payday|title|boat|rv|"
                r"motorcycle|business|sba|bank|home\s+equity|parent\s+plus|federal)\s+"
                r"(?:loans?|debt|notes?|payments?|lenders?)\b|"
-               r"\b" + _WANTED + r"(?:(?:2nd|second|first)\s+)?mortgages?\b|\bheloc\b|\bcredit[-\s]?cards?(?:\s+(?:debt|bills?))?\b|"
+               r"\b" + _WANTED + r"(?:(?:2nd|second|first)\s+)?mortgages?\b|\b" + _WANTED + r"heloc\b|\bcredit[-\s]?cards?(?:\s+(?:debt|bills?))?\b|"
                r"\bcar\s+(?:note|payment)s?\b|"
+               r"\b(?:owes|owed|owe)\s+me\b|"
                r"\b(?:borrowed|lent|loaned)\s+(?:\S+\s+){0,2}?(?:from|to)\s+(?:me|us|him|her|them|my\s+(?:brother|sister|"
                r"parents?|mom|dad|friend|uncle|aunt|cousin)\w*)\b")
 _OTHER_PLAN = (r"\b(?:dental|health|medical|vision|insurance|life\s+insurance|pension|hsa|fsa|cell(?:\s+phone)?|"
@@ -318,7 +338,7 @@ _EVERYDAY_LEFT = (r"\bleft\s+(?:(?:my|the|a|an|his|her|our|some|it)\s+)?(?:[a-z]
 _FOREIGN_PARTS = tuple((re.compile(p, _I), words) for p, words in (
     (_OTHER_LOAN, ("car", "auto", "truck", "vehicle", "student", "school", "college", "personal", "payday", "title",
                    "boat", "rv ", "motorcycle", "business", "sba", "bank", "equity", "parent", "federal", "mortgage",
-                   "heloc", "credit", "borrowed", "lent", "loaned")),
+                   "heloc", "credit", "borrowed", "lent", "loaned", " me")),
     (_OTHER_PLAN, ("dental", "health", "medical", "vision", "insurance", "pension", "hsa", "fsa", "cell", "phone",
                    "data", "gym", "meal", "cafeteria", "irs", "installment", "cobra", "medicare")),
     (_EVERYDAY_LEFT, ("left", "quit")),
@@ -336,8 +356,11 @@ _THEIR_LOAN = re.compile(r"\b(?:his|her|their)\s+(?:own\s+)?(?:40[13]|457|tsp|lo
                          r"\b(?:" + "|".join(sorted(_KIN_WORDS)) + r")\s+(?:\w+\s+){0,2}?(?:used|took(?:\s+out)?|has|had|"
                          r"borrowed)\s+(?:a|an|his|her|the)\s+(?:\w+\s+)?(?:40[13]|457|tsp|loan)", _I)
 # the speaker's own plan loan: then a spouse's or friend's job is not the story
+_A_PLAN_LOAN = re.compile(r"\b(?:loans?|40[13]|457|tsp|thrift|offset|1099|deemed|rollover)", _I)
 _FIRST_PERSON_LOAN = re.compile(r"\b(?:my|our)\s+(?:own\s+)?(?:40[13]|457|tsp|loan|plan|retirement)|"
-                                r"\b(?:i|we)\s+(?:have|had|took|borrowed|owe|defaulted)\b|\bis\s+mine\b", _I)
+                                r"\b(?:i|we)\s+(?:have|had|took|borrowed|owe|defaulted)\s+(?:a|an|the|my|our|\$?\d)"
+                                r"(?:\S*\s+){0,3}?(?:loan|40[13]|457|tsp)|\b(?:i|we)\s+(?:borrowed|owe|defaulted)\b|"
+                                r"\bis\s+mine\b", _I)
 
 # Whether the loan was in good standing, said outright: "I was current", "never missed a
 # payment" (yes); "I was behind on it", "3 payments behind", "not current" (no).
@@ -345,6 +368,7 @@ _GOOD_STANDING = tuple(re.compile(p, _I) for p in (
     r"\b(?:was|am|been|is|were|stayed|always|kept\s+it)\s+(?:always\s+)?(?:current|up\s+to\s+date)\b"
     r"(?:\s+on\s+(?:it|the\s+loan|(?:my|the)\s+payments|payments))?",
     r"\bnever\s+(?:missed|skipped|been\s+late\s+on)(?:\s+(?:a|one|any)(?:\s+(?:single\s+)?(?:payment|one))?)?\b",
+    r"\b(?:was|were|been|am)\s+never\s+(?:late|behind)(?:\s+on\s+(?:it|a\s+payment|(?:the|my|any)\s+(?:loan|payments?)))?\b",
     r"\b(?:in|was\s+in)\s+good\s+standing\b",
     r"\b(?:was|were|am|been|is|got|fell)\s+behind\s+on\s+(?:it|the\s+loan|(?:my|the)\s+(?:loan\s+)?payments|payments)\b",
     r"\b(?:\d|one|two|three|four|five|six)\s+payments?\s+behind\b",
@@ -353,20 +377,25 @@ _GOOD_STANDING = tuple(re.compile(p, _I) for p in (
 # "haven't caught up on any of them": the caught_up_on answer "no", as the form stores it
 NOT_CAUGHT_UP = "not_caught_up"  # the marker of actions/facts_adapter.py (not imported: no Rasa here)
 _NOT_CAUGHT_UP = (re.compile(
-    r"\b(?:haven'?t|havent|have\s+not|hasn'?t|didn'?t|did\s+not|never|not|still\s+not)\s+(?:yet\s+)?"
-    r"(?:caught|cought|made|paid)\s+(?:up|(?:it|them|those)\s+up|(?:it|them|those)\s+back)"
+    r"\b(?:haven'?t|havent|have\s+not|hasn'?t|didn'?t|didnt|did\s+not|never|not|still\s+not)\s+(?:yet\s+)?(?:got\s+|get\s+)?"
+    r"(?:caught|catch|cought|made|make|paid|pay)\s+(?:up|(?:it|them|those)\s+up|(?:it|them|those)\s+back)"
     r"(?:\s+on\s+(?:any\s+of\s+)?(?:them|it|those|(?:the|my)\s+(?:missed\s+)?payments))?", _I),)
 _BEHIND = re.compile(r"\b(?:behind|not|wasn'?t|isn'?t|weren'?t)\b", _I)
 # Nothing rolled over, said outright: "didn't roll anything over", "rolled over zero"
 NOTHING_ROLLED = "0"
-_ROLLER = r"(?:^|(?<=[.,;!?])\s*|\b(?:i|we|he|she|and|but|so)\s+)"  # the user's own, or a clause opening
+# the user's own, or a clause opening ("nah didnt roll any of it")
+_ROLLER = r"(?:^|(?<=[.,;!?])\s*|\b(?:i|we|he|she|and|but|so|nah|nope|no|yeah|yes)\s+)"
 _NONE_ROLLED = tuple(re.compile(p, _I) for p in (
     _ROLLER + r"(?P<p>(?:didn'?t|did\s+not|never|couldn'?t|could\s+not|haven'?t|have\s+not|wasn'?t\s+able\s+to)\s+"
     r"(?:roll|rolled)\s+(?:anything|any\s+of\s+it|it|them|a\s+(?:dime|penny|cent))\s+over)\b",
     _ROLLER + r"(?P<p>(?:didn'?t|did\s+not|never|couldn'?t|could\s+not|haven'?t|have\s+not)\s+(?:roll|rolled)\s+"
     r"over\s+(?:anything|any\s+of\s+it|the\s+offset|it|a\s+(?:dime|penny|cent)))\b",
-    r"\b(?:rolled|rolling)\s+(?:over\s+)?(?:zero|nothing|none)\b",
+    r"\b(?:rolled|rolling)\s+(?:over\s+)?(?:zero|nothing|none|\$?0)\b(?![.,]\d)",
     r"\b(?:no|zero|nothing)\s+(?:was\s+|got\s+)?rolled(?:\s+over)?\b",
+    _ROLLER + r"(?P<p>(?:didn'?t|didnt|did\s+not|never|couldn'?t|could\s+not)\s+(?:roll|rolled)"
+    r"(?:\s+(?:it|anything|any\s+of\s+it|them))?(?:\s+over)?)(?=\s*(?:[.,;!?]|$|\b(?:and|but|so|i|because)\b))",
+    r"(?:^|(?<=[.,;!?])\s*|\b(?:and|but|so)\s+)(?P<p>no\s+rollover(?:\s+(?:yet|planned|done|made))?)\b"
+    r"(?!\s+(?:is|was|possible|allowed|option|rule|needed|required|for)\b)",
 ))
 
 _NEGATED = re.compile(r"\b(?:still|back|haven'?t|have\s+not|hasn'?t|has\s+not|didn'?t|did\s+not|never|"
@@ -383,25 +412,27 @@ _OTHERS = frozenset("coworker coworkers co-worker colleague colleagues boss mana
 
 _CUES: Dict[str, str] = {
     "separation_date": r"last\s+day|(?:last|final)\s+pay\s?(?:check|day)|sep[ae]rat\w*|termination\s+date|stopped\s+working|"
+                       r"(?:my|his|her|their|mandatory|early)\s+retirement(?!\s+(?:plan|account|savings|fund|money|package))|"
                        r"(?:job|employment)\s+ended|left|quit|resign\w*|retire[ds]?|(?:laid|layed)\s*of+|"
                        r"lay\s*offs?|fired|let\s+(?:me\s+)?go|terminated|terminted|termed|dismissed|downsized|"
                        r"changed\s+jobs|termination|eliminated|rif'?d|riffed|contract\s+ended",
     "offset_date": r"of+-?set+(?:ted|ting|s)?|of+est|(?:(?:the|my)\s+loan|it)\s+out\s+of\s+my\s+(?:account|balance|"
                    + _K + r")(?:\s+balance)?|closed\s+(?:out\s+)?(?:the|my)\s+loan|"
-                   r"loan\s+(?:was\s+|got\s+)?closed(?:\s+out)?|"
+                   r"loan\s+(?:was\s+|got\s+)?closed(?:\s+out)?|closed\s+out\s+against|"
                    r"used\s+my\s+(?:balance|account|" + _K + r")\s+to\s+pay\s+(?:it\s+|the\s+loan\s+)?off|"
                    r"foreclos\w*|deducted\s+from\s+my\s+(?:payout|distribution|balance|account)|"
                    r"net(?:ted)?\s+(?:the\s+loan\s+|it\s+)?against|"
                    r"paid\s+(?:it|the\s+loan)\s+off\s+(?:using|with|from|out\s+of)\s+my\s+(?:vested\s+)?(?:balance|account|"
                    + _K + r")|"
                    # "took the loan balance ($23k) out of my account": the amount is a value of its own
-                   r"took(?=\s+(?:the\s+)?(?:loan|it|balance)[^.;!?]{0,40}?\s+out\s+of\s+(?:my|the|his|her)\s+"
+                   r"took(?=\s+(?:the\s+)?(?:(?:401\s?\(?k\)?|403\s?\(?b\)?|\w+)\s+)?(?:loan|it|balance)[^.;!?]{0,40}?\s+out\s+of\s+(?:my|the|his|her)\s+"
                    r"(?:account|balance|plan|" + _K + r"))|"
                    r"(?<=\)\s)out\s+of\s+(?:my|the|his|her)\s+(?:account|balance|plan|" + _K + r")|"
                    r"took\s+(?:it|the\s+loan|the\s+balance)\s+from\s+(?:my|the|his|her)\s+(?:vested\s+)?(?:balance|account|"
                    + _K + r")",
     "missed_payment_due_date": r"mis+e?d|miss(?:ing)?|skip\w*|default(?:ed)?\s+on|didn'?t\s+pay|did\s+not\s+pay|"
                                r"supposed\s+to\s+(?:come\s+out|be\s+(?:taken|deducted|paid|withheld))|"
+                               r"stopped\s+(?:my\s+|the\s+|all\s+)?(?:loan\s+)?(?:payments?|deductions?)|"
                                r"(?:didn'?t|did\s+not|never|stopped|forgot\s+to)\s+(?:take|taking|deduct|deducting|"
                                r"withhold|withholding)\s+(?:out\s+)?(?:the\s+|my\s+|any\s+)?(?:loan\s+)?payments?|"
                                r"(?:haven'?t|have\s+not|hasn'?t|not)\s+(?:made|paid)\s+(?:a|any|my|the)\s+"
@@ -415,7 +446,9 @@ _CUES: Dict[str, str] = {
                                r"autumn|winter|last|this|next|19\d\d|20\d\d)|-)",  # "late summer" is a date
     # the object belongs to the cue, so "paid back the missed payments on 7/7" is not a
     # missed payment: the longer cue covers "missed"
-    "caught_up_on": r"(?:ca?u?ght\s+up(?:\s+on)?|cought\s+up(?:\s+on)?|catch\s+up(?:\s+on)?|"
+    "caught_up_on": r"(?:ca?u?ght\s+(?:everything\s+|it\s+all\s+|them\s+all\s+|it\s+|them\s+|all\s+)?up(?:\s+on)?|"
+                    r"cought\s+up(?:\s+on)?|catch\s+up(?:\s+on)?|"
+                    r"pa[iy]e?d\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?(?:missed\s+|late\s+)?(?:ones|payments?|amounts?)\s+back|"
                     r"pa[iy]e?d\s+(?:(?:it|them|that|everything|what\s+i\s+missed)\s+)?back|made\s+up|repaid|"
                     r"made\s+(?:them|it|those|the\s+payments?)\s+(?:all\s+)?up)"
                     r"(?:\s+(?:all\s+)?(?:the|my|those)\s+(?:missed\s+|late\s+|skipped\s+)?payments?)?|"
@@ -431,7 +464,7 @@ _CUES: Dict[str, str] = {
                              r"terminat\w+\s+(?:the|our|my)\s+(?:" + _K + r"\s+)?plan",
     "loan_date": r"took\s+(?:out\s+)?(?:the|a|my|this)\s+(?:" + _K + r"\s+)?loan(?!\s+out\s+of)|borrow\w*|"
                  r"took(?:\s+out)?(?=\s+(?:an?|the|my|this)\s+(?:\S+\s+){1,3}?loan\b)|"
-                 r"loan\s+(?:started|began|was\s+taken|originated|was\s+made|date)|"
+                 r"loan\s+(?:started|began|was\s+taken|taken(?:\s+out)?|originated|was\s+made|date|(?:is|was)\s+from)|"
                  r"got\s+(?:the|a|my)\s+loan|started\s+the\s+loan",
     "loan_balance": r"owe[sd]?|owing|bal+ance|bal|outstanding|remaining|unpaid|principal|"
                     r"left\s+on\s+(?:the|my|it)(?:\s+loan)?|on\s+the\s+loan|(?:out\s+)?of\s+the|"
@@ -448,7 +481,7 @@ _CUES: Dict[str, str] = {
                           r"ira|replace[ds]?|redeposit(?:ed)?|re-?contribut\w*",
     "cash_paid_not_rolled_over": r"sent\s+me|send\s+me|mailed\s+me|cashed\s+(?:it\s+)?out|cash\s+out|"
                                  r"che(?:ck|que)\s+for|(?:a\s+)?che(?:ck|que)|paid\s+me|gave\s+me|"
-                                 r"received|kept|in\s+cash|cash",
+                                 r"received|kept|in\s+cash|(?<!own\s)cash",
     # an age event dates nothing the rules need: "turned 55 in 2023" stays a plain date
     "date": r"turned|turning|turn",
     "rate_yes": r"bracket|tax\s+rate|marginal|taxed\s+at|income\s+tax",
@@ -468,13 +501,14 @@ _RELATIVE_AFTER = re.compile(
 _PAYMENT_NOUN = re.compile(r"\s+(?:loan\s+)?(?:payments?|pmts?|pymnts?|installments?)\b", _I)
 _REFERENCE_DAY = date(2024, 12, 31)  # only to check that a merged date reads; no value depends on it
 
+_VALUE_IN_BRACKETS = re.compile(r"\(\s*[~$]?\s*[\d][\d,.]*\s*(?:k|grand|thousand)?\s*(?:left|owed|remaining)?\s*\)", _I)
 _BOUNDARY = re.compile(
     r"[.;!?\n,()]|\s[-–—]+\s|\b(?:but|then|so|because|although|though|while|whereas)\b|"
     r"\band\b(?=\s+(?:i|i'm|im|i've|ive|they|he|she|we|it|my|our|their|then|in|on|the\s+plan|"
     r"the\s+company)\b)|"
     # "borrowed 2k last year and quit 2 weeks ago": a new verb, a new clause
     r"\band\b(?=\s+(?:quit|left|got|was|were|retired|resigned|rolled|missed|skipped|stopped|took|borrowed|"
-    r"caught|paid|received|turned|separated|offset)\b)", _I)
+    r"caught|paid|received|turned|separated|offset|didn'?t|did\s+not|never|couldn'?t|could\s+not)\b)", _I)
 # Words that leave a clause a bare list item or a bare answer ("and April", "22% I think").
 _FILLERS = frozenset("and or in on of the a an about around roughly approximately approx like "
                      "maybe probably i i'm im think it it's its is was my that just um uh ok okay "
@@ -541,9 +575,12 @@ class _Message:
         self.text, self.values = text, values
         self.bounds: List[int] = []  # where each boundary starts; self.ends: where it ends
         self.ends: List[int] = []
+        enclosed = {i for m in _VALUE_IN_BRACKETS.finditer(text) for i in (m.start(), m.end() - 1)}
         for m in _BOUNDARY.finditer(text):
             if any(v.start <= m.start() < v.end for v in values):
                 continue  # the comma in "March 14, 2025" or "12,450"
+            if m.start() in enclosed:
+                continue  # "offset my loan ($11,870) on November 14": an aside, not a new clause
             if self.ends and not text[self.ends[-1]:m.start()].strip():
                 continue  # ", and": one boundary, not an empty clause between two
             self.bounds.append(m.start())
@@ -668,7 +705,10 @@ def _about_the_user(message: _Message, phrase: _Piece) -> bool:
         if word in _STAFF:
             return True
         if word in _KIN:
-            return bool(_STAFF & set(words)) or (bool(_THEIR_LOAN.search(message.text))
+            # "my brother got fired ..., 401k loan balance 9,640": theirs when the message is
+            # about a plan loan and the speaker tells none of their own ("my wife quit her
+            # job; my 401k loan ..." is the speaker's; "my husband got laid off" alone, no story)
+            return bool(_STAFF & set(words)) or (bool(_A_PLAN_LOAN.search(message.text))
                                                  and not _FIRST_PERSON_LOAN.search(message.text))
         if word in _OTHERS and position < 4:
             return False
@@ -713,12 +753,20 @@ def _inside(inner: _Piece, outer: _Piece) -> bool:
 
 
 # ---- 4. labels -------------------------------------------------------------------------
-def _nearest(value: _Piece, cues: Sequence[_Piece]) -> Optional[_Piece]:
+# "offset on 7/21/2025 after I quit": what follows the conjunction is another event
+_EVENT_AFTER = re.compile(r"^\W*(?:after|before|since|when|once|until|till|because|as\s+soon\s+as)\b"
+                          r"(?:\s+(?:i|we|he|she|they|you|my|his|her|the|their|our))?\s*$", _I)
+
+
+def _nearest(value: _Piece, cues: Sequence[_Piece], text: str = "") -> Optional[_Piece]:
     """The closest cue. A cue after the value counts double: English puts the verb first
-    ("left in 2024"), so "turned 55 in 2023 and separated" dates the birthday."""
+    ("left in 2024"), so "turned 55 in 2023 and separated" dates the birthday. A cue after
+    "after", "before", "when" names another event ("offset 9/30 after I resigned in August")
+    and never governs the value before it."""
     def distance(cue: _Piece) -> Tuple[int, int]:
         return (value.start - cue.end, 0) if cue.end <= value.start else (2 * (cue.start - value.end), 1)
-    return min(cues, key=distance) if cues else None
+    usable = [c for c in cues if c.end <= value.start or not _EVENT_AFTER.match(text[value.end:c.start])]
+    return min(usable, key=distance) if usable else None
 
 
 def _year_family(message: _Message, value: _Piece) -> str:
@@ -729,7 +777,7 @@ def _year_family(message: _Message, value: _Piece) -> str:
         return "money"
     index = message.clause(value.start)
     cues = message.cues_in(index, "date") + message.cues_in(index, "money")
-    cue = _nearest(value, cues)
+    cue = _nearest(value, cues, message.text)
     return _cue_family(cue.kind) if cue else "date"
 
 
@@ -740,7 +788,7 @@ def _governing_label(message: _Message, value: _Piece, family: str,
     cues = message.cues_in(index, family)
     if value in message.relative:  # the anchor names the event it hangs on, not this value's fact
         cues = [c for c in cues if c != message.relative[value][1]]
-    cue = _nearest(value, cues)
+    cue = _nearest(value, cues, message.text)
     if cue and family == "date" and cue.kind in ("caught_up_on", "missed_payment_due_date") \
             and _PAYMENT_NOUN.match(message.text, value.end):
         return "missed_payment_due_date", cue  # "made up the March payment in April": March was missed
@@ -754,7 +802,7 @@ def _governing_label(message: _Message, value: _Piece, family: str,
         return "missed_payment_due_date", None  # "missed my march pmt and my april pymnt"
     for neighbour in (index - 1, index + 1):  # "I got laid off, it was March 3"
         if 0 <= neighbour <= len(message.bounds) and not _has_value(message, neighbour, family):
-            cue = _nearest(value, message.cues_in(neighbour, family))
+            cue = _nearest(value, message.cues_in(neighbour, family), message.text)
             if cue:
                 return cue.kind, cue
     return _GENERIC[family], None
@@ -988,14 +1036,27 @@ def _disagreements(message: _Message, pieces, readings: Dict[_Piece, str]) -> Di
     # "missed the March, April and May payments": the first missed installment starts the cure
     # period; a Rasa slot keeps the last entity, so the last one carries the first one's reading.
     # interpretation: people list missed payments in the order they fell due
+    # "I rolled $6,000 to an IRA in April and another $4,000 in June": rolled over in parts,
+    # the last span reads their sum
+    rolled = sorted((p for p, lab, role in pieces if lab == "amount_rolled_over" and role is None and p not in readings),
+                    key=lambda p: p.start)
+    if len(rolled) > 1 and all(_MORE.search(message.text, a.end, b.start) for a, b in zip(rolled, rolled[1:])):
+        amounts = [read_amount(message.text[p.start:p.end]) for p in rolled]
+        if all(a is not None and a.value is not None and not a.needs_confirmation for a in amounts):
+            changed[rolled[-1]] = str(sum(a.value for a in amounts))
     missed = sorted((p for p, lab, role in pieces if lab == "missed_payment_due_date" and role is None),
                     key=lambda p: p.start)
     if len(missed) > 1:
-        changed[missed[-1]] = readings.get(missed[0], message.text[missed[0].start:missed[0].end])
+        said = [readings.get(p, message.text[p.start:p.end]) for p in missed]
+        # "this summer, the ones due July 15 and July 31": the first one that names its day
+        days = [s for s in said if parse_date(s, _REFERENCE_DAY).value is not None]
+        changed[missed[-1]] = (days or said)[0]
     return changed
 
 
+_MORE = re.compile(r"\b(?:another|more|plus|additional|second|then\s+(?:rolled|put|deposited))\b", _I)
 _SAME_YEAR_ALONE = re.compile(r"\b(?:that|the)\s+same\s+(?:year|yr)\b", _I)
+_SAME_DAY_ALONE = re.compile(r"\b(?:that|the)\s+(?:very\s+)?same\s+day\b|\bsame\s+day\b", _I)
 
 
 def _same_year_values(message: _Message) -> List[_Piece]:
@@ -1012,6 +1073,14 @@ def _same_year_values(message: _Message) -> List[_Piece]:
         years = [y for y in years if y is not None]
         if years:
             message.relative[piece] = (str(years[-1]), None)
+            found.append(piece)
+    # "the plan ended 8/15/2026 and my loan was offset that same day": the day written before it
+    for m in _SAME_DAY_ALONE.finditer(message.text):
+        piece = _Piece(m.start(), m.end(), "relative")
+        days = [message.text[v.start:v.end] for v in message.values if v.kind == "date" and v.end <= m.start()
+                and parse_date(message.text[v.start:v.end], _REFERENCE_DAY).value is not None]
+        if days and not any(piece.overlaps(v) for v in message.values):
+            message.relative[piece] = (days[-1], None)
             found.append(piece)
     return found
 

@@ -58,6 +58,7 @@ IMPLIED = {"separation_date": ("left_job", True), "plan_termination_date": ("pla
 # A plan stored as where things stand now (a planned leaving as "has not left") is the
 # opposite of recording the plan as done, and a true fact: neither a plan recorded nor a wrong value.
 PRESENT_STATE = {("left_job", True, False), ("plan_terminated", True, False)}
+PRESENT_STATE_OF = {"separation_date": ("left_job", False), "plan_termination_date": ("plan_terminated", False)}
 NOT_CAUGHT_UP = "not_caught_up"
 ERROR_MARKS = ("something went wrong",)
 CONFIRM_MARKS = ("could be", "just to be sure", "two ways", "which one")
@@ -201,6 +202,10 @@ def score_message(message: Dict[str, Any], slots: Dict[str, Any], reply_text: st
             if (name, value, got) in PRESENT_STATE:
                 continue  # "about to quit": still employed today, which is no plan recorded as done
             outcome["planned_recorded"].append((name, got))
+    for source, (name, value) in PRESENT_STATE_OF.items():
+        # "my last day will be jan 15": a planned last day says the same of today as a planned "quit"
+        if source in planned and name not in expected and name not in planned and filled.get(name) == value:
+            filled.pop(name)
     for source, (name, value) in IMPLIED.items():
         if source in expected and name not in expected and filled.get(name) == value:
             filled.pop(name)

@@ -43,7 +43,7 @@ _FINDERS = tuple(re.compile(p, re.IGNORECASE) for p in (
     + _NOT_AGE_AFTER,
     # a benefits person's client, or the relative a message is about: "Client is 57", "my
     # employee was 61 when", "my wife is 38", "my son (27) quit his job"
-    r"\b(?:client|participant|employee|member|he|she|" + _KIN + r")\s+(?:is|was|turned|\(\s*(?=\d\d\s*\)))"
+    r"\b(?:client|participant|employee|member|he|she|" + _KIN + r")(?:\s+(?:is|was|turned)|'s|\s*\(\s*(?=\d\d\s*\)))"
     r"\s*(?:now\s+)?(?P<v>[1-9]\d)(?!\w)" + _NOT_AGE_AFTER,
     # "59 yrs and 5 months old": whole years, the months dropped (the rules need 59½ at most)
     r"\b(?P<v>\d{2})[\s-]*(?:years?|yrs?)[\s,]+(?:and\s+)?\d{1,2}\s+months?[\s-]+old\b",

@@ -151,7 +151,8 @@ _WEEKDAY_ABBR = {"tues": 1, "weds": 2, "thurs": 3}
 
 _ISO = r"(?P<y>\d{4})(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})"
 _NUMERIC = r"(?P<a>\d{1,2})(?P<s>[/.-])(?P<b>\d{1,2})(?:(?P=s)(?P<y>\d{4}|\d{2}))?"
-_MONTH_DAY = _MONTH + r"\.?\s+(?:the\s+)?" + _DAY + "(?:" + _YEAR_PART + ")?"
+# "Aug. 22" is a day; "in August. 22% bracket" is not: the dot only after an abbreviation
+_MONTH_DAY = _MONTH + r"(?:(?<![a-z]{5})\.)?\s+(?:the\s+)?" + _DAY + "(?:" + _YEAR_PART + ")?"
 _DAY_MONTH = _DAY + r"\s+(?:of\s+)?" + _MONTH + "(?:" + _YEAR_PART + ")?"
 _MONTH_PERIOD = (r"(?:(?P<q>" + _QUAL + r"|last|this\s+past|this|next)[\s-]+)?" + _MONTH
                  + r"(?:(?:\s+of)?,?\s+(?P<y>" + _TRAILING_YEAR + r")|\s+'(?P<yy>\d{2}))?")
@@ -688,7 +689,8 @@ def _conflict(first: List[Parts], second: List[Parts], today: date, ahead: bool)
 _WORD_EDGES = (r"\b", r"(?!\w)")
 _EDGES = {
     "iso": (r"(?<![\w/.-])", r"(?![\w/]|[.-]\d)"),
-    "numeric": (r"(?<![\w/.$,-])", r"(?![\w/%]|[.-]\d|\s+of\b)"),
+    # "3/4 of the payments" is a fraction; "10/16/2025 of $7,350" a date
+    "numeric": (r"(?<![\w/.$,-])", r"(?![\w/%]|[.-]\d)(?:(?<=\d{4})|(?!\s+of\b))"),
     "year": (r"(?<![\w$.,/-])", r"(?![\w%]|[.,]\d|\s*(?:k\b|%|percent\b))"),
     "nth": (r"(?<=\bthe\s)", r"(?!\w|\s+(?:of|payment|installment|time|day|week|month|year|quarter|"
                              r"anniversary|birthday|paycheck|mortgage|loan|job|plan|check|letter|notice|one|option|round|try|"

@@ -730,6 +730,44 @@ def test_an_event_dated_ahead_by_its_year_is_a_plan(message, planned):
     # a loan wanted later is no other loan's story: the facts are kept
     ("quit nov 14. loan 2,600 left. will this mess up my credit for a car loan?",
      [("left_job", "quit", None), ("separation_date", "nov 14", None), ("loan_balance", "2,600", None)]),
+    # a date before "after I ..." is the earlier event's, not the leaving's
+    ("they offset my loan of $9,050 on September 30, 2026 after I resigned August 7, 2026",
+     [("loan_balance", "$9,050", None), ("offset_date", "September 30, 2026", None), ("left_job", "resigned", None),
+      ("separation_date", "August 7, 2026", None)]),
+    ("the plan offset my loan of 8,000 on 9/17/2026 after my retirement on 7/24/2026",
+     [("loan_balance", "8,000", None), ("offset_date", "9/17/2026", None), ("separation_date", "7/24/2026", None)]),
+    # an amount in brackets is an aside, not a new clause; a year-dated day before "of" is a date
+    ("the recordkeeper offset my loan ($11,870) on November 14 2025",
+     [("loan_balance", "$11,870", None), ("offset_date", "November 14 2025", None)]),
+    ("Loan offset 10/16/2025 of $7,350.33", [("offset_date", "10/16/2025", None), ("loan_balance", "$7,350.33", None)]),
+    ("my plan got terminated on 8/15/2026 and my loan was offset that same day",
+     [("plan_terminated", "plan got terminated", None), ("plan_termination_date", "8/15/2026", None),
+      ("offset_date", "that same day", "8/15/2026")]),
+    ("I rolled $6,000 to an IRA in April and another $4,000 in June",
+     [("amount_rolled_over", "$6,000", None), ("date", "April", None), ("amount_rolled_over", "$4,000", "10000.00"),
+      ("date", "June", None)]),
+    ("missed two payments this summer, the ones due July 15 and July 31",
+     [("missed_payment_due_date", "this summer", None), ("missed_payment_due_date", "July 15", None),
+      ("missed_payment_due_date", "July 31", "July 15")]),
+    # ways of leaving
+    ("I'm out as of 6/30/2026", [("left_job", "out", None), ("separation_date", "6/30/2026", None)]),
+    ("took the early retirement package effective July 31 2026",
+     [("left_job", "took the early retirement package", None), ("separation_date", "July 31 2026", None)]),
+    ("No longer with Lowe's as of 9/22/2025", [("left_job", "No longer with Lowe's", None),
+                                              ("separation_date", "9/22/2025", None)]),
+    ("got my walking papers 4/17/2026", [("left_job", "got my walking papers", None),
+                                         ("separation_date", "4/17/2026", None)]),
+    ("I separated from the Army 5/31/2026 and didn't pay it off",
+     [("left_job", "separated from the Army", None), ("separation_date", "5/31/2026", None)]),
+    ("My brother got fired 3/16/2026, 401k loan balance 9,640. He's 35",
+     [("left_job", "got fired", None), ("separation_date", "3/16/2026", None), ("loan_balance", "9,640", None),
+      ("age", "35", None)]),
+    # nothing rolled, said many ways; a question about rollovers is none
+    ("loan was $4,210, no rollover.", [("loan_balance", "$4,210", None), ("amount_rolled_over", "no rollover", "0")]),
+    ("nah didnt roll any of it", [("amount_rolled_over", "didnt roll any of it", "0")]),
+    ("no rollover is possible?", []),
+    # someone owing the user is another story
+    ("my roommate owes me $600 and keeps dodging me", []),
 ])
 def test_messy_wordings_of_our_facts(message, expected):
     assert [(s.label, s.text, s.reading) for s in extract_entities(message)] == expected
