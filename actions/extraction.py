@@ -179,17 +179,19 @@ _LEFT_JOB = tuple(re.compile(p, _I) for p in (
     r"\bstill\s+(?:am\s+)?employed\b", r"\bback\s+(?:at|to)\s+work\b(?!\s+(?:on|in|at)\b)",  # "still employed (there)": the data stops at "employed"
     r"\bstill\s+(?:with|at)\s+(?:the|my)\s+(?:company|employer|job)\b",
     r"\bstill\s+have\s+(?:my|the|that)\s+job\b",
-    r"\b(?:i'?m|i\s+am)\s+still\s+(?:there|here|working)\b",
+    r"\b(?:i'?m|i\s+am|he'?s|she'?s|he\s+is|she\s+is)\s+still\s+(?:there|here|working)\b",
     r"\bback\s+at\s+(?:my|the)\s+(?:\w+\s+)?job\b",
     # yes
     r"\bno\s+longer\s+(?:work(?:ing)?|employed)(?:\s+(?:there|for\s+them|at\s+(?:the|my)\s+"
     r"(?:company|job)))?\b",
     r"\b(?:don'?t|do\s+not)\s+work\s+there\s+any\s?more\b", r"\bnot\s+working\s+there\s+any\s?more\b",
+    r"(?<!hours\s)(?<!pay\s)(?<!salary\s)(?<!shifts\s)(?<!benefits\s)"
     r"\b(?:got|get|was|were|been)\s+(?:(?:laid|layed)\s+of+\b|fired|let\s+go|termin?a?t?ed|terminted|"
     r"termed|dismissed|downsized|cut|separated)\b",
     # a benefits person's shorthand: "client terminated last month", "employee termed 3/14"
     r"\b(?:client|employee|participant|member|worker)\s+(?P<p>terminated|terminted|termed|separated)\b",
     r"\b(?:laid|layed)\s+(?:me\s+)?of+\b", r"\b(?:fired|terminated|dismissed)\s+me\b", r"\blet\s+me\s+go\b",
+    r"\b(?:laid|layed)\s+(?:us|(?:a\s+(?:bunch|lot|few)|half|most|all|some)\s+of\s+us|everyone|everybody)\s+of+\b",
     # HR's words in the first person: "I terminated 9/12", "since I'm terminated"
     r"\b(?:i|i'?m|i\s+am|we|we're)\s+(?P<p>terminated|termed)\b"
     r"(?!\s+(?:the|my|our|a|an|it|him|her|them|his|their|this|that)\b)",
@@ -357,9 +359,9 @@ _THEIR_LOAN = re.compile(r"\b(?:his|her|their)\s+(?:own\s+)?(?:40[13]|457|tsp|lo
                          r"borrowed)\s+(?:a|an|his|her|the)\s+(?:\w+\s+)?(?:40[13]|457|tsp|loan)", _I)
 # the speaker's own plan loan: then a spouse's or friend's job is not the story
 _A_PLAN_LOAN = re.compile(r"\b(?:loans?|40[13]|457|tsp|thrift|offset|1099|deemed|rollover)", _I)
-_FIRST_PERSON_LOAN = re.compile(r"\b(?:my|our)\s+(?:own\s+)?(?:40[13]|457|tsp|loan|plan|retirement)|"
-                                r"\b(?:i|we)\s+(?:have|had|took|borrowed|owe|defaulted)\s+(?:a|an|the|my|our|\$?\d)"
-                                r"(?:\S*\s+){0,3}?(?:loan|40[13]|457|tsp)|\b(?:i|we)\s+(?:borrowed|owe|defaulted)\b|"
+_FIRST_PERSON_LOAN = re.compile(r"\bmy\s+(?:own\s+)?(?:40[13]|457|tsp|loan|plan|retirement)|"
+                                r"\bi\s+(?:have|had|took|borrowed|owe|defaulted)\s+(?:a|an|the|my|\$?\d)"
+                                r"(?:\S*\s+){0,3}?(?:loan|40[13]|457|tsp)|\bi\s+(?:borrowed|owe|defaulted)\b|"
                                 r"\bis\s+mine\b", _I)
 
 # Whether the loan was in good standing, said outright: "I was current", "never missed a
@@ -419,7 +421,8 @@ _CUES: Dict[str, str] = {
     "offset_date": r"of+-?set+(?:ted|ting|s)?|of+est|(?:(?:the|my)\s+loan|it)\s+out\s+of\s+my\s+(?:account|balance|"
                    + _K + r")(?:\s+balance)?|closed\s+(?:out\s+)?(?:the|my)\s+loan|"
                    r"loan\s+(?:was\s+|got\s+)?closed(?:\s+out)?|closed\s+out\s+against|"
-                   r"used\s+my\s+(?:balance|account|" + _K + r")\s+to\s+pay\s+(?:it\s+|the\s+loan\s+)?off|"
+                   r"used\s+my\s+(?:balance|account|money|savings|funds|retirement|" + _K + r")\s+to\s+pay\s+"
+                   r"(?:it\s+|the\s+loan\s+)?off|"
                    r"foreclos\w*|deducted\s+from\s+my\s+(?:payout|distribution|balance|account)|"
                    r"net(?:ted)?\s+(?:the\s+loan\s+|it\s+)?against|"
                    r"paid\s+(?:it|the\s+loan)\s+off\s+(?:using|with|from|out\s+of)\s+my\s+(?:vested\s+)?(?:balance|account|"
@@ -479,7 +482,9 @@ _CUES: Dict[str, str] = {
                           r"(?:an?|my|the)\s+(?:ira|roth|new\s+" + _K + r")|into\s+(?:an?|my)\s+(?:\w+\s+)?(?:ira|roth)|"
                           r"deposit(?:ed|ing)?|"
                           r"ira|replace[ds]?|redeposit(?:ed)?|re-?contribut\w*",
-    "cash_paid_not_rolled_over": r"sent\s+me|send\s+me|mailed\s+me|cashed\s+(?:it\s+)?out|cash\s+out|"
+    "cash_paid_not_rolled_over": r"(?:sent|send|mailed)\s+me(?!\s+(?:a|an|the|my)\s+(?:\d{4}\s+)?(?:1099|form|letter|notice|"
+                                 r"statement|tax|bill|email|text))|cashed\s+(?:it\s+)?out|cash\s+out|"
+                                 r"cash\s+distribution(?:\s+of)?|"
                                  r"che(?:ck|que)\s+for|(?:a\s+)?che(?:ck|que)|paid\s+me|gave\s+me|"
                                  r"received|kept|in\s+cash|(?<!own\s)cash",
     # an age event dates nothing the rules need: "turned 55 in 2023" stays a plain date
@@ -501,7 +506,8 @@ _RELATIVE_AFTER = re.compile(
 _PAYMENT_NOUN = re.compile(r"\s+(?:loan\s+)?(?:payments?|pmts?|pymnts?|installments?)\b", _I)
 _REFERENCE_DAY = date(2024, 12, 31)  # only to check that a merged date reads; no value depends on it
 
-_VALUE_IN_BRACKETS = re.compile(r"\(\s*[~$]?\s*[\d][\d,.]*\s*(?:k|grand|thousand)?\s*(?:left|owed|remaining)?\s*\)", _I)
+_VALUE_IN_BRACKETS = re.compile(r"\(\s*[~$]?\s*[\d][\d,.]*\s*(?:k|grand|thousand)?\s*(?:left|owed|remaining)?\s*\)|"
+                                r"(?<=\s)[–—-]+\s*[~$]?\s*\d[\d,.]*\s*(?:k|grand|thousand)?\s*[–—-]+(?=\s)", _I)
 _BOUNDARY = re.compile(
     r"[.;!?\n,()]|\s[-–—]+\s|\b(?:but|then|so|because|although|though|while|whereas)\b|"
     r"\band\b(?=\s+(?:i|i'm|im|i've|ive|they|he|she|we|it|my|our|their|then|in|on|the\s+plan|"
@@ -575,11 +581,11 @@ class _Message:
         self.text, self.values = text, values
         self.bounds: List[int] = []  # where each boundary starts; self.ends: where it ends
         self.ends: List[int] = []
-        enclosed = {i for m in _VALUE_IN_BRACKETS.finditer(text) for i in (m.start(), m.end() - 1)}
+        asides = [(m.start() - 1, m.end() + 1) for m in _VALUE_IN_BRACKETS.finditer(text)]
         for m in _BOUNDARY.finditer(text):
             if any(v.start <= m.start() < v.end for v in values):
                 continue  # the comma in "March 14, 2025" or "12,450"
-            if m.start() in enclosed:
+            if any(start <= m.start() < end for start, end in asides):
                 continue  # "offset my loan ($11,870) on November 14": an aside, not a new clause
             if self.ends and not text[self.ends[-1]:m.start()].strip():
                 continue  # ", and": one boundary, not an empty clause between two
@@ -695,7 +701,7 @@ def _about_the_user(message: _Message, phrase: _Piece) -> bool:
     plan loan of their own ("my daughter got laid off and she still has a loan on her 401k",
     not "my wife quit her job"); a coworker or boss never is."""
     text = message.text[phrase.start:phrase.end].lower()
-    if re.search(r"\bme\b", text) or re.match(r"\s+me\b", message.text[phrase.end:], _I):  # "if they cut me"
+    if re.search(r"\b(?:me|us)\b", text) or re.match(r"\s+me\b", message.text[phrase.end:], _I):  # "if they cut me"
         return True
     start, _ = message.clause_range(message.clause(phrase.start))
     words = re.findall(r"[\w'-]+", message.text[max(0, start - 80):phrase.start].lower())
@@ -937,8 +943,10 @@ def _relative_values(message: _Message) -> List[_Piece]:
     after separation_date"), the anchor being the first date cue within a few words."""
     found = []
     lowered = message.text.lower()
+    if " later" in lowered:
+        found += _later_values(message)
     if not any(w in lowered for w in (" after", " before", "later than", "prior to")):
-        return []
+        return found
     for m in _RELATIVE_AFTER.finditer(message.text):
         piece = _Piece(m.start(), m.end(), "relative")
         if any(piece.overlaps(v) for v in message.values if v.kind not in _TRANSPARENT):
@@ -950,6 +958,32 @@ def _relative_values(message: _Message) -> List[_Piece]:
             said = " ".join(message.text[m.start():m.start("dir")].split())
             message.relative[piece] = (f"{said} {m['dir'].lower()} {anchor.kind}", anchor)
             found.append(piece)
+    return found
+
+
+# "Resigned Sept 5th. The loan got closed out 60 days later": counted from the event told before it
+_LATER = re.compile(r"\b(?:\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                    r"(?:a\s+)?couple(?:\s+of)?)\s+(?:days?|weeks?|wks?|months?|mos?)\s+later\b(?!\s+than)", _I)
+
+
+def _later_values(message: _Message) -> List[_Piece]:
+    """ "60 days later": a value reading "60 days after <the last event dated before it>"."""
+    found = []
+    for m in _LATER.finditer(message.text):
+        piece = _Piece(m.start(), m.end(), "relative")
+        if any(piece.overlaps(v) for v in message.values if v.kind not in _TRANSPARENT):
+            continue
+        # the event told before it: the last date cue before the last date value before it
+        dated = [v for v in message.values if v.kind in ("date", "year") and v.end <= m.start()]
+        if not dated:
+            continue
+        cues = [c for c in message.cues if c.kind in DATE_LABELS and c.kind != "date" and c.end <= dated[-1].start]
+        if not cues:
+            continue
+        anchor = cues[-1]
+        said = " ".join(message.text[m.start():m.end()].split()[:-1])
+        message.relative[piece] = (f"{said} after {anchor.kind}", anchor)
+        found.append(piece)
     return found
 
 
@@ -1210,7 +1244,7 @@ def phrase_value(label: str, text: str) -> Optional[bool]:
     missed a payment"), False ("still work there", "haven't left", "plan wasn't terminated",
     "behind on payments", "not current"); None for any other label."""
     if label == "loan_in_good_standing":
-        return not _BEHIND.search(text)
+        return not _BEHIND.search(text) or bool(re.search(r"\bnever\b", text, _I))  # "never behind on it"
     if label not in ("left_job", "plan_terminated"):
         return None
     return not (_NEGATED.search(text) and not _ANYMORE.search(text))

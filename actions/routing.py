@@ -39,6 +39,8 @@ OUT_OF_SCOPE = "out_of_scope"
 DECODE_CODE = "decode_code"
 FALLBACK = "nlu_fallback"
 PLANNED = "planned"  # entity role for events that have not happened (actions/extraction.py)
+HYPOTHETICAL = "hypothetical"  # entity role for values under a supposition
+_CONDITION = re.compile(r"\b(?:if|suppose|supposing|what\s+if|say)\b", re.I)
 
 # Intents that keep their own meaning even with values in them: a restart wipes everything, and
 # "show the full answer" is a button; a don't-know alone answers the form's question, and with
@@ -172,6 +174,11 @@ def route(intent: Optional[str], ranking: Ranking, text: str, entities: Sequence
     # a plan's "still employed" beside it (actions/extraction.py) is routed as the plan is
     facts = [e for e in entities if e.get("entity") in STORY_LABELS and e.get("value") != STILL_EMPLOYED
              and is_users_fact(text, e)]
+    if intent == FALLBACK and not facts and (any(e.get("role") == HYPOTHETICAL for e in entities) or (
+            _CONDITION.search(text) and any(e.get("entity") in STORY_LABELS for e in entities))):
+        # "if that's me and I owe 20k on my 403b loan, what happens?": unsure of the words,
+        # but the extractor heard a supposition with values: a what-if, not a "did you mean"
+        intent = WHAT_IF
     if intent == WHAT_IF:
         return Route(INFORM, WHAT_IF) if [e for e in facts if not e.get("role")] else Route(intent)
     if intent == DECODE_CODE:

@@ -53,6 +53,8 @@ def find_plan_kind_spans(text: str) -> List[Tuple[int, int]]:
     for pattern in _FINDERS:
         for match in pattern.finditer(text):
             start, end = match.span("k")
+            if re.search(r"\bnon[\s-]?$", text[max(0, start - 4):start], re.IGNORECASE):
+                continue  # "non-TSP": the plan it is not
             if parse_plan_kind(text[start:end]) is not None:
                 spans.append((start, end))
     return spans

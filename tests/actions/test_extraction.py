@@ -768,6 +768,19 @@ def test_an_event_dated_ahead_by_its_year_is_a_plan(message, planned):
     ("no rollover is possible?", []),
     # someone owing the user is another story
     ("my roommate owes me $600 and keeps dodging me", []),
+    # counted from the event told before it
+    ("they laid a bunch of us off on 7/18/2026 and took the loan out of my balance two weeks later",
+     [("left_job", "laid a bunch of us off", None), ("separation_date", "7/18/2026", None),
+      ("offset_date", "two weeks later", "two weeks after separation_date")]),
+    ("The plan used my money to pay off the loan — $10,990 — in late May",
+     [("loan_balance", "$10,990", None), ("offset_date", "late May", None)]),
+    ("I was never behind on it", [("loan_in_good_standing", "was never behind on it", None)]),
+    ("He's still here. Loan was 10k.", [("left_job", "He's still here", None), ("loan_balance", "10k", None)]),
+    # a form in the mail is no cash; fewer hours are no layoff; "non-TSP" is no TSP
+    ("The 401k plan sent me a 1099-R for 2025 with $10,020 and code 1",
+     [("date", "2025", None), ("amount", "$10,020", None), ("box7_code", "1", None)]),
+    ("then my hours got cut to zero", []),
+    ("the loan from my non-TSP plan", []),
 ])
 def test_messy_wordings_of_our_facts(message, expected):
     assert [(s.label, s.text, s.reading) for s in extract_entities(message)] == expected

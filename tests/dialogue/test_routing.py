@@ -239,3 +239,8 @@ def test_a_bare_answer_asks_no_question_whatever_topic_its_words_resemble():
     # "october 3" looks like the October 15 extension topic to the classifier
     chosen = routed("october 3", "faq_need_extension", [("faq_need_extension", 0.9)])
     assert chosen == Route(INFORM)
+
+
+def test_an_unsure_message_with_a_supposition_is_a_what_if_not_a_did_you_mean():
+    text = "rumor is the hospital lays people off in february. if that's me and I owe 20k on my 403b loan, what happens?"
+    assert routed(text, "nlu_fallback", [("faq_what_to_do_now", 0.2)]).intent == "what_if"
