@@ -53,6 +53,7 @@ def answer_plan(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
 
 
 ASKED_FACTS = ("left_job", "missed_payment_due_date", "caught_up_on", "separation_date", "offset_date",
-               "plan_terminated", "loan_in_good_standing", "birth_date", "loan_balance")
+               "plan_terminated", "loan_in_good_standing", "birth_date", "loan_balance",
+               "public_safety_employee", "plan_type", "public_safety_role", "years_of_service")
 # One registered Action subclass per fact (rasa_sdk registers every subclass of Action).
 ASK_ACTIONS = {fact: type(f"ActionAsk_{fact}", (_AskFact,), {"fact": fact}) for fact in ASKED_FACTS}

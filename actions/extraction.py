@@ -90,6 +90,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
+from .parsing.public_safety import find_plan_type_spans, find_role_spans
 from .parsing import (find_age_spans, find_amount_spans, find_box7_spans, find_date_spans, find_plan_kind_spans,
                       find_rate_spans, parse_date, parse_plan_kind, read_amount)
 
@@ -99,7 +100,8 @@ DATE_LABELS = ("separation_date", "offset_date", "missed_payment_due_date", "cau
                "birth_date", "plan_termination_date", "loan_date", "date")
 AMOUNT_LABELS = ("loan_balance", "loan_amount", "amount_rolled_over", "cash_paid_not_rolled_over", "amount")
 ENTITY_LABELS = DATE_LABELS + AMOUNT_LABELS + (
-    "age", "box7_code", "marginal_tax_rate", "left_job", "plan_terminated", "plan_kind", "loan_in_good_standing")
+    "age", "box7_code", "marginal_tax_rate", "left_job", "plan_terminated", "plan_kind", "loan_in_good_standing",
+    "public_safety_role", "plan_type")
 PHRASE_LABELS = ("left_job", "plan_terminated", "loan_in_good_standing")
 
 
@@ -497,7 +499,7 @@ _FAMILY = {**{label: "date" for label in DATE_LABELS}, **{label: "money" for lab
            "foreign_date": "date", "foreign_money": "money", "foreign_event": "date"}
 _GENERIC = {"date": "date", "money": "amount"}
 _KIND_FAMILY = {"date": "date", "amount": "money", "relative": "date"}
-_TRANSPARENT = ("mask", "plan_kind")  # values that do not hide cue words ("in my 401k", "401k plan was...")
+_TRANSPARENT = ("mask", "plan_kind", "ps_role", "plan_type")  # values that do not hide cue words ("in my 401k", "401k plan was...")
 # "9 months after I left", "the quarter after the offset": the offset part; the anchor is the cue after it
 _RELATIVE_AFTER = re.compile(
     r"\b(?:(?:\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:a\s+)?couple(?:\s+of)?)"
@@ -537,6 +539,8 @@ def _claim(found: List[Tuple[int, int, int, str]]) -> List[_Piece]:
 
 def _values(text: str) -> List[_Piece]:
     found = [(-1, s, e, "plan_kind") for s, e in find_plan_kind_spans(text)]
+    found += [(-1, s, e, "ps_role") for s, e in find_role_spans(text)]
+    found += [(-1, s, e, "plan_type") for s, e in find_plan_type_spans(text)]
     found += [(0, m.start(), m.end(), "mask") for m in _MASKS.finditer(text)]
     lowered = text.lower()
     if any(w in lowered for w in ("/", "month", " mo", "week", "wk", "paycheck", "pay period", "check", "payment",
@@ -857,6 +861,8 @@ def _labels(message: _Message) -> List[Tuple[_Piece, str, Optional[str]]]:
             label = _rate_label(message, value)
         elif value.kind == "plan_kind":
             label = _plan_kind_label(message, value)
+        elif value.kind in ("ps_role", "plan_type"):
+            label = "public_safety_role" if value.kind == "ps_role" else "plan_type"
         else:
             label = {"box7": "box7_code", "age": "age"}.get(value.kind)
         if label and not label.startswith("foreign"):

@@ -23,7 +23,7 @@ FACT_SLOTS = (
     "plan_termination_date", "offset_date", "missed_payment_due_date", "caught_up_on",
     "cure_period", "loan_balance", "loan_in_good_standing", "amount_rolled_over",
     "cash_paid_not_rolled_over", "designated_roth", "box7_code", "public_safety_employee",
-    "marginal_tax_rate", "loan_date", "loan_amount",
+    "marginal_tax_rate", "loan_date", "loan_amount", "plan_type", "public_safety_role", "years_of_service",
 )
 assert set(FACT_SLOTS) <= FACT_NAMES
 

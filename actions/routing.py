@@ -70,7 +70,7 @@ FACT_LABELS = frozenset({
     "separation_date", "offset_date", "missed_payment_due_date", "caught_up_on", "birth_date",
     "plan_termination_date", "loan_date", "loan_balance", "loan_amount", "amount_rolled_over",
     "cash_paid_not_rolled_over", "age", "box7_code", "marginal_tax_rate", "left_job",
-    "plan_terminated", "plan_kind", "loan_in_good_standing",
+    "plan_terminated", "plan_kind", "loan_in_good_standing", "public_safety_role", "plan_type",
 })
 GENERIC_LABELS = frozenset({"date", "amount"})
 # The kind of plan says whose rules apply, not what happened: "I have a 403(b) loan, does this

@@ -21,17 +21,18 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from rules_core import api
-from rules_core.facts import FactsError, parse_facts
+from rules_core.facts import MAX_YEARS_OF_SERVICE, FactsError, parse_facts
 from rules_core.render import long_date
 
 from .conversation import conversation_date
 from .did_you_mean import ALSO_ASKS, answer_question_part
 from .extraction import phrase_value
-from .facts_adapter import CAUGHT_UP_DATE_UNKNOWN, MARKERS, facts_from_slots, slots_to_ask
+from .facts_adapter import CAUGHT_UP_DATE_UNKNOWN, DECLINED, MARKERS, facts_from_slots, slots_to_ask
 from .parsing.ages import parse_age
 from .parsing.amounts import DECIMAL_COMMA, RANGE, read_amount
 from .parsing.codes import parse_box7
-from .parsing.plans import parse_plan_kind
+from .parsing.plans import find_plan_kind_spans, parse_plan_kind
+from .parsing.public_safety import NOT_PUBLIC_SAFETY, parse_plan_type, parse_public_safety_role
 from .parsing.dates import ANCHORS, CONFLICT, DAY_MONTH_ORDER, RELATIVE, names_a_year, parse_date, resolve_relative
 from .parsing.rates import parse_rate
 from .routing import ROUTED_FROM
@@ -244,6 +245,43 @@ class FactValidation:
         current = phrase_value("loan_in_good_standing", str(value))  # "was current" / "3 payments behind"
         return {"loan_in_good_standing": current}
 
+    # -- public safety (IRC 72(t)(10)): asked only when the rules core says they can matter -------
+    def validate_public_safety_employee(self, value, dispatcher, tracker, domain) -> Result:
+        return {"public_safety_employee": value if value in (True, False, DECLINED) else None}
+
+    def validate_public_safety_role(self, value, dispatcher, tracker, domain) -> Result:
+        if value in MARKERS or value is None:
+            return {"public_safety_role": value}
+        role = parse_public_safety_role(str(value))
+        if role is None:
+            _say(dispatcher, "bad_role", text=value)
+            return {"public_safety_role": None}
+        # a public-safety job says they worked in public safety; "none of these" says they did not
+        return {"public_safety_role": role, "public_safety_employee": role != NOT_PUBLIC_SAFETY}
+
+    def validate_plan_type(self, value, dispatcher, tracker, domain) -> Result:
+        if value in MARKERS or value is None:
+            return {"plan_type": value}
+        kind = parse_plan_type(str(value))
+        if kind is None:
+            _say(dispatcher, "bad_plan_type", text=value)
+            return {"plan_type": None}
+        result: Result = {"plan_type": kind}
+        named = [parse_plan_kind(str(value)[s:e]) for s, e in find_plan_kind_spans(str(value))]
+        if named and named[0] in ("403b", "457b"):  # "a governmental 457(b)": the kind of plan too
+            result["plan_kind"] = named[0]
+        return result
+
+    def validate_years_of_service(self, value, dispatcher, tracker, domain) -> Result:
+        if value in MARKERS or value is None:
+            return {"years_of_service": value}
+        found = re.search(r"\d{1,2}", str(value))
+        years = int(found.group()) if found else None
+        if years is None or years > MAX_YEARS_OF_SERVICE:
+            _say(dispatcher, "bad_years_of_service", text=value)
+            return {"years_of_service": None}
+        return {"years_of_service": years}
+
     # -- consistency with everything else the user said -------------------------------------------
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> List[Dict[Text, Any]]:
@@ -278,6 +316,12 @@ class FactValidation:
             if order is not None:
                 updates["day_first"] = order
         _ASKED.set({})
+        if tracker.get_slot("requested_slot") == "years_of_service" and "years_of_service" in stated \
+                and "age" in stated:
+            # "25" answers the question asked: the whole-number answer is no age as well
+            del stated["age"]
+            updates["age"] = _before_this_turn(tracker, "age")
+            tracker.slots["age"] = updates["age"]
         _STATED_DATES.set({name: parse_date(value, today, day_first=tracker.get_slot("day_first"))
                            for name, value in stated.items()
                            if name in DATE_SLOTS and isinstance(value, str) and value not in MARKERS})
@@ -382,6 +426,17 @@ def _option_value(slot: str, said: Optional[str], option: List[str]) -> str:
     if said is not None and parse_date(said, date.fromisoformat(end)).value is not None:
         return said
     return date.fromisoformat(start).strftime("%B %Y")
+
+
+def _before_this_turn(tracker: Tracker, name: str) -> Any:
+    """A slot's value as it was before the latest user message."""
+    events = tracker.events
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
+    value = None
+    for event in events[:last_user]:
+        if event.get("event") == "slot" and event.get("name") == name:
+            value = event.get("value")
+    return value
 
 
 def _yes_or_no(tracker: Tracker, domain: DomainDict) -> Result:

@@ -150,3 +150,37 @@ def test_an_answer_to_which_one_does_not_also_fill_the_question_asked_last():
     slots = {e["name"]: e["value"] for e in result if e.get("event") == "slot"}
     assert slots["separation_date"] == "2024-11-03" and slots["offset_date"] is None  # today: Nov 1, 2025
     assert "YYYY" not in texts(messages)
+
+
+# ---- public safety (IRC 72(t)(10)): the facts the rules core asks for at 50-54 ----------------
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("said, role, employee", [
+    ("police", "police", True), ("I was a state trooper", "police", True), ("paramedic", "emt", True),
+    ("corrections officer at the county jail", "corrections", True), ("firefighter", "firefighter", True),
+    ("private sector firefighter", "private_firefighter", True), ("none of these", "none", False),
+])
+def test_a_public_safety_job_is_read_and_says_they_worked_in_public_safety(said, role, employee):
+    _, slots = validate({"public_safety_role": said})
+    assert (slots["public_safety_role"], slots["public_safety_employee"]) == (role, employee)
+
+
+def test_an_unreadable_job_is_asked_again_with_the_choices():
+    said, slots = validate({"public_safety_role": "accountant"})
+    assert slots["public_safety_role"] is None and "firefighting" in said
+
+
+@pytest.mark.parametrize("said, kind, plan_kind", [
+    ("governmental", "governmental", None), ("it's a city plan", "governmental", None),
+    ("a governmental 457(b)", "governmental", "457b"), ("private employer", "private", None),
+])
+def test_the_plan_type_is_read(said, kind, plan_kind):
+    _, slots = validate({"plan_type": said})
+    assert slots["plan_type"] == kind and slots.get("plan_kind") == plan_kind
+
+
+def test_years_of_service_answered_with_a_bare_number_is_no_age():
+    slots = {"requested_slot": "years_of_service", "age": "52"}
+    _, result = validate({"years_of_service": "25", "age": "25"}, slots=slots, text="25")
+    assert result["years_of_service"] == 25 and result["age"] is None  # the age told before was not in this turn's events

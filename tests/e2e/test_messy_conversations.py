@@ -259,3 +259,34 @@ def test_two_dates_asked_back_are_answered_in_one_message_and_reach_the_qplo_dea
     # (Treas. Reg. §1.402(c)-3(c)): rollover until the 2025 return's due date with extensions,
     # October 15, 2026 (IRC 402(c)(3)(C); IRC 6081 six-month extension of April 15)
     assert (a["classification"], a["rollover_deadline"]) == ("qualified_plan_loan_offset", "2026-10-15")
+
+
+# 14 ----------------------------------------------------------------------------------------------
+def test_a_laid_off_police_officer_at_52_is_asked_what_the_age_50_rule_needs(servers):
+    c = chat(servers, "public-safety")
+    c.say("im 52, got laid off march 14 2025 and they offset my 401k loan june 30 2025, about 12k. "
+          "i was current on it")
+    # separated at 52: only the public-safety rule (IRC 72(t)(10)) can lift the 10%, so it is asked
+    assert "public safety" in said(c).lower()
+    c.say("yes")
+    assert "governmental" in said(c).lower()
+    c.say("governmental")
+    c.say("police")  # asked only if the core still needs it; a no-op otherwise
+    a = assessment(c)
+    # a police officer of a State or local government, in a governmental plan, separated in or
+    # after the year of turning 50, distribution after 2015: no 10% (IRC 72(t)(10), Pub. L. 114-26)
+    assert a["classification"] == "qualified_plan_loan_offset"
+    assert a["additional_tax"]["applies"] is False
+    s = slots(servers, c)
+    assert (s["public_safety_employee"], s["plan_type"]) == (True, "governmental")
+
+
+def test_a_private_sector_worker_at_52_says_no_and_owes_the_10_percent(servers):
+    c = chat(servers, "not-public-safety")
+    c.say("im 52, got laid off march 14 2025 and they offset my 401k loan june 30 2025, about 12k. "
+          "i was current on it")
+    assert "public safety" in said(c).lower()
+    c.say("no")
+    a = assessment(c)
+    # under 55 in the year of separation, no exception: the 10% applies (IRC 72(t)(1), (t)(2)(A)(v))
+    assert a["additional_tax"]["applies"] is True and a["additional_tax"]["amount"] == "1200.00"
