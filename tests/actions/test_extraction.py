@@ -186,6 +186,10 @@ CASES = [
       ("amount_rolled_over", "$8,000"), ("cash_paid_not_rolled_over", "$1,500")]),
     ("Rolled over the whole 15,000 to my IRA on 9/1", [("amount_rolled_over", "15,000")]),  # the day: no fact of ours
     ("borrowed 20k back in 2021", [("loan_amount", "20k"), ("loan_date", "2021")]),  # what was borrowed, not what is owed
+    # the facts of the age-50 rule (IRC 72(t)(10))
+    ("I'm a firefighter, retired last year", [("public_safety_role", "firefighter"), ("left_job", "retired"),
+                                              ("separation_date", "last year")]),
+    ("it's a governmental 457(b)", [("plan_type", "governmental 457(b)")]),
     # tax brackets: with a cue or as the whole answer; never a withholding or a penalty
     ("I'm 61, 24 percent bracket, rolled over twelve grand",
      [("age", "61"), ("marginal_tax_rate", "24 percent"), ("amount_rolled_over", "twelve grand")]),
