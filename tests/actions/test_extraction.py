@@ -19,6 +19,7 @@ import pytest
 from actions.extraction import ENTITY_LABELS, NOT_CAUGHT_UP, Span, extract_entities, phrase_value, settle_plans, STILL_EMPLOYED
 from actions.parsing import parse_age, parse_box7, parse_date, parse_plan_kind, parse_rate, read_amount
 from actions.parsing.dates import UNREADABLE, resolve_relative
+from actions.parsing.public_safety import parse_plan_type, parse_public_safety_role
 from rules_core.facts import FACT_NAMES
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "nlu-annotation.md"
@@ -496,6 +497,8 @@ READS = {
     "plan_terminated": lambda t: phrase_value("plan_terminated", t) is not None,
     "plan_kind": lambda t: parse_plan_kind(t) is not None,
     "loan_in_good_standing": lambda t: phrase_value("loan_in_good_standing", t) is not None,
+    "public_safety_role": lambda t: parse_public_safety_role(t) not in (None, "none"),
+    "plan_type": lambda t: parse_plan_type(t) is not None,
 }
 
 
