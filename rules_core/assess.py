@@ -49,6 +49,7 @@ FIELD_ORDER = (
     "planned_events", "rollover_eligible_amount", "installments", "loan_limit", "offset_loans",
     "repayment_suspensions",
 )
+_BLANK = dict.fromkeys(FIELD_ORDER)  # copied, not rebuilt key by key, for each assessment
 CENT = ZERO = Decimal("0.00")
 TAXABLE = (c.DEEMED, c.OFFSET, c.QPLO, c.OFFSET_AFTER_DEEMED)
 OFFSETS = (c.OFFSET, c.QPLO)
@@ -75,8 +76,9 @@ class _Assessment:
         self.steps: List[str] = []
         self.missing: List[str] = list(finding.missing)
         self.values = Values()
-        self.rendered = Rendered(self.values)  # each topic rendered once, however often quoted
-        self.out: Dict[str, Any] = dict.fromkeys(FIELD_ORDER)  # fields filled in place, in order
+        self.rendered = Rendered()  # each topic rendered once, however often quoted
+        self.rendered.values = self.values
+        self.out: Dict[str, Any] = _BLANK.copy()  # fields filled in place, in order
 
     # -- build ---------------------------------------------------------------------------
     def build(self) -> Dict[str, Any]:

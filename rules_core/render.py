@@ -49,24 +49,23 @@ def date_names() -> dict:
 _ENTRY_BASES: dict = {}
 
 
-def _entry_base(name: str, rule_id: str) -> dict:
+def _entry_base(name: str, rule_id: str) -> tuple:
+    """What a timeline entry takes from the data for a date name and a rule: (label, says,
+    citations), looked up once per pair."""
     base = _ENTRY_BASES.get((name, rule_id))
     if base is None:
         r = rule(rule_id)
-        base = _ENTRY_BASES[(name, rule_id)] = {
-            "name": name, "label": date_names()[name], "date": None, "rule": rule_id, "says": r.says,
-            "citations": cite_all(r.citations), "certainty": None, "note": None,
-            "original_date": None, "postponed_by": None}
+        base = _ENTRY_BASES[(name, rule_id)] = (date_names()[name], r.says, cite_all(r.citations))
     return base
 
 
 def timeline_entry(ruled: RuledDate) -> dict:
-    entry = _entry_base(ruled.name, ruled.rule).copy()
-    entry["date"] = ruled.date.isoformat()
-    entry["citations"] = list(entry["citations"])
-    entry["certainty"] = ruled.certainty
-    entry["note"] = ruled.note
-    if ruled.original is not None:
-        entry["original_date"] = ruled.original.isoformat()
-        entry["postponed_by"] = ruled.postponed_by
-    return entry
+    name, day, rule_id, certainty, note, original, postponed_by = ruled
+    label, says, citations = _ENTRY_BASES.get((name, rule_id)) or _entry_base(name, rule_id)
+    if original is None:
+        return {"name": name, "label": label, "date": day.isoformat(), "rule": rule_id, "says": says,
+                "citations": list(citations), "certainty": certainty, "note": note,
+                "original_date": None, "postponed_by": None}
+    return {"name": name, "label": label, "date": day.isoformat(), "rule": rule_id, "says": says,
+            "citations": list(citations), "certainty": certainty, "note": note,
+            "original_date": original.isoformat(), "postponed_by": postponed_by}
