@@ -75,34 +75,36 @@ def classify(f: Facts, s: Situation = NOTHING) -> Finding:
     if finding.window_end is None and window is not None:
         finding = _with(finding, window_end=window)
     if cure is not None and not known(f.cure_period):
-        finding = _with_cure_assumption(f, finding, s)
+        finding = _with_cure_assumption(f, finding, s, cure, issuance)
     return finding
 
 
-def _with_cure_assumption(f: Facts, finding: Finding, s: Situation = NOTHING) -> Finding:
+def _with_cure_assumption(f: Facts, finding: Finding, s: Situation, longest: RuledDate,
+                          issuance: Optional[RuledDate]) -> Finding:
     """The plan's cure period was not given: the legal maximum was applied; say so, and ask
     for it when a plan with no cure period would change the outcome or its tax year.
+    `longest` is the cure deadline the finding used (the legal maximum) and `issuance` the
+    deemed distribution at issuance it found, if any.
     Source: Treas. Reg. 1.72(p)-1, Q&A-10(a) (a plan may allow a shorter period, or none)."""
     topics = finding.topics + ("cure.assumed_max",)
-    if _none_would_change(f, finding, s):
+    if _none_would_change(f, finding, s, longest, issuance):
         return _with(finding, topics=topics, missing=finding.missing + ("cure_period",))
     return _with(finding, topics=topics)
 
 
-def _none_would_change(f: Facts, finding: Finding, s: Situation = NOTHING) -> bool:
+def _none_would_change(f: Facts, finding: Finding, s: Situation, longest_cure: RuledDate,
+                       issuance: Optional[RuledDate]) -> bool:
     """Would a plan with no cure period give another classification or tax year? Without an
     offset only the missed installment decides, so that alone is re-run (cheap, and the
-    common case); with an offset the whole classification is."""
+    common case); with an offset the failure before the offset is compared, and only when
+    that does not settle it is the whole classification run again."""
     if "principal_residence_loan" in finding.missing or (
             finding.event is not None and finding.event.rule == "deemed.issuance_terms"):
         return False  # decided before any installment: the cure period cannot change it
     if known(f.offset_date):
         # with an offset the cure period matters only through a failure before the offset
-        issuance = dd.deemed_at_issuance(f.loan_date, f.loan_term_months, f.principal_residence_loan,
-                                         f.payments_per_year)
-        due = f.missed_payment_due_date
-        longest = _deemed_before_offset(f, cure_deadline(due, "max"), issuance)
-        shortest = _deemed_before_offset(f, cure_deadline(due, "none"), issuance)
+        longest = _deemed_before_offset(f, longest_cure, issuance)
+        shortest = _deemed_before_offset(f, cure_deadline(f.missed_payment_due_date, "none"), issuance)
         if isinstance(longest, RuledDate) and isinstance(shortest, RuledDate):
             return longest.date.year != shortest.date.year
         if longest is shortest:  # both None (no failure before the offset) or both UNKNOWN
@@ -120,8 +122,16 @@ def _year(event: Optional[RuledDate]) -> Optional[int]:
     return event.date.year if event is not None else None
 
 
+_FIELD_INDEX = {name: i for i, name in enumerate(Finding._fields)}
+
+
 def _with(finding: Finding, **changes) -> Finding:
-    return finding._replace(**changes)
+    """The finding with some fields changed (NamedTuple._replace, without its generality:
+    this runs for most findings)."""
+    values = list(finding)
+    for name, value in changes.items():
+        values[_FIELD_INDEX[name]] = value
+    return tuple.__new__(Finding, values)
 
 
 def _missed(f: Facts, window: Optional[RuledDate]) -> Finding:
