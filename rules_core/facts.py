@@ -131,9 +131,12 @@ def parse_bool(raw: Any) -> bool:
 
 _CENT = Decimal("0.01")
 _MONEY_CEILING = Decimal("100000000")
+_MONEY_CEILING_DOLLARS = int(_MONEY_CEILING)
 
 
 def parse_money(raw: Any) -> Decimal:
+    if type(raw) is int and 0 <= raw <= _MONEY_CEILING_DOLLARS:  # fast path: whole dollars (not bool)
+        return Decimal(raw).quantize(_CENT)
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str, Decimal)):
         raise _Bad("expected an amount in dollars, such as 12000 or 12000.50")
     if isinstance(raw, float) and not math.isfinite(raw):
@@ -460,6 +463,8 @@ class Facts(namedtuple("_FactValues", [spec.name for spec in FACT_TABLE],
 
 
 _POSITION: Dict[str, int] = {spec.name: i for i, spec in enumerate(FACT_TABLE)}
+_PARSERS: Dict[str, Callable[[Any], Any]] = {spec.name: spec.parser for spec in FACT_TABLE}
+_NULLABLE: FrozenSet[str] = frozenset(spec.name for spec in FACT_TABLE if spec.nullable)
 _DEFAULT_ROW = tuple(spec.default for spec in FACT_TABLE)
 
 
@@ -475,16 +480,16 @@ def parse_facts(raw: Mapping[str, Any], today: Optional[date] = None) -> Facts:
     errors: Dict[str, str] = {}
     values: Dict[str, Any] = {}
     for name, value in raw.items():
-        spec = _SPECS.get(name)
-        if spec is None:
+        parser = _PARSERS.get(name)
+        if parser is None:
             errors[str(name)] = "unknown field"
             continue
         if value is None:
-            if spec.nullable:
+            if name in _NULLABLE:
                 values[name] = None
             continue  # null means "not known" for every other fact
         try:
-            values[name] = spec.parser(value)
+            values[name] = parser(value)
         except _Bad as bad:
             errors[name] = str(bad)
     if "as_of" not in values and "as_of" not in errors:
@@ -496,7 +501,7 @@ def parse_facts(raw: Mapping[str, Any], today: Optional[date] = None) -> Facts:
     row = list(_DEFAULT_ROW)  # by position: much cheaper than 40 keyword arguments
     for name, value in values.items():
         row[_POSITION[name]] = value
-    return Facts._make(row)
+    return tuple.__new__(Facts, row)  # Facts._make without its length check: one slot per row
 
 
 def _public_safety_contradictions(v: Dict[str, Any]) -> Dict[str, str]:
@@ -527,14 +532,15 @@ def _contradictions(v: Dict[str, Any]) -> Dict[str, str]:
     as_of = v["as_of"]
     birth, separation, offset = v.get("birth_date"), v.get("separation_date"), v.get("offset_date")
     due, caught_up, loan_date = v.get("missed_payment_due_date"), v.get("caught_up_on"), v.get("loan_date")
-    if birth and birth > as_of:
-        errors["birth_date"] = "a birth date cannot be in the future"
-    elif birth and (as_of.year - birth.year) > MAX_AGE + 1:
-        errors["birth_date"] = f"that would make you older than {MAX_AGE}"
-    for name in ("separation_date", "offset_date", "missed_payment_due_date", "loan_date",
-                 "plan_termination_date"):
-        if birth and v.get(name) and v[name] < birth:
-            errors[name] = "this date is before your birth date"
+    if birth:
+        if birth > as_of:
+            errors["birth_date"] = "a birth date cannot be in the future"
+        elif (as_of.year - birth.year) > MAX_AGE + 1:
+            errors["birth_date"] = f"that would make you older than {MAX_AGE}"
+        for name in ("separation_date", "offset_date", "missed_payment_due_date", "loan_date",
+                     "plan_termination_date"):
+            if v.get(name) and v[name] < birth:
+                errors[name] = "this date is before your birth date"
     if caught_up and caught_up > as_of:
         errors["caught_up_on"] = "a catch-up payment cannot be in the future"
     if caught_up and due and caught_up < due:
@@ -569,7 +575,8 @@ def _contradictions(v: Dict[str, Any]) -> Dict[str, str]:
     rolled, balance = v.get("amount_rolled_over"), v.get("loan_balance")
     if rolled is not None and balance is not None and rolled > balance:
         errors["amount_rolled_over"] = "more than the loan balance that was offset"
-    errors.update(_situation_contradictions(v))
+    if not _SITUATION_FACTS.isdisjoint(v):  # the common case, kept cheap: none of these was given
+        errors.update(_situation_contradictions(v))
     return errors
 
 
