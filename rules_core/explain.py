@@ -88,6 +88,12 @@ def topic(topic_id: str) -> Topic:
         raise KeyError(f"unknown explanation topic {topic_id!r}") from None
 
 
+# A literal piece of a template written inside f'...': backslashes, quotes and line ends
+# escaped, braces doubled.
+_F_STRING_ESCAPES = str.maketrans({"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r",
+                                   "{": "{{", "}": "}}"})
+
+
 def _compile(text: str) -> str:
     """A template compiled to one expression over the values mapping, the way template
     engines do it: literal pieces and lookups concatenated, so rendering does no parsing
@@ -98,10 +104,10 @@ def _compile(text: str) -> str:
         if spec or conversion or (name is not None and not name.isidentifier()):
             raise ValueError(f"placeholder {{{name}}} must be a plain name, without a format")
         if literal:
-            pieces.append(repr(literal))
+            pieces.append(literal.translate(_F_STRING_ESCAPES))
         if name is not None:
-            pieces.append(f"values[{name!r}]")
-    return " + ".join(pieces) or "''"
+            pieces.append(f'{{values["{name}"]}}')
+    return "f'" + "".join(pieces) + "'"  # an f-string builds the text in one allocation
 
 
 _MAKERS: Dict[str, Callable[[Mapping[str, str]], dict]] = {}
