@@ -140,8 +140,8 @@ class _Assessment:
             if derived or planned:
                 self._date(_derived_date(name, value) if name in derived else _user_date(name, value, name in planned))
             else:
-                self._date(RuledDate(name, value, "user_fact"))
-        repay_by = self.s.repay_by
+                self._date(_new(RuledDate, (name, value, "user_fact", "settled", None, None, None)))
+        repay_by = self.s.repay_by if self.s.suspensions else None
         if repay_by is not None:
             self._date(repay_by)
         elif isinstance(f.loan_date, date):
@@ -250,13 +250,14 @@ class _Assessment:
         if isinstance(f.birth_date, date):
             half = at.age_59_half_date(f.birth_date)
             self._date(half)
-        age = at.AgeFacts(f.birth_date, f.age, half)
+        age = _new(at.AgeFacts, (f.birth_date, f.age, half))
         separation = UNKNOWN
-        if known(f.separation_date):
+        if f.separation_date is not UNKNOWN:
             separation = f.separation_date if f.separation_date <= event.date else UNKNOWN
-        elif f.separated is True:
-            separation = None  # left, date unknown
-        still_employed = _still_employed(f, event.date)
+            still_employed = f.separation_date > event.date
+        else:
+            separation = None if f.left_job is True else UNKNOWN  # None: left, date unknown
+            still_employed = True if f.left_job is False else None
         claimed = tuple(f.exceptions_claimed)
         if f.death_date is not UNKNOWN and death.paid_after_death(f.death_date, event.date) and "death" not in claimed:
             claimed = ("death",) + claimed  # paid to a beneficiary: IRC 72(t)(2)(A)(ii)
@@ -509,6 +510,7 @@ class _Assessment:
 
 
 _by_date = itemgetter(1)  # RuledDate.date
+_new = tuple.__new__  # a NamedTuple from all its fields, without the Python-level __new__
 _PLANNED_WORDING = {
     "result.qplo_severance": "result.planned.qplo_severance",
     "result.plan_loan_offset": "result.planned.plan_loan_offset",
@@ -538,14 +540,6 @@ _USER_DATES = ("loan_date", "missed_payment_due_date", "caught_up_on", "separati
 @lru_cache(maxsize=1)
 def _disclaimer() -> str:
     return message("disclaimer")
-
-
-def _still_employed(f: Facts, on: date) -> Optional[bool]:
-    if f.separated is False:
-        return True
-    if known(f.separation_date):
-        return f.separation_date > on
-    return None
 
 
 def _iso(ruled: Optional[RuledDate]) -> Optional[str]:

@@ -78,9 +78,8 @@ def separated_in_or_after_year_of(age: AgeFacts, event: date, separation: date,
     if isinstance(age.age_at_event, int):
         # Born in (event.year - age - 1) or (event.year - age): decide only if both agree.
         earliest_year = event.year - age.age_at_event - 1
-        verdicts = {separation.year >= birth_year + threshold
-                    for birth_year in (earliest_year, earliest_year + 1)}
-        return verdicts.pop() if len(verdicts) == 1 else None
+        if_earliest = separation.year >= earliest_year + threshold
+        return if_earliest if if_earliest == (separation.year >= earliest_year + 1 + threshold) else None
     return None
 
 
@@ -163,8 +162,12 @@ def additional_tax(age: AgeFacts, event: date, separation: Any, still_employed: 
         topic = "tax.unknown_public_safety" if needs in PUBLIC_SAFETY_FACTS else "tax.unknown_age"
         return AdditionalTax(None, topic, None, at_59_half, needs or "birth_date")
     if still_employed:
-        return AdditionalTax(True, "tax.no_age_55_while_employed", None, False)
-    return AdditionalTax(True, "tax.additional_applies", None, False)
+        return _APPLIES_WHILE_EMPLOYED
+    return _APPLIES
+
+
+_APPLIES_WHILE_EMPLOYED = AdditionalTax(True, "tax.no_age_55_while_employed", None, False)
+_APPLIES = AdditionalTax(True, "tax.additional_applies", None, False)
 
 
 def age_code(tax: AdditionalTax) -> Optional[str]:
