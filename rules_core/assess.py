@@ -26,7 +26,7 @@ from .law import required_minimum as rmd
 from .law import rolling_cure as rc
 from .law.additional_tax import reached_59_half
 from .law.box7_codes import decode_box7, expected_box7
-from .law.due_dates import return_due_dates
+from .law.due_dates import original_due_ruled
 from .law.code_check import check_code
 from .law.loan_terms import max_term_end
 from .law.postponements import (QPLO_EXTENDED, QPLO_ORIGINAL, RETURN_DUE, ROLLOVER_ONLY, Postponement,
@@ -341,7 +341,7 @@ class _Assessment:
         if event is not None and kind in (c.DEEMED, c.OFFSET, c.QPLO):
             # The event is income of its year: the return that reports it is a date to keep
             # (for a QPLO it is also the rollover deadline without an extension).
-            self._date(postpone(return_due_dates(event.date.year).original_ruled, RETURN_DUE, area))
+            self._date(postpone(original_due_ruled(event.date.year), RETURN_DUE, area))
 
     def _disaster(self) -> Optional[Postponement]:
         """The area postponement the person told us of (IRC 7508A), once its period is known."""
@@ -502,7 +502,7 @@ class _Assessment:
     def _explain(self) -> None:
         values = self.values
         if "missing_facts" not in values:
-            values["missing_facts"] = ", ".join(m.replace("_", " ") for m in self.out["missing_facts"]) or "nothing more"
+            values["missing_facts"] = ", ".join([m.replace("_", " ") for m in self.out["missing_facts"]]) or "nothing more"
         self.out["next_steps"] = [self.rendered[t] for t in dict.fromkeys(self.steps)]
         self.out["explanations"] = [self.rendered[t] for t in dict.fromkeys(self.topics)]
 

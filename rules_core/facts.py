@@ -529,9 +529,9 @@ def _roth_contradictions(v: Dict[str, Any]) -> Dict[str, str]:
 def _contradictions(v: Dict[str, Any]) -> Dict[str, str]:
     """Facts that cannot all be true. Each message names the conflict so it can be re-asked."""
     errors: Dict[str, str] = {}
-    as_of = v["as_of"]
-    birth, separation, offset = v.get("birth_date"), v.get("separation_date"), v.get("offset_date")
-    due, caught_up, loan_date = v.get("missed_payment_due_date"), v.get("caught_up_on"), v.get("loan_date")
+    as_of, get = v["as_of"], v.get
+    birth, separation, offset = get("birth_date"), get("separation_date"), get("offset_date")
+    due, caught_up, loan_date = get("missed_payment_due_date"), get("caught_up_on"), get("loan_date")
     if birth:
         if birth > as_of:
             errors["birth_date"] = "a birth date cannot be in the future"
@@ -539,7 +539,7 @@ def _contradictions(v: Dict[str, Any]) -> Dict[str, str]:
             errors["birth_date"] = f"that would make you older than {MAX_AGE}"
         for name in ("separation_date", "offset_date", "missed_payment_due_date", "loan_date",
                      "plan_termination_date"):
-            if v.get(name) and v[name] < birth:
+            if get(name) and v[name] < birth:
                 errors[name] = "this date is before your birth date"
     if caught_up and caught_up > as_of:
         errors["caught_up_on"] = "a catch-up payment cannot be in the future"
@@ -547,17 +547,17 @@ def _contradictions(v: Dict[str, Any]) -> Dict[str, str]:
         errors["caught_up_on"] = "the catch-up date is before the missed payment was due"
     if "caught_up_on" in v and not due:
         errors.setdefault("missed_payment_due_date", "needed when caught_up_on is given")
-    if separation and v.get("left_job") is False and separation <= as_of:
+    if separation and get("left_job") is False and separation <= as_of:
         # a separation dated after as_of is a plan (planned_events.py): not having left yet is
         # exactly what the person says
         errors["left_job"] = "you gave a separation date but also said you did not leave the job"
-    if v.get("plan_termination_date") and v.get("plan_terminated") is False and v["plan_termination_date"] <= as_of:
+    if get("plan_termination_date") and get("plan_terminated") is False and v["plan_termination_date"] <= as_of:
         errors["plan_terminated"] = "you gave a plan termination date but said the plan did not terminate"
-    if v.get("offset_reason") == "severance" and v.get("left_job") is False and not (separation and separation > as_of):
+    if get("offset_reason") == "severance" and get("left_job") is False and not (separation and separation > as_of):
         errors["offset_reason"] = "a severance offset needs you to have left the job"
-    if v.get("offset_reason") == "plan_termination" and v.get("plan_terminated") is False:
+    if get("offset_reason") == "plan_termination" and get("plan_terminated") is False:
         errors["offset_reason"] = "a plan-termination offset needs the plan to have terminated"
-    if offset and separation and offset < separation and v.get("offset_reason") in (None, "severance"):
+    if offset and separation and offset < separation and get("offset_reason") in (None, "severance"):
         errors["offset_date"] = "the offset is dated before you left the job; check both dates"
     if offset and due and offset < due:
         errors["offset_date"] = "the loan was offset before the missed payment was due; check both dates"
@@ -569,10 +569,10 @@ def _contradictions(v: Dict[str, Any]) -> Dict[str, str]:
         errors.update(_public_safety_contradictions(v))
     if "designated_roth" in v:
         errors.update(_roth_contradictions(v))
-    start, postponed_to = v.get("disaster_relief_start"), v.get("disaster_postponed_to")
+    start, postponed_to = get("disaster_relief_start"), get("disaster_postponed_to")
     if start and postponed_to and postponed_to <= start:
         errors["disaster_postponed_to"] = "the postponed-to date must come after the disaster period starts"
-    rolled, balance = v.get("amount_rolled_over"), v.get("loan_balance")
+    rolled, balance = get("amount_rolled_over"), get("loan_balance")
     if rolled is not None and balance is not None and rolled > balance:
         errors["amount_rolled_over"] = "more than the loan balance that was offset"
     if not _SITUATION_FACTS.isdisjoint(v):  # the common case, kept cheap: none of these was given
