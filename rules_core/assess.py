@@ -36,7 +36,7 @@ from .law.withholding import offset_withholding
 from .messages import message
 from .next_steps import select_steps
 from .parameters import parameter
-from .render import Values, long_date, money, timeline_entry
+from .render import Values, long_date, money, timeline
 
 # The contract's field order, so the JSON reads top-down.
 FIELD_ORDER = (
@@ -116,7 +116,7 @@ class _Assessment:
         out["form_1099r_box7"] = code
         out["missing_facts"] = list(dict.fromkeys(self.missing))
         self._explain()
-        out["timeline"] = [timeline_entry(d) for d in sorted(self.dates, key=_by_date)]
+        out["timeline"] = timeline(sorted(self.dates, key=_by_date))
         out["disclaimer"] = _disclaimer()
         return out
 
@@ -503,8 +503,8 @@ class _Assessment:
         values = self.values
         if "missing_facts" not in values:
             values["missing_facts"] = ", ".join([m.replace("_", " ") for m in self.out["missing_facts"]]) or "nothing more"
-        self.out["next_steps"] = [self.rendered[t] for t in dict.fromkeys(self.steps)]
-        self.out["explanations"] = [self.rendered[t] for t in dict.fromkeys(self.topics)]
+        self.out["next_steps"] = self.rendered.entries(dict.fromkeys(self.steps))
+        self.out["explanations"] = self.rendered.entries(dict.fromkeys(self.topics))
 
 
 

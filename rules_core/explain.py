@@ -142,6 +142,17 @@ class Rendered(dict):
         entry = self[topic_id] = (_MAKERS.get(topic_id) or _maker(topic_id))(self.values)
         return entry
 
+    def entries(self, topic_ids) -> list:
+        """[self[t] for t in topic_ids], each rendered on first use, in one call."""
+        found, makers, values = self.get, _MAKERS, self.values
+        out = []
+        for topic_id in topic_ids:
+            entry = found(topic_id)
+            if entry is None:
+                entry = self[topic_id] = (makers.get(topic_id) or _maker(topic_id))(values)
+            out.append(entry)
+        return out
+
 
 def render_question(topic_id: str, values: Mapping[str, str]) -> Optional[str]:
     t = topic(topic_id)

@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, List, Optional
 
 import yaml
 
@@ -60,12 +60,22 @@ def _entry_base(name: str, rule_id: str) -> tuple:
 
 
 def timeline_entry(ruled: RuledDate) -> dict:
-    name, day, rule_id, certainty, note, original, postponed_by = ruled
-    label, says, citations = _ENTRY_BASES.get((name, rule_id)) or _entry_base(name, rule_id)
-    if original is None:
-        return {"name": name, "label": label, "date": day.isoformat(), "rule": rule_id, "says": says,
-                "citations": list(citations), "certainty": certainty, "note": note,
-                "original_date": None, "postponed_by": None}
-    return {"name": name, "label": label, "date": day.isoformat(), "rule": rule_id, "says": says,
-            "citations": list(citations), "certainty": certainty, "note": note,
-            "original_date": original.isoformat(), "postponed_by": postponed_by}
+    return timeline((ruled,))[0]
+
+
+def timeline(dated: Iterable[RuledDate]) -> List[dict]:
+    """A timeline entry for each date, in one call (an assessment has several): the date
+    with its label, the rule that produced it, what that rule says, its citations, its
+    certainty and note, and the date it had before a postponement moved it."""
+    bases, out = _ENTRY_BASES, []
+    for name, day, rule_id, certainty, note, original, postponed_by in dated:
+        label, says, citations = bases.get((name, rule_id)) or _entry_base(name, rule_id)
+        if original is None:
+            out.append({"name": name, "label": label, "date": day.isoformat(), "rule": rule_id, "says": says,
+                        "citations": list(citations), "certainty": certainty, "note": note,
+                        "original_date": None, "postponed_by": None})
+        else:
+            out.append({"name": name, "label": label, "date": day.isoformat(), "rule": rule_id, "says": says,
+                        "citations": list(citations), "certainty": certainty, "note": note,
+                        "original_date": original.isoformat(), "postponed_by": postponed_by})
+    return out
