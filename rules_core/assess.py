@@ -274,6 +274,7 @@ class _Assessment:
         amount = None
         if taxable is not None and tax.applies is not None:
             amount = (taxable * parameter("additional_tax_rate", event.date)).quantize(CENT) if tax.applies else ZERO
+        self.additional_tax_amount = amount
         if tax.applies and amount is not None:
             self.values.add_money("additional_tax_amount", amount)
             self.topics.append("tax.additional_amount")
@@ -359,7 +360,10 @@ class _Assessment:
         f = self.f
         self.out["withholding"] = None
         if self.finding.classification not in OFFSETS or not known(f.cash_paid_not_rolled_over) \
-                or not known(f.loan_balance) or parameter("mandatory_withholding_rate", f.offset_date) is None:
+                or not known(f.loan_balance):
+            return
+        rate = parameter("mandatory_withholding_rate", f.offset_date)
+        if rate is None:
             return
         amount = offset_withholding(f.loan_balance, f.cash_paid_not_rolled_over, f.offset_date)
         self.values.add_money("withholding_amount", amount)
@@ -367,7 +371,7 @@ class _Assessment:
         topic = "withholding.offset" if f.cash_paid_not_rolled_over > 0 else "withholding.none"
         self.topics.append(topic)
         self.out["withholding"] = {
-            "amount": money(amount), "rate": str(parameter("mandatory_withholding_rate", f.offset_date)),
+            "amount": money(amount), "rate": str(rate),
             "base": money(f.loan_balance + f.cash_paid_not_rolled_over),
             "reason": self.rendered[topic]["text"],
         }
@@ -397,7 +401,7 @@ class _Assessment:
         income_tax = (taxable * f.marginal_tax_rate).quantize(CENT)
         extra = None
         if tax is not None and tax.applies is not None:
-            extra = (taxable * parameter("additional_tax_rate", self.finding.event.date)).quantize(CENT) if tax.applies else ZERO
+            extra = self.additional_tax_amount  # the 10% on this taxable amount (_additional_tax)
         total = income_tax + (extra or ZERO)
         self.values.add_money("estimated_income_tax", income_tax)
         self.values.add_money("estimated_total", total)
