@@ -162,7 +162,7 @@ class _Assessment:
             return None
         amount = f.loan_balance
         limit = self.s.limit
-        if event.rule == "deemed.issuance_terms" and known(f.loan_amount):
+        if event.rule == "deemed.issuance_terms" and f.loan_amount is not UNKNOWN:
             amount = f.loan_amount
         elif event.rule == "deemed.issuance_amount":
             amount = limit.deemed_amount
@@ -197,17 +197,17 @@ class _Assessment:
         that cash is a distribution too (Treas. Reg. 1.402(c)-2 Q&A-9; IRC 402(a))."""
         f = self.f
         amount = offset
-        if known(f.amount_rolled_over):
+        if f.amount_rolled_over is not UNKNOWN:
             rolled = f.amount_rolled_over
             if self._beneficiary_may_roll_over() is False:
                 rolled = ZERO  # IRC 402(c)(11): no 60-day rollover for this beneficiary
-            elif known(f.rmd_not_yet_distributed):
+            elif f.rmd_not_yet_distributed is not UNKNOWN:
                 # the RMD part of the offset cannot be rolled over (1.402(c)-2 Q&A-7, Q&A-9)
                 rolled = min(rolled, rmd.split_offset(offset, f.rmd_not_yet_distributed).rollable)
             amount = amount - rolled
             self.values.add_money("amount_rolled_over", rolled)
             self.topics.append("tax.rolled_over_not_taxed")
-        if not known(f.cash_paid_not_rolled_over):
+        if f.cash_paid_not_rolled_over is UNKNOWN:
             self.topics.append("amount.cash_not_counted")
         elif f.cash_paid_not_rolled_over > 0:
             amount = amount + f.cash_paid_not_rolled_over
@@ -230,7 +230,7 @@ class _Assessment:
             self.missing.append(verdict.needs)
             return None
         self.topics.append("roth.deemed_never_qualified" if deemed else "roth.not_qualified")
-        if not (known(f.roth_basis) and known(f.roth_account_balance)):
+        if not (f.roth_basis is not UNKNOWN and f.roth_account_balance is not UNKNOWN):
             self.topics.append("roth.earnings_share_unknown")
             self.missing.extend(name for name in ("roth_basis", "roth_account_balance") if not known(getattr(f, name)))
             return None
@@ -348,9 +348,9 @@ class _Assessment:
         """The area postponement the person told us of (IRC 7508A), once its period is known."""
         f = self.f
         self.values.add_date("disaster_postponed_to", f.disaster_postponed_to)
-        self.values["disaster_relief_id"] = f.disaster_relief_id if known(f.disaster_relief_id) \
+        self.values["disaster_relief_id"] = f.disaster_relief_id if f.disaster_relief_id is not UNKNOWN \
             else "(announcement id not given)"
-        if not known(f.disaster_relief_start):
+        if f.disaster_relief_start is UNKNOWN:
             self.topics.append("relief.disaster_needs_start")
             self.missing.append("disaster_relief_start")
             return None
@@ -359,8 +359,8 @@ class _Assessment:
     def _withholding(self) -> None:
         f = self.f
         self.out["withholding"] = None
-        if self.finding.classification not in OFFSETS or not known(f.cash_paid_not_rolled_over) \
-                or not known(f.loan_balance):
+        if self.finding.classification not in OFFSETS or f.cash_paid_not_rolled_over is UNKNOWN \
+                or f.loan_balance is UNKNOWN:
             return
         rate = parameter("mandatory_withholding_rate", f.offset_date)
         if rate is None:
@@ -379,7 +379,7 @@ class _Assessment:
     # -- code check and estimate ------------------------------------------------------------
     def _code_check(self, expected: Optional[str]) -> None:
         f = self.f
-        if not known(f.box7_code):
+        if f.box7_code is UNKNOWN:
             self.out["code_check"] = None
             return
         result = check_code(decode_box7(f.box7_code), expected, self.finding.classification)
@@ -396,7 +396,7 @@ class _Assessment:
     def _estimate(self, taxable: Optional[Decimal], tax: Optional[at.AdditionalTax]) -> None:
         f = self.f
         self.out["estimated_cost"] = None
-        if taxable is None or not known(f.marginal_tax_rate):
+        if taxable is None or f.marginal_tax_rate is UNKNOWN:
             return
         income_tax = (taxable * f.marginal_tax_rate).quantize(CENT)
         extra = None
@@ -483,19 +483,19 @@ class _Assessment:
 
     def _rmd(self) -> None:
         f, out = self.f, self.out
-        if self.finding.classification not in OFFSETS or not known(f.loan_balance):
+        if self.finding.classification not in OFFSETS or f.loan_balance is UNKNOWN:
             return
         may = self._beneficiary_may_roll_over()
         if may is False:
             out["rollover_eligible_amount"] = money(ZERO)
             return
-        if not known(f.rmd_not_yet_distributed):
+        if f.rmd_not_yet_distributed is UNKNOWN:
             return
         split = rmd.split_offset(f.loan_balance, f.rmd_not_yet_distributed)
         self.values.add_money("rmd_part", split.rmd_part)
         self.values.add_money("rollover_eligible_amount", split.rollable)
         self.topics.append("rollover.rmd_part_not_rollable")
-        if known(f.amount_rolled_over) and f.amount_rolled_over > split.rollable:
+        if f.amount_rolled_over is not UNKNOWN and f.amount_rolled_over > split.rollable:
             self.topics.append("rollover.rmd_rolled_in_excess")
         out["rollover_eligible_amount"] = money(split.rollable)
 
