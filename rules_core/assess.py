@@ -36,7 +36,7 @@ from .law.withholding import offset_withholding
 from .messages import message
 from .next_steps import select_steps
 from .parameters import parameter
-from .render import Values, long_date, money, timeline
+from .render import MONTHS, Values, long_date, money, timeline
 
 # The contract's field order, so the JSON reads top-down.
 FIELD_ORDER = (
@@ -123,7 +123,8 @@ class _Assessment:
     # -- dates ---------------------------------------------------------------------------
     def _date(self, ruled: RuledDate) -> None:
         self.dates.append(ruled)
-        self.values[ruled.name] = long_date(ruled.date)
+        day = ruled.date
+        self.values[ruled.name] = f"{MONTHS[day.month - 1]} {day.day}, {day.year}"  # long_date(), inlined: hot
         if ruled.note:
             self.topics.append(ruled.note)
 

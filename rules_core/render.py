@@ -13,13 +13,13 @@ from .citations import cite_all
 from .law.ruled import RuledDate
 from .rules import rule
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
 
 
 def long_date(day: date) -> str:
     """June 30, 2025 (locale-independent, unlike strftime)."""
-    return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
+    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
 
 
 def money(amount: Optional[Decimal]) -> Optional[str]:
@@ -35,7 +35,7 @@ class Values(dict):
     """Placeholder values for explanation templates, already formatted for reading."""
 
     def add_date(self, name: str, day: date) -> None:
-        self[name] = long_date(day)
+        self[name] = f"{MONTHS[day.month - 1]} {day.day}, {day.year}"  # long_date(), inlined
 
     def add_money(self, name: str, amount: Decimal) -> None:
         self[name] = f"${amount:,.2f}"  # dollars(), inlined: a few per assessment
