@@ -79,6 +79,7 @@ class _Assessment:
         self.rendered = Rendered()  # each topic rendered once, however often quoted
         self.rendered.values = self.values
         self.out: Dict[str, Any] = _BLANK.copy()  # fields filled in place, in order
+        self.two_forms = False  # the distribution is reported on two Forms 1099-R (72(t)(9))
 
     # -- build ---------------------------------------------------------------------------
     def build(self) -> Dict[str, Any]:
@@ -265,6 +266,9 @@ class _Assessment:
         safety = ps.coverage(event.date, f.public_safety_employee, f.public_safety_role, f.plan_type)
         tax = at.additional_tax(age, event.date, separation, still_employed, safety,
                                 claimed, f.years_of_service)
+        base, after = taxable, ()
+        if at.from_governmental_457b(f.plan_kind, f.plan_type):
+            tax, base, after = self._governmental_457b(tax, taxable)
         if tax.applies is None:
             self.missing.append(tax.needs or "birth_date")
         if taxable == 0 and tax.applies is not False and "amount_rolled_over" in self.values:
@@ -272,9 +276,10 @@ class _Assessment:
         if tax.exception and tax.exception in claimed:
             self.values["exceptions"] = ", ".join(x.replace("_", " ") for x in claimed)
         self.topics.append(tax.topic)
+        self.topics.extend(after)
         amount = None
         if taxable is not None and tax.applies is not None:
-            amount = (taxable * parameter("additional_tax_rate", event.date)).quantize(CENT) if tax.applies else ZERO
+            amount = (base * parameter("additional_tax_rate", event.date)).quantize(CENT) if tax.applies else ZERO
         self.additional_tax_amount = amount
         if tax.applies and amount is not None:
             self.values.add_money("additional_tax_amount", amount)
@@ -285,9 +290,30 @@ class _Assessment:
         }
         return tax
 
+    def _governmental_457b(self, tax: at.AdditionalTax, taxable: Optional[Decimal]):
+        """IRC 72(t)(9): the verdict, the base of the 10% and the topics that follow the
+        verdict's. Unknown is not "none": with no word on rolled-in money none is assumed (the
+        usual case), said so, and asked. A part rolled in, smaller than the whole, is reported
+        on its own Form 1099-R, so no single expected code can be given."""
+        f = self.f
+        verdict, part = at.governmental_457b(tax, f.rolled_in_amount, taxable)
+        if verdict.exception == at.GOVERNMENTAL_457B:
+            if f.rolled_in_amount is UNKNOWN:
+                self.missing.append("rolled_in_amount")
+                return verdict, ZERO, ("tax.assumed_no_rolled_in",)
+            return verdict, ZERO, ()
+        if verdict is tax and verdict.applies is False:
+            return verdict, taxable, ()  # freed by another rule (59½, separation age, ...)
+        shown = f.rolled_in_amount if taxable is None else min(f.rolled_in_amount, taxable)
+        self.values.add_money("rolled_in_amount", shown)
+        if part is not None:
+            self.two_forms = True
+        after = () if verdict.topic == "tax.governmental_457b_rolled_in" else ("tax.governmental_457b_rolled_in",)
+        return verdict, (taxable if part is None else part), after
+
     def _box7(self, tax: Optional[at.AdditionalTax]) -> Optional[str]:
         kind = self.finding.classification
-        if tax is None:
+        if tax is None or self.two_forms:
             return None
         digit = at.age_code(tax)
         if digit is None:

@@ -36,6 +36,7 @@ PLACEHOLDERS = frozenset({
     "rmd_part", "rollover_eligible_amount",
     "cure_period_days", "roth_distribution", "roth_basis", "roth_account_balance",
     "disaster_relief_id", "disaster_postponed_to", "original_deadline",
+    "rolled_in_amount",
 })
 
 

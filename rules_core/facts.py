@@ -25,6 +25,9 @@ from .law.due_dates import FIRST_TAX_YEAR, LAST_TAX_YEAR
 
 OFFSET_REASONS = ("severance", "plan_termination", "other")
 PLAN_TYPES = ("governmental", "private")
+# The kind of plan the loan is from (the chat's plan kinds). The loan rules are the same for all
+# of them (IRC 72(p)(4)); a governmental 457(b) differs in the 10% additional tax (72(t)(9)).
+PLAN_KINDS = ("401k", "403b", "457b", "tsp")
 # The jobs IRC 72(t)(10) names (police protection, firefighting, emergency medical services,
 # corrections/forensic security for a State or local government; firefighters at a private
 # employer), and "none" for any other job.
@@ -195,6 +198,12 @@ def parse_offset_reason(raw: Any) -> str:
 def parse_plan_type(raw: Any) -> str:
     if raw not in PLAN_TYPES:
         raise _Bad(f"expected one of {', '.join(PLAN_TYPES)}")
+    return raw
+
+
+def parse_plan_kind(raw: Any) -> str:
+    if raw not in PLAN_KINDS:
+        raise _Bad(f"expected one of {', '.join(PLAN_KINDS)}")
     return raw
 
 
@@ -433,6 +442,11 @@ FACT_TABLE: Tuple[FactSpec, ...] = (
     FactSpec("disaster_relief_start", "date", parse_event_date),
     FactSpec("disaster_postponed_to", "date", parse_event_date),
     FactSpec("disaster_relief_id", "announcement", parse_announcement_id),
+    # The kind of plan, and for a governmental 457(b) the part of this distribution that comes
+    # from money rolled into the plan from a plan or IRA that is not a governmental 457(b):
+    # the only part the 10% additional tax reaches there (IRC 72(t)(9)).
+    FactSpec("plan_kind", "enum", parse_plan_kind),
+    FactSpec("rolled_in_amount", "money", parse_money),
 )
 FACT_NAMES: FrozenSet[str] = frozenset(spec.name for spec in FACT_TABLE)
 _SPECS: Dict[str, FactSpec] = {spec.name: spec for spec in FACT_TABLE}
@@ -567,6 +581,10 @@ def _contradictions(v: Dict[str, Any]) -> Dict[str, str]:
         errors["offset_date"] = "the offset is dated before the loan was made"
     if "public_safety_role" in v:
         errors.update(_public_safety_contradictions(v))
+    if v.get("plan_kind") == "457b" and v.get("plan_type") == "private":
+        # a tax-exempt employer's 457(b) is not a qualified employer plan (IRC 72(p)(4)); its
+        # rules are outside this tool
+        errors["plan_kind"] = "a 457(b) plan of a private or tax-exempt employer is not covered; this tool covers governmental 457(b) plans"
     if "designated_roth" in v:
         errors.update(_roth_contradictions(v))
     start, postponed_to = get("disaster_relief_start"), get("disaster_postponed_to")
@@ -575,6 +593,9 @@ def _contradictions(v: Dict[str, Any]) -> Dict[str, str]:
     rolled, balance = get("amount_rolled_over"), get("loan_balance")
     if rolled is not None and balance is not None and rolled > balance:
         errors["amount_rolled_over"] = "more than the loan balance that was offset"
+    rolled_in = get("rolled_in_amount")
+    if rolled_in is not None and balance is not None and rolled_in > balance + (get("cash_paid_not_rolled_over") or 0):
+        errors["rolled_in_amount"] = "more than the distribution itself (the loan balance and any cash paid with it)"
     if not _SITUATION_FACTS.isdisjoint(v):  # the common case, kept cheap: none of these was given
         errors.update(_situation_contradictions(v))
     return errors
