@@ -112,8 +112,10 @@ class _Assessment:
         if event is not None:
             out["event_date"] = event.date.isoformat()
             out["tax_year"] = event.date.year
-        out["cure_deadline"] = _iso(finding.cure_deadline)
-        out["qplo_window_end"] = _iso(finding.window_end)
+        if finding.cure_deadline is not None:
+            out["cure_deadline"] = finding.cure_deadline.date.isoformat()
+        if finding.window_end is not None:
+            out["qplo_window_end"] = finding.window_end.date.isoformat()
         out["form_1099r_box7"] = code
         out["missing_facts"] = list(dict.fromkeys(self.missing))
         self._explain()
@@ -168,7 +170,7 @@ class _Assessment:
             amount = f.loan_amount
         elif event.rule == "deemed.issuance_amount":
             amount = limit.deemed_amount
-        if not known(amount):
+        if amount is UNKNOWN:
             self.missing.append("loan_balance")
             return None
         if limit is not None and limit.deemed_amount > 0 and event.rule != "deemed.issuance_amount" \
