@@ -26,7 +26,7 @@ from .law import required_minimum as rmd
 from .law import rolling_cure as rc
 from .law.additional_tax import reached_59_half
 from .law.box7_codes import decode_box7, expected_box7
-from .law.due_dates import return_due_dates
+from .law.due_dates import original_due_ruled
 from .law.code_check import check_code
 from .law.loan_terms import max_term_end
 from .law.postponements import (QPLO_EXTENDED, QPLO_ORIGINAL, RETURN_DUE, ROLLOVER_ONLY, Postponement,
@@ -36,7 +36,7 @@ from .law.withholding import offset_withholding
 from .messages import message
 from .next_steps import select_steps
 from .parameters import parameter
-from .render import Values, long_date, money, timeline_entry
+from .render import MONTHS, Values, long_date, money, timeline
 
 # The contract's field order, so the JSON reads top-down.
 FIELD_ORDER = (
@@ -49,6 +49,7 @@ FIELD_ORDER = (
     "planned_events", "rollover_eligible_amount", "installments", "loan_limit", "offset_loans",
     "repayment_suspensions",
 )
+_BLANK = dict.fromkeys(FIELD_ORDER)  # copied, not rebuilt key by key, for each assessment
 CENT = ZERO = Decimal("0.00")
 TAXABLE = (c.DEEMED, c.OFFSET, c.QPLO, c.OFFSET_AFTER_DEEMED)
 OFFSETS = (c.OFFSET, c.QPLO)
@@ -75,8 +76,10 @@ class _Assessment:
         self.steps: List[str] = []
         self.missing: List[str] = list(finding.missing)
         self.values = Values()
-        self.rendered = Rendered(self.values)  # each topic rendered once, however often quoted
-        self.out: Dict[str, Any] = dict.fromkeys(FIELD_ORDER)  # fields filled in place, in order
+        self.rendered = Rendered()  # each topic rendered once, however often quoted
+        self.rendered.values = self.values
+        self.out: Dict[str, Any] = _BLANK.copy()  # fields filled in place, in order
+        self.two_forms = False  # the distribution is reported on two Forms 1099-R (72(t)(9))
 
     # -- build ---------------------------------------------------------------------------
     def build(self) -> Dict[str, Any]:
@@ -109,19 +112,22 @@ class _Assessment:
         if event is not None:
             out["event_date"] = event.date.isoformat()
             out["tax_year"] = event.date.year
-        out["cure_deadline"] = _iso(finding.cure_deadline)
-        out["qplo_window_end"] = _iso(finding.window_end)
+        if finding.cure_deadline is not None:
+            out["cure_deadline"] = finding.cure_deadline.date.isoformat()
+        if finding.window_end is not None:
+            out["qplo_window_end"] = finding.window_end.date.isoformat()
         out["form_1099r_box7"] = code
         out["missing_facts"] = list(dict.fromkeys(self.missing))
         self._explain()
-        out["timeline"] = [timeline_entry(d) for d in sorted(self.dates, key=_by_date)]
+        out["timeline"] = timeline(sorted(self.dates, key=_by_date))
         out["disclaimer"] = _disclaimer()
         return out
 
     # -- dates ---------------------------------------------------------------------------
     def _date(self, ruled: RuledDate) -> None:
         self.dates.append(ruled)
-        self.values[ruled.name] = long_date(ruled.date)
+        day = ruled.date
+        self.values[ruled.name] = f"{MONTHS[day.month - 1]} {day.day}, {day.year}"  # long_date(), inlined: hot
         if ruled.note:
             self.topics.append(ruled.note)
 
@@ -138,8 +144,8 @@ class _Assessment:
             if derived or planned:
                 self._date(_derived_date(name, value) if name in derived else _user_date(name, value, name in planned))
             else:
-                self._date(RuledDate(name, value, "user_fact"))
-        repay_by = self.s.repay_by
+                self._date(_new(RuledDate, (name, value, "user_fact", "settled", None, None, None)))
+        repay_by = self.s.repay_by if self.s.suspensions else None
         if repay_by is not None:
             self._date(repay_by)
         elif isinstance(f.loan_date, date):
@@ -160,11 +166,11 @@ class _Assessment:
             return None
         amount = f.loan_balance
         limit = self.s.limit
-        if event.rule == "deemed.issuance_terms" and known(f.loan_amount):
+        if event.rule == "deemed.issuance_terms" and f.loan_amount is not UNKNOWN:
             amount = f.loan_amount
         elif event.rule == "deemed.issuance_amount":
             amount = limit.deemed_amount
-        if not known(amount):
+        if amount is UNKNOWN:
             self.missing.append("loan_balance")
             return None
         if limit is not None and limit.deemed_amount > 0 and event.rule != "deemed.issuance_amount" \
@@ -195,17 +201,17 @@ class _Assessment:
         that cash is a distribution too (Treas. Reg. 1.402(c)-2 Q&A-9; IRC 402(a))."""
         f = self.f
         amount = offset
-        if known(f.amount_rolled_over):
+        if f.amount_rolled_over is not UNKNOWN:
             rolled = f.amount_rolled_over
             if self._beneficiary_may_roll_over() is False:
                 rolled = ZERO  # IRC 402(c)(11): no 60-day rollover for this beneficiary
-            elif known(f.rmd_not_yet_distributed):
+            elif f.rmd_not_yet_distributed is not UNKNOWN:
                 # the RMD part of the offset cannot be rolled over (1.402(c)-2 Q&A-7, Q&A-9)
                 rolled = min(rolled, rmd.split_offset(offset, f.rmd_not_yet_distributed).rollable)
             amount = amount - rolled
             self.values.add_money("amount_rolled_over", rolled)
             self.topics.append("tax.rolled_over_not_taxed")
-        if not known(f.cash_paid_not_rolled_over):
+        if f.cash_paid_not_rolled_over is UNKNOWN:
             self.topics.append("amount.cash_not_counted")
         elif f.cash_paid_not_rolled_over > 0:
             amount = amount + f.cash_paid_not_rolled_over
@@ -228,7 +234,7 @@ class _Assessment:
             self.missing.append(verdict.needs)
             return None
         self.topics.append("roth.deemed_never_qualified" if deemed else "roth.not_qualified")
-        if not (known(f.roth_basis) and known(f.roth_account_balance)):
+        if not (f.roth_basis is not UNKNOWN and f.roth_account_balance is not UNKNOWN):
             self.topics.append("roth.earnings_share_unknown")
             self.missing.extend(name for name in ("roth_basis", "roth_account_balance") if not known(getattr(f, name)))
             return None
@@ -248,19 +254,23 @@ class _Assessment:
         if isinstance(f.birth_date, date):
             half = at.age_59_half_date(f.birth_date)
             self._date(half)
-        age = at.AgeFacts(f.birth_date, f.age, half)
+        age = _new(at.AgeFacts, (f.birth_date, f.age, half))
         separation = UNKNOWN
-        if known(f.separation_date):
+        if f.separation_date is not UNKNOWN:
             separation = f.separation_date if f.separation_date <= event.date else UNKNOWN
-        elif f.separated is True:
-            separation = None  # left, date unknown
-        still_employed = _still_employed(f, event.date)
+            still_employed = f.separation_date > event.date
+        else:
+            separation = None if f.left_job is True else UNKNOWN  # None: left, date unknown
+            still_employed = True if f.left_job is False else None
         claimed = tuple(f.exceptions_claimed)
         if f.death_date is not UNKNOWN and death.paid_after_death(f.death_date, event.date) and "death" not in claimed:
             claimed = ("death",) + claimed  # paid to a beneficiary: IRC 72(t)(2)(A)(ii)
         safety = ps.coverage(event.date, f.public_safety_employee, f.public_safety_role, f.plan_type)
         tax = at.additional_tax(age, event.date, separation, still_employed, safety,
                                 claimed, f.years_of_service)
+        base, after = taxable, ()
+        if at.from_governmental_457b(f.plan_kind, f.plan_type):
+            tax, base, after = self._governmental_457b(tax, taxable)
         if tax.applies is None:
             self.missing.append(tax.needs or "birth_date")
         if taxable == 0 and tax.applies is not False and "amount_rolled_over" in self.values:
@@ -268,9 +278,11 @@ class _Assessment:
         if tax.exception and tax.exception in claimed:
             self.values["exceptions"] = ", ".join(x.replace("_", " ") for x in claimed)
         self.topics.append(tax.topic)
+        self.topics.extend(after)
         amount = None
         if taxable is not None and tax.applies is not None:
-            amount = (taxable * parameter("additional_tax_rate", event.date)).quantize(CENT) if tax.applies else ZERO
+            amount = (base * parameter("additional_tax_rate", event.date)).quantize(CENT) if tax.applies else ZERO
+        self.additional_tax_amount = amount
         if tax.applies and amount is not None:
             self.values.add_money("additional_tax_amount", amount)
             self.topics.append("tax.additional_amount")
@@ -280,9 +292,30 @@ class _Assessment:
         }
         return tax
 
+    def _governmental_457b(self, tax: at.AdditionalTax, taxable: Optional[Decimal]):
+        """IRC 72(t)(9): the verdict, the base of the 10% and the topics that follow the
+        verdict's. Unknown is not "none": with no word on rolled-in money none is assumed (the
+        usual case), said so, and asked. A part rolled in, smaller than the whole, is reported
+        on its own Form 1099-R, so no single expected code can be given."""
+        f = self.f
+        verdict, part = at.governmental_457b(tax, f.rolled_in_amount, taxable)
+        if verdict.exception == at.GOVERNMENTAL_457B:
+            if f.rolled_in_amount is UNKNOWN:
+                self.missing.append("rolled_in_amount")
+                return verdict, ZERO, ("tax.assumed_no_rolled_in",)
+            return verdict, ZERO, ()
+        if verdict is tax and verdict.applies is False:
+            return verdict, taxable, ()  # freed by another rule (59½, separation age, ...)
+        shown = f.rolled_in_amount if taxable is None else min(f.rolled_in_amount, taxable)
+        self.values.add_money("rolled_in_amount", shown)
+        if part is not None:
+            self.two_forms = True
+        after = () if verdict.topic == "tax.governmental_457b_rolled_in" else ("tax.governmental_457b_rolled_in",)
+        return verdict, (taxable if part is None else part), after
+
     def _box7(self, tax: Optional[at.AdditionalTax]) -> Optional[str]:
         kind = self.finding.classification
-        if tax is None:
+        if tax is None or self.two_forms:
             return None
         digit = at.age_code(tax)
         if digit is None:
@@ -338,15 +371,15 @@ class _Assessment:
         if event is not None and kind in (c.DEEMED, c.OFFSET, c.QPLO):
             # The event is income of its year: the return that reports it is a date to keep
             # (for a QPLO it is also the rollover deadline without an extension).
-            self._date(postpone(return_due_dates(event.date.year).original_ruled, RETURN_DUE, area))
+            self._date(postpone(original_due_ruled(event.date.year), RETURN_DUE, area))
 
     def _disaster(self) -> Optional[Postponement]:
         """The area postponement the person told us of (IRC 7508A), once its period is known."""
         f = self.f
         self.values.add_date("disaster_postponed_to", f.disaster_postponed_to)
-        self.values["disaster_relief_id"] = f.disaster_relief_id if known(f.disaster_relief_id) \
+        self.values["disaster_relief_id"] = f.disaster_relief_id if f.disaster_relief_id is not UNKNOWN \
             else "(announcement id not given)"
-        if not known(f.disaster_relief_start):
+        if f.disaster_relief_start is UNKNOWN:
             self.topics.append("relief.disaster_needs_start")
             self.missing.append("disaster_relief_start")
             return None
@@ -355,8 +388,11 @@ class _Assessment:
     def _withholding(self) -> None:
         f = self.f
         self.out["withholding"] = None
-        if self.finding.classification not in OFFSETS or not known(f.cash_paid_not_rolled_over) \
-                or not known(f.loan_balance) or parameter("mandatory_withholding_rate", f.offset_date) is None:
+        if self.finding.classification not in OFFSETS or f.cash_paid_not_rolled_over is UNKNOWN \
+                or f.loan_balance is UNKNOWN:
+            return
+        rate = parameter("mandatory_withholding_rate", f.offset_date)
+        if rate is None:
             return
         amount = offset_withholding(f.loan_balance, f.cash_paid_not_rolled_over, f.offset_date)
         self.values.add_money("withholding_amount", amount)
@@ -364,7 +400,7 @@ class _Assessment:
         topic = "withholding.offset" if f.cash_paid_not_rolled_over > 0 else "withholding.none"
         self.topics.append(topic)
         self.out["withholding"] = {
-            "amount": money(amount), "rate": str(parameter("mandatory_withholding_rate", f.offset_date)),
+            "amount": money(amount), "rate": str(rate),
             "base": money(f.loan_balance + f.cash_paid_not_rolled_over),
             "reason": self.rendered[topic]["text"],
         }
@@ -372,7 +408,7 @@ class _Assessment:
     # -- code check and estimate ------------------------------------------------------------
     def _code_check(self, expected: Optional[str]) -> None:
         f = self.f
-        if not known(f.box7_code):
+        if f.box7_code is UNKNOWN:
             self.out["code_check"] = None
             return
         result = check_code(decode_box7(f.box7_code), expected, self.finding.classification)
@@ -389,12 +425,12 @@ class _Assessment:
     def _estimate(self, taxable: Optional[Decimal], tax: Optional[at.AdditionalTax]) -> None:
         f = self.f
         self.out["estimated_cost"] = None
-        if taxable is None or not known(f.marginal_tax_rate):
+        if taxable is None or f.marginal_tax_rate is UNKNOWN:
             return
         income_tax = (taxable * f.marginal_tax_rate).quantize(CENT)
         extra = None
         if tax is not None and tax.applies is not None:
-            extra = (taxable * parameter("additional_tax_rate", self.finding.event.date)).quantize(CENT) if tax.applies else ZERO
+            extra = self.additional_tax_amount  # the 10% on this taxable amount (_additional_tax)
         total = income_tax + (extra or ZERO)
         self.values.add_money("estimated_income_tax", income_tax)
         self.values.add_money("estimated_total", total)
@@ -476,19 +512,19 @@ class _Assessment:
 
     def _rmd(self) -> None:
         f, out = self.f, self.out
-        if self.finding.classification not in OFFSETS or not known(f.loan_balance):
+        if self.finding.classification not in OFFSETS or f.loan_balance is UNKNOWN:
             return
         may = self._beneficiary_may_roll_over()
         if may is False:
             out["rollover_eligible_amount"] = money(ZERO)
             return
-        if not known(f.rmd_not_yet_distributed):
+        if f.rmd_not_yet_distributed is UNKNOWN:
             return
         split = rmd.split_offset(f.loan_balance, f.rmd_not_yet_distributed)
         self.values.add_money("rmd_part", split.rmd_part)
         self.values.add_money("rollover_eligible_amount", split.rollable)
         self.topics.append("rollover.rmd_part_not_rollable")
-        if known(f.amount_rolled_over) and f.amount_rolled_over > split.rollable:
+        if f.amount_rolled_over is not UNKNOWN and f.amount_rolled_over > split.rollable:
             self.topics.append("rollover.rmd_rolled_in_excess")
         out["rollover_eligible_amount"] = money(split.rollable)
 
@@ -499,14 +535,15 @@ class _Assessment:
     def _explain(self) -> None:
         values = self.values
         if "missing_facts" not in values:
-            values["missing_facts"] = ", ".join(m.replace("_", " ") for m in self.out["missing_facts"]) or "nothing more"
-        self.out["next_steps"] = [self.rendered[t] for t in dict.fromkeys(self.steps)]
-        self.out["explanations"] = [self.rendered[t] for t in dict.fromkeys(self.topics)]
+            values["missing_facts"] = ", ".join([m.replace("_", " ") for m in self.out["missing_facts"]]) or "nothing more"
+        self.out["next_steps"] = self.rendered.entries(dict.fromkeys(self.steps))
+        self.out["explanations"] = self.rendered.entries(dict.fromkeys(self.topics))
 
 
 
 
 _by_date = itemgetter(1)  # RuledDate.date
+_new = tuple.__new__  # a NamedTuple from all its fields, without the Python-level __new__
 _PLANNED_WORDING = {
     "result.qplo_severance": "result.planned.qplo_severance",
     "result.plan_loan_offset": "result.planned.plan_loan_offset",
@@ -536,14 +573,6 @@ _USER_DATES = ("loan_date", "missed_payment_due_date", "caught_up_on", "separati
 @lru_cache(maxsize=1)
 def _disclaimer() -> str:
     return message("disclaimer")
-
-
-def _still_employed(f: Facts, on: date) -> Optional[bool]:
-    if f.separated is False:
-        return True
-    if known(f.separation_date):
-        return f.separation_date > on
-    return None
 
 
 def _iso(ruled: Optional[RuledDate]) -> Optional[str]:

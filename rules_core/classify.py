@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple, Optional, Tuple
 
-from .facts import UNKNOWN, Facts, known
+from .facts import UNKNOWN, Facts
 from .law import deemed_distribution as dd
 from .law.cure_period import cure_deadline
 from .law.loan_terms import residence_decides
@@ -41,19 +41,19 @@ class Finding(NamedTuple):
 
 def classify(f: Facts, s: Situation = NOTHING) -> Finding:
     cure = None
-    if known(f.missed_payment_due_date) and not s.due_suspended:
+    if f.missed_payment_due_date is not UNKNOWN and not s.due_suspended:
         cure = cure_deadline(f.missed_payment_due_date, f.plan_cure_period)
-    window = qplo.qplo_window_end(f.separation_date) if known(f.separation_date) else None
+    window = qplo.qplo_window_end(f.separation_date) if f.separation_date is not UNKNOWN else None
     issuance = dd.deemed_at_issuance(f.loan_date, f.loan_term_months, f.principal_residence_loan,
                                      f.payments_per_year)
     excess = _excess_at_issuance(f, s) if issuance is None and s.limit is not None else None
-    missed = _missed(f, window) if cure is not None and not known(f.offset_date) else None
+    missed = _missed(f, window) if cure is not None and f.offset_date is UNKNOWN else None
     if isinstance(f.loan_date, date) and residence_decides(f.loan_date, f.loan_term_months) \
-            and not known(f.principal_residence_loan):
+            and f.principal_residence_loan is UNKNOWN:
         # unknown is not "no": a long term is fine for a home purchase, a failure otherwise
         finding = Finding(NEEDS_MORE, ("result.long_term_needs_purpose", "result.needs_more_facts"),
                           ("principal_residence_loan",))
-    elif known(f.offset_date):
+    elif f.offset_date is not UNKNOWN:
         finding = _offset(f, cure, window, issuance, s)
     elif issuance is not None:
         finding = Finding(DEEMED, ("result.deemed_at_issuance",), event=issuance)
@@ -74,54 +74,67 @@ def classify(f: Facts, s: Situation = NOTHING) -> Finding:
         finding = _with(finding, cure_deadline=cure)
     if finding.window_end is None and window is not None:
         finding = _with(finding, window_end=window)
-    if cure is not None and not known(f.cure_period):
-        finding = _with_cure_assumption(f, finding, s)
+    if cure is not None and f.cure_period is UNKNOWN:
+        finding = _with_cure_assumption(f, finding, s, cure, issuance)
     return finding
 
 
-def _with_cure_assumption(f: Facts, finding: Finding, s: Situation = NOTHING) -> Finding:
+def _with_cure_assumption(f: Facts, finding: Finding, s: Situation, longest: RuledDate,
+                          issuance: Optional[RuledDate]) -> Finding:
     """The plan's cure period was not given: the legal maximum was applied; say so, and ask
     for it when a plan with no cure period would change the outcome or its tax year.
+    `longest` is the cure deadline the finding used (the legal maximum) and `issuance` the
+    deemed distribution at issuance it found, if any.
     Source: Treas. Reg. 1.72(p)-1, Q&A-10(a) (a plan may allow a shorter period, or none)."""
     topics = finding.topics + ("cure.assumed_max",)
-    if _none_would_change(f, finding, s):
+    if _none_would_change(f, finding, s, longest, issuance):
         return _with(finding, topics=topics, missing=finding.missing + ("cure_period",))
     return _with(finding, topics=topics)
 
 
-def _none_would_change(f: Facts, finding: Finding, s: Situation = NOTHING) -> bool:
+def _none_would_change(f: Facts, finding: Finding, s: Situation, longest_cure: RuledDate,
+                       issuance: Optional[RuledDate]) -> bool:
     """Would a plan with no cure period give another classification or tax year? Without an
     offset only the missed installment decides, so that alone is re-run (cheap, and the
-    common case); with an offset the whole classification is."""
+    common case); with an offset the failure before the offset is compared, and only when
+    that does not settle it is the whole classification run again."""
     if "principal_residence_loan" in finding.missing or (
             finding.event is not None and finding.event.rule == "deemed.issuance_terms"):
         return False  # decided before any installment: the cure period cannot change it
-    if known(f.offset_date):
+    if f.offset_date is not UNKNOWN:
         # with an offset the cure period matters only through a failure before the offset
-        issuance = dd.deemed_at_issuance(f.loan_date, f.loan_term_months, f.principal_residence_loan,
-                                         f.payments_per_year)
-        due = f.missed_payment_due_date
-        longest = _deemed_before_offset(f, cure_deadline(due, "max"), issuance)
-        shortest = _deemed_before_offset(f, cure_deadline(due, "none"), issuance)
+        longest = _deemed_before_offset(f, longest_cure, issuance)
+        shortest = _deemed_before_offset(f, cure_deadline(f.missed_payment_due_date, "none"), issuance)
         if isinstance(longest, RuledDate) and isinstance(shortest, RuledDate):
             return longest.date.year != shortest.date.year
         if longest is shortest:  # both None (no failure before the offset) or both UNKNOWN
             return False
-    if known(f.offset_date) or finding.classification not in (DEEMED, WINDOW_OPEN, CURED):
+    if f.offset_date is not UNKNOWN or finding.classification not in (DEEMED, WINDOW_OPEN, CURED):
         strict = classify(f._replace(cure_period="none"), s)
         return strict.classification != finding.classification or _year(strict.event) != _year(finding.event)
     outcome = dd.missed_installment(f.missed_payment_due_date, "none", f.caught_up_on, f.as_of)
-    strict_status = {dd.DEEMED: DEEMED, dd.WINDOW_OPEN: WINDOW_OPEN, dd.CURED: CURED}.get(outcome.status)
+    strict_status = _CLASSIFICATION_OF.get(outcome.status)
     strict_year = outcome.deemed_on.date.year if outcome.deemed_on is not None else None
     return strict_status != finding.classification or strict_year != _year(finding.event)
+
+
+_CLASSIFICATION_OF = {dd.DEEMED: DEEMED, dd.WINDOW_OPEN: WINDOW_OPEN, dd.CURED: CURED}  # a missed installment's
 
 
 def _year(event: Optional[RuledDate]) -> Optional[int]:
     return event.date.year if event is not None else None
 
 
+_FIELD_INDEX = {name: i for i, name in enumerate(Finding._fields)}
+
+
 def _with(finding: Finding, **changes) -> Finding:
-    return finding._replace(**changes)
+    """The finding with some fields changed (NamedTuple._replace, without its generality:
+    this runs for most findings)."""
+    values = list(finding)
+    for name, value in changes.items():
+        values[_FIELD_INDEX[name]] = value
+    return tuple.__new__(Finding, values)
 
 
 def _missed(f: Facts, window: Optional[RuledDate]) -> Finding:
@@ -167,7 +180,7 @@ def _offset(f: Facts, cure: Optional[RuledDate], window: Optional[RuledDate],
         return Finding(NEEDS_MORE, ("result.needs_more_facts",), ("caught_up_on",), offset=offset)
     if deemed_before is not None:
         return Finding(OFFSET_AFTER_DEEMED, ("result.offset_after_deemed",), event=deemed_before, offset=offset)
-    if s.after_death and not known(f.offset_reason):
+    if s.after_death and f.offset_reason is UNKNOWN:
         # interpretation: an offset after the participant's death is made because of the death,
         # not solely because of a severance or the plan's end, so it is an ordinary offset
         # (code 4, no M) unless the user says otherwise. Source: IRC 402(c)(3)(C)(ii).
@@ -245,6 +258,6 @@ def _good_standing(f: Facts, cure: Optional[RuledDate]) -> Optional[bool]:
         # failure yet, whatever the user calls it; a failure before the offset was already
         # caught by _deemed_before_offset
         return True
-    if known(f.loan_in_good_standing):
+    if f.loan_in_good_standing is not UNKNOWN:
         return f.loan_in_good_standing
     return None

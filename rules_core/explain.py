@@ -11,7 +11,7 @@ import string
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, FrozenSet, Mapping, Optional, Tuple
+from typing import Callable, Dict, FrozenSet, Mapping, Optional, Tuple
 
 import yaml
 
@@ -36,6 +36,7 @@ PLACEHOLDERS = frozenset({
     "rmd_part", "rollover_eligible_amount",
     "cure_period_days", "roth_distribution", "roth_basis", "roth_account_balance",
     "disaster_relief_id", "disaster_postponed_to", "original_deadline",
+    "rolled_in_amount",
 })
 
 
@@ -88,51 +89,70 @@ def topic(topic_id: str) -> Topic:
         raise KeyError(f"unknown explanation topic {topic_id!r}") from None
 
 
-def _compile(text: str):
-    """A template compiled to one function of the values mapping, the way template engines
-    do it: literal pieces and lookups concatenated in a single expression, so rendering
-    does no parsing (str.format_map re-parses a long body on every assessment). Safe: the
-    templates are our own data and every placeholder is checked to be an identifier."""
+# A literal piece of a template written inside f'...': backslashes, quotes and line ends
+# escaped, braces doubled.
+_F_STRING_ESCAPES = str.maketrans({"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r",
+                                   "{": "{{", "}": "}}"})
+
+
+def _compile(text: str) -> str:
+    """A template compiled to one expression over the values mapping, the way template
+    engines do it: literal pieces and lookups concatenated, so rendering does no parsing
+    (str.format_map re-parses a long body on every assessment). Safe: the templates are our
+    own data and every placeholder is checked to be an identifier."""
     pieces = []
     for literal, name, spec, conversion in string.Formatter().parse(text):
         if spec or conversion or (name is not None and not name.isidentifier()):
             raise ValueError(f"placeholder {{{name}}} must be a plain name, without a format")
         if literal:
-            pieces.append(repr(literal))
+            pieces.append(literal.translate(_F_STRING_ESCAPES))
         if name is not None:
-            pieces.append(f"values[{name!r}]")
-    return eval("lambda values: " + (" + ".join(pieces) or "''"))  # noqa: S307
+            pieces.append(f'{{values["{name}"]}}')
+    return "f'" + "".join(pieces) + "'"  # an f-string builds the text in one allocation
 
 
-_STATIC: Dict[str, tuple] = {}
+_MAKERS: Dict[str, Callable[[Mapping[str, str]], dict]] = {}
 
 
-def _static(topic_id: str) -> tuple:
-    found = _STATIC.get(topic_id)
+def _maker(topic_id: str) -> Callable[[Mapping[str, str]], dict]:
+    """One function per topic that returns its output entry for a set of values: the text's
+    template and the entry's dict in a single expression (one call per topic rendered)."""
+    found = _MAKERS.get(topic_id)
     if found is None:
         t = topic(topic_id)
-        found = _STATIC[topic_id] = (t.id, t.title, _compile(t.body), cite_all(t.citations))
+        source = (f"lambda values: {{'topic': tid, 'title': title, 'text': {_compile(t.body)}, "
+                  f"'citations': list(citations)}}")
+        scope = {"tid": t.id, "title": t.title, "citations": cite_all(t.citations)}
+        found = _MAKERS[topic_id] = eval(source, scope)  # noqa: S307
     return found
 
 
 def render(topic_id: str, values: Mapping[str, str]) -> dict:
     """One explanation entry for output: {topic, title, text, citations}."""
-    tid, title, fill, citations = _static(topic_id)
-    return {"topic": tid, "title": title, "text": fill(values), "citations": list(citations)}
+    return _maker(topic_id)(values)
 
 
 class Rendered(dict):
-    """Topics rendered against one set of values, each once: `rendered[topic_id]`."""
+    """Topics rendered against one set of values, each once: `rendered[topic_id]`. Set
+    `values` after creating it (no __init__ of our own: this is made for every assessment)."""
 
-    def __init__(self, values: Mapping[str, str]):
-        super().__init__()
-        self.values = values
+    __slots__ = ("values",)
+    values: Mapping[str, str]
 
     def __missing__(self, topic_id: str) -> dict:
-        tid, title, fill, citations = _STATIC.get(topic_id) or _static(topic_id)  # render(), inlined: hot
-        entry = self[topic_id] = {"topic": tid, "title": title, "text": fill(self.values),
-                                  "citations": list(citations)}
+        entry = self[topic_id] = (_MAKERS.get(topic_id) or _maker(topic_id))(self.values)
         return entry
+
+    def entries(self, topic_ids) -> list:
+        """[self[t] for t in topic_ids], each rendered on first use, in one call."""
+        found, makers, values = self.get, _MAKERS, self.values
+        out = []
+        for topic_id in topic_ids:
+            entry = found(topic_id)
+            if entry is None:
+                entry = self[topic_id] = (makers.get(topic_id) or _maker(topic_id))(values)
+            out.append(entry)
+        return out
 
 
 def render_question(topic_id: str, values: Mapping[str, str]) -> Optional[str]:

@@ -25,6 +25,9 @@ from .law.due_dates import FIRST_TAX_YEAR, LAST_TAX_YEAR
 
 OFFSET_REASONS = ("severance", "plan_termination", "other")
 PLAN_TYPES = ("governmental", "private")
+# The kind of plan the loan is from (the chat's plan kinds). The loan rules are the same for all
+# of them (IRC 72(p)(4)); a governmental 457(b) differs in the 10% additional tax (72(t)(9)).
+PLAN_KINDS = ("401k", "403b", "457b", "tsp")
 # The jobs IRC 72(t)(10) names (police protection, firefighting, emergency medical services,
 # corrections/forensic security for a State or local government; firefighters at a private
 # employer), and "none" for any other job.
@@ -131,9 +134,12 @@ def parse_bool(raw: Any) -> bool:
 
 _CENT = Decimal("0.01")
 _MONEY_CEILING = Decimal("100000000")
+_MONEY_CEILING_DOLLARS = int(_MONEY_CEILING)
 
 
 def parse_money(raw: Any) -> Decimal:
+    if type(raw) is int and 0 <= raw <= _MONEY_CEILING_DOLLARS:  # fast path: whole dollars (not bool)
+        return Decimal(raw).quantize(_CENT)
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str, Decimal)):
         raise _Bad("expected an amount in dollars, such as 12000 or 12000.50")
     if isinstance(raw, float) and not math.isfinite(raw):
@@ -192,6 +198,12 @@ def parse_offset_reason(raw: Any) -> str:
 def parse_plan_type(raw: Any) -> str:
     if raw not in PLAN_TYPES:
         raise _Bad(f"expected one of {', '.join(PLAN_TYPES)}")
+    return raw
+
+
+def parse_plan_kind(raw: Any) -> str:
+    if raw not in PLAN_KINDS:
+        raise _Bad(f"expected one of {', '.join(PLAN_KINDS)}")
     return raw
 
 
@@ -430,6 +442,11 @@ FACT_TABLE: Tuple[FactSpec, ...] = (
     FactSpec("disaster_relief_start", "date", parse_event_date),
     FactSpec("disaster_postponed_to", "date", parse_event_date),
     FactSpec("disaster_relief_id", "announcement", parse_announcement_id),
+    # The kind of plan, and for a governmental 457(b) the part of this distribution that comes
+    # from money rolled into the plan from a plan or IRA that is not a governmental 457(b):
+    # the only part the 10% additional tax reaches there (IRC 72(t)(9)).
+    FactSpec("plan_kind", "enum", parse_plan_kind),
+    FactSpec("rolled_in_amount", "money", parse_money),
 )
 FACT_NAMES: FrozenSet[str] = frozenset(spec.name for spec in FACT_TABLE)
 _SPECS: Dict[str, FactSpec] = {spec.name: spec for spec in FACT_TABLE}
@@ -460,6 +477,8 @@ class Facts(namedtuple("_FactValues", [spec.name for spec in FACT_TABLE],
 
 
 _POSITION: Dict[str, int] = {spec.name: i for i, spec in enumerate(FACT_TABLE)}
+_PARSERS: Dict[str, Callable[[Any], Any]] = {spec.name: spec.parser for spec in FACT_TABLE}
+_NULLABLE: FrozenSet[str] = frozenset(spec.name for spec in FACT_TABLE if spec.nullable)
 _DEFAULT_ROW = tuple(spec.default for spec in FACT_TABLE)
 
 
@@ -475,16 +494,16 @@ def parse_facts(raw: Mapping[str, Any], today: Optional[date] = None) -> Facts:
     errors: Dict[str, str] = {}
     values: Dict[str, Any] = {}
     for name, value in raw.items():
-        spec = _SPECS.get(name)
-        if spec is None:
+        parser = _PARSERS.get(name)
+        if parser is None:
             errors[str(name)] = "unknown field"
             continue
         if value is None:
-            if spec.nullable:
+            if name in _NULLABLE:
                 values[name] = None
             continue  # null means "not known" for every other fact
         try:
-            values[name] = spec.parser(value)
+            values[name] = parser(value)
         except _Bad as bad:
             errors[name] = str(bad)
     if "as_of" not in values and "as_of" not in errors:
@@ -496,7 +515,7 @@ def parse_facts(raw: Mapping[str, Any], today: Optional[date] = None) -> Facts:
     row = list(_DEFAULT_ROW)  # by position: much cheaper than 40 keyword arguments
     for name, value in values.items():
         row[_POSITION[name]] = value
-    return Facts._make(row)
+    return tuple.__new__(Facts, row)  # Facts._make without its length check: one slot per row
 
 
 def _public_safety_contradictions(v: Dict[str, Any]) -> Dict[str, str]:
@@ -524,34 +543,35 @@ def _roth_contradictions(v: Dict[str, Any]) -> Dict[str, str]:
 def _contradictions(v: Dict[str, Any]) -> Dict[str, str]:
     """Facts that cannot all be true. Each message names the conflict so it can be re-asked."""
     errors: Dict[str, str] = {}
-    as_of = v["as_of"]
-    birth, separation, offset = v.get("birth_date"), v.get("separation_date"), v.get("offset_date")
-    due, caught_up, loan_date = v.get("missed_payment_due_date"), v.get("caught_up_on"), v.get("loan_date")
-    if birth and birth > as_of:
-        errors["birth_date"] = "a birth date cannot be in the future"
-    elif birth and (as_of.year - birth.year) > MAX_AGE + 1:
-        errors["birth_date"] = f"that would make you older than {MAX_AGE}"
-    for name in ("separation_date", "offset_date", "missed_payment_due_date", "loan_date",
-                 "plan_termination_date"):
-        if birth and v.get(name) and v[name] < birth:
-            errors[name] = "this date is before your birth date"
+    as_of, get = v["as_of"], v.get
+    birth, separation, offset = get("birth_date"), get("separation_date"), get("offset_date")
+    due, caught_up, loan_date = get("missed_payment_due_date"), get("caught_up_on"), get("loan_date")
+    if birth:
+        if birth > as_of:
+            errors["birth_date"] = "a birth date cannot be in the future"
+        elif (as_of.year - birth.year) > MAX_AGE + 1:
+            errors["birth_date"] = f"that would make you older than {MAX_AGE}"
+        for name in ("separation_date", "offset_date", "missed_payment_due_date", "loan_date",
+                     "plan_termination_date"):
+            if get(name) and v[name] < birth:
+                errors[name] = "this date is before your birth date"
     if caught_up and caught_up > as_of:
         errors["caught_up_on"] = "a catch-up payment cannot be in the future"
     if caught_up and due and caught_up < due:
         errors["caught_up_on"] = "the catch-up date is before the missed payment was due"
     if "caught_up_on" in v and not due:
         errors.setdefault("missed_payment_due_date", "needed when caught_up_on is given")
-    if separation and v.get("left_job") is False and separation <= as_of:
+    if separation and get("left_job") is False and separation <= as_of:
         # a separation dated after as_of is a plan (planned_events.py): not having left yet is
         # exactly what the person says
         errors["left_job"] = "you gave a separation date but also said you did not leave the job"
-    if v.get("plan_termination_date") and v.get("plan_terminated") is False and v["plan_termination_date"] <= as_of:
+    if get("plan_termination_date") and get("plan_terminated") is False and v["plan_termination_date"] <= as_of:
         errors["plan_terminated"] = "you gave a plan termination date but said the plan did not terminate"
-    if v.get("offset_reason") == "severance" and v.get("left_job") is False and not (separation and separation > as_of):
+    if get("offset_reason") == "severance" and get("left_job") is False and not (separation and separation > as_of):
         errors["offset_reason"] = "a severance offset needs you to have left the job"
-    if v.get("offset_reason") == "plan_termination" and v.get("plan_terminated") is False:
+    if get("offset_reason") == "plan_termination" and get("plan_terminated") is False:
         errors["offset_reason"] = "a plan-termination offset needs the plan to have terminated"
-    if offset and separation and offset < separation and v.get("offset_reason") in (None, "severance"):
+    if offset and separation and offset < separation and get("offset_reason") in (None, "severance"):
         errors["offset_date"] = "the offset is dated before you left the job; check both dates"
     if offset and due and offset < due:
         errors["offset_date"] = "the loan was offset before the missed payment was due; check both dates"
@@ -561,15 +581,23 @@ def _contradictions(v: Dict[str, Any]) -> Dict[str, str]:
         errors["offset_date"] = "the offset is dated before the loan was made"
     if "public_safety_role" in v:
         errors.update(_public_safety_contradictions(v))
+    if v.get("plan_kind") == "457b" and v.get("plan_type") == "private":
+        # a tax-exempt employer's 457(b) is not a qualified employer plan (IRC 72(p)(4)); its
+        # rules are outside this tool
+        errors["plan_kind"] = "a 457(b) plan of a private or tax-exempt employer is not covered; this tool covers governmental 457(b) plans"
     if "designated_roth" in v:
         errors.update(_roth_contradictions(v))
-    start, postponed_to = v.get("disaster_relief_start"), v.get("disaster_postponed_to")
+    start, postponed_to = get("disaster_relief_start"), get("disaster_postponed_to")
     if start and postponed_to and postponed_to <= start:
         errors["disaster_postponed_to"] = "the postponed-to date must come after the disaster period starts"
-    rolled, balance = v.get("amount_rolled_over"), v.get("loan_balance")
+    rolled, balance = get("amount_rolled_over"), get("loan_balance")
     if rolled is not None and balance is not None and rolled > balance:
         errors["amount_rolled_over"] = "more than the loan balance that was offset"
-    errors.update(_situation_contradictions(v))
+    rolled_in = get("rolled_in_amount")
+    if rolled_in is not None and balance is not None and rolled_in > balance + (get("cash_paid_not_rolled_over") or 0):
+        errors["rolled_in_amount"] = "more than the distribution itself (the loan balance and any cash paid with it)"
+    if not _SITUATION_FACTS.isdisjoint(v):  # the common case, kept cheap: none of these was given
+        errors.update(_situation_contradictions(v))
     return errors
 
 

@@ -56,10 +56,11 @@ def _qplo(f: Facts, finding: c.Finding, out) -> List[str]:
 
 
 def _offset(f: Facts, finding: c.Finding, out) -> List[str]:
-    if out["rollover_deadline"] is None:
+    deadline = out["rollover_deadline"]
+    if deadline is None:
         return []
-    deadline = date.fromisoformat(out["rollover_deadline"])
-    steps = ["step.self_certification"] if f.as_of > deadline else ["step.rollover_sixty"]
+    # ISO dates (YYYY-MM-DD, four-digit years) compare as the days they name: no parsing back
+    steps = ["step.self_certification"] if f.as_of.isoformat() > deadline else ["step.rollover_sixty"]
     steps += ["step.ira_cannot_take_loan", "step.partial_rollover", "step.report_rollover"]
     if known(f.cash_paid_not_rolled_over) and f.cash_paid_not_rolled_over > 0:
         steps.append("step.direct_vs_indirect")

@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, List, Optional
 
 import yaml
 
@@ -13,13 +13,13 @@ from .citations import cite_all
 from .law.ruled import RuledDate
 from .rules import rule
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
 
 
 def long_date(day: date) -> str:
     """June 30, 2025 (locale-independent, unlike strftime)."""
-    return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
+    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
 
 
 def money(amount: Optional[Decimal]) -> Optional[str]:
@@ -35,10 +35,10 @@ class Values(dict):
     """Placeholder values for explanation templates, already formatted for reading."""
 
     def add_date(self, name: str, day: date) -> None:
-        self[name] = long_date(day)
+        self[name] = f"{MONTHS[day.month - 1]} {day.day}, {day.year}"  # long_date(), inlined
 
     def add_money(self, name: str, amount: Decimal) -> None:
-        self[name] = dollars(amount)
+        self[name] = f"${amount:,.2f}"  # dollars(), inlined: a few per assessment
 
 
 @lru_cache(maxsize=1)
@@ -49,24 +49,33 @@ def date_names() -> dict:
 _ENTRY_BASES: dict = {}
 
 
-def _entry_base(name: str, rule_id: str) -> dict:
+def _entry_base(name: str, rule_id: str) -> tuple:
+    """What a timeline entry takes from the data for a date name and a rule: (label, says,
+    citations), looked up once per pair."""
     base = _ENTRY_BASES.get((name, rule_id))
     if base is None:
         r = rule(rule_id)
-        base = _ENTRY_BASES[(name, rule_id)] = {
-            "name": name, "label": date_names()[name], "date": None, "rule": rule_id, "says": r.says,
-            "citations": cite_all(r.citations), "certainty": None, "note": None,
-            "original_date": None, "postponed_by": None}
+        base = _ENTRY_BASES[(name, rule_id)] = (date_names()[name], r.says, cite_all(r.citations))
     return base
 
 
 def timeline_entry(ruled: RuledDate) -> dict:
-    entry = _entry_base(ruled.name, ruled.rule).copy()
-    entry["date"] = ruled.date.isoformat()
-    entry["citations"] = list(entry["citations"])
-    entry["certainty"] = ruled.certainty
-    entry["note"] = ruled.note
-    if ruled.original is not None:
-        entry["original_date"] = ruled.original.isoformat()
-        entry["postponed_by"] = ruled.postponed_by
-    return entry
+    return timeline((ruled,))[0]
+
+
+def timeline(dated: Iterable[RuledDate]) -> List[dict]:
+    """A timeline entry for each date, in one call (an assessment has several): the date
+    with its label, the rule that produced it, what that rule says, its citations, its
+    certainty and note, and the date it had before a postponement moved it."""
+    bases, out = _ENTRY_BASES, []
+    for name, day, rule_id, certainty, note, original, postponed_by in dated:
+        label, says, citations = bases.get((name, rule_id)) or _entry_base(name, rule_id)
+        if original is None:
+            out.append({"name": name, "label": label, "date": day.isoformat(), "rule": rule_id, "says": says,
+                        "citations": list(citations), "certainty": certainty, "note": note,
+                        "original_date": None, "postponed_by": None})
+        else:
+            out.append({"name": name, "label": label, "date": day.isoformat(), "rule": rule_id, "says": says,
+                        "citations": list(citations), "certainty": certainty, "note": note,
+                        "original_date": original.isoformat(), "postponed_by": postponed_by})
+    return out

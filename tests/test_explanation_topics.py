@@ -46,6 +46,10 @@ TABLE = {
     "tax.exempt_59_half_by_age": ("conclusion", set()),
     "tax.exempt_age_55": ("conclusion", {"separation_date"}),
     "tax.exempt_public_safety_50": ("conclusion", {"separation_date"}),
+    # IRC 72(t)(9): governmental 457(b) payouts
+    "tax.exempt_governmental_457b": ("conclusion", set()),
+    "tax.assumed_no_rolled_in": ("conclusion", set()),
+    "tax.governmental_457b_rolled_in": ("conclusion", {"rolled_in_amount"}),
     "tax.no_age_55_while_employed": ("conclusion", set()),
     "tax.exception_claimed": ("conclusion", {"exceptions"}),
     "tax.unknown_age": ("conclusion", set()),
@@ -167,6 +171,7 @@ SAMPLES = {
     "cure_period_days": "30", "roth_distribution": "$1,234.00", "roth_basis": "$1,000.00",
     "roth_account_balance": "$4,000.00", "disaster_relief_id": "FL-2024-07",
     "disaster_postponed_to": "May 1, 2025", "original_deadline": "October 15, 2024",
+    "rolled_in_amount": "$4,000.00",
 }
 
 MAX_WORDS = 180

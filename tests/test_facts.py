@@ -105,4 +105,6 @@ def test_the_fact_table_is_the_contract():
                                      "plan_type", "public_safety_role", "years_of_service",
                                      "roth_basis", "roth_account_balance",
                                      "roth_first_contribution_year", "disaster_relief_start",
-                                     "disaster_postponed_to", "disaster_relief_id"}
+                                     "disaster_postponed_to", "disaster_relief_id",
+                                     # IRC 72(t)(9): the plan kind, the part rolled into a 457(b)
+                                     "plan_kind", "rolled_in_amount"}

@@ -5,7 +5,8 @@ every date between 2015 and 2035 and consistent with the others (loan <= missed 
 catch-up <= as_of; birth <= every other date; separation and the missed payment and the
 loan before the offset; nothing after as_of), birth dates 1940-2005, amounts as strings with
 two decimals, a rolled-over amount no larger than the balance, flags that agree with the dates
-(no left_job false next to a separation date, ...).
+(no left_job false next to a separation date, ...), any plan kind (no private 457(b)) and a
+part rolled into the plan no larger than the distribution.
 
 Properties:
   (a) assess never raises on valid facts, its output passes the contract, the classification
@@ -37,7 +38,7 @@ from hypothesis import strategies as st
 from rules_core import api
 from rules_core.classify import CLASSIFICATIONS
 from rules_core.contract import validate_assessment
-from rules_core.facts import (FACT_NAMES, FACT_TABLE, PLAN_TYPES, PUBLIC_SAFETY_ROLES, FactsError,
+from rules_core.facts import (FACT_NAMES, FACT_TABLE, PLAN_KINDS, PLAN_TYPES, PUBLIC_SAFETY_ROLES, FactsError,
                               FIRST_EVENT_DATE, LAST_EVENT_DATE)
 from rules_core.law.additional_tax import EXCEPTIONS
 from rules_core.law.box7_codes import valid_box7_codes
@@ -172,6 +173,14 @@ def valid_facts(draw, first: date = FIRST, last: date = LAST) -> Dict[str, Any]:
         facts["public_safety_role"] = draw(st.sampled_from(roles))
     if maybe():
         facts["years_of_service"] = draw(st.integers(min_value=0, max_value=80))
+    # IRC 72(t)(9): the plan kind (no 457(b) of a private employer: refused) and the part of
+    # the distribution rolled into the plan, at most the distribution
+    if maybe():
+        facts["plan_kind"] = draw(st.sampled_from([k for k in PLAN_KINDS
+                                                   if not (k == "457b" and facts.get("plan_type") == "private")]))
+    if maybe():
+        ceiling = Decimal(facts.get("loan_balance", "100000000.00")) + Decimal(facts.get("cash_paid_not_rolled_over", "0"))
+        facts["rolled_in_amount"] = draw(_money(int(min(ceiling, Decimal("100000000.00")) * 100)))
     roth_ok = all(date.fromisoformat(facts[n]).year >= 2006 for n in
                   ("loan_date", "offset_date", "missed_payment_due_date") if n in facts)
     if not roth_ok and facts.get("designated_roth") is True:

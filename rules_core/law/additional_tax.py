@@ -8,12 +8,16 @@ Exceptions, in the order the law lists the ones a plan can know of:
      a separation, so never for someone still employed
   3. exceptions only the taxpayer can show (disability, medical, ...): the plan codes 1
      and the person claims them on Form 5329.
+And one rule of scope: a distribution from a governmental 457(b) plan is reached by 72(t) only
+to the extent it is attributable to money rolled into the plan from a plan or IRA that is not
+a governmental 457(b) (72(t)(9)); the rest owes no 10% whatever the age.
 """
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
-from typing import Any, NamedTuple, Optional
+from typing import Any, NamedTuple, Optional, Tuple
 
 from ..parameters import parameter
 from . import public_safety as ps
@@ -78,9 +82,8 @@ def separated_in_or_after_year_of(age: AgeFacts, event: date, separation: date,
     if isinstance(age.age_at_event, int):
         # Born in (event.year - age - 1) or (event.year - age): decide only if both agree.
         earliest_year = event.year - age.age_at_event - 1
-        verdicts = {separation.year >= birth_year + threshold
-                    for birth_year in (earliest_year, earliest_year + 1)}
-        return verdicts.pop() if len(verdicts) == 1 else None
+        if_earliest = separation.year >= earliest_year + threshold
+        return if_earliest if if_earliest == (separation.year >= earliest_year + 1 + threshold) else None
     return None
 
 
@@ -163,8 +166,48 @@ def additional_tax(age: AgeFacts, event: date, separation: Any, still_employed: 
         topic = "tax.unknown_public_safety" if needs in PUBLIC_SAFETY_FACTS else "tax.unknown_age"
         return AdditionalTax(None, topic, None, at_59_half, needs or "birth_date")
     if still_employed:
-        return AdditionalTax(True, "tax.no_age_55_while_employed", None, False)
-    return AdditionalTax(True, "tax.additional_applies", None, False)
+        return _APPLIES_WHILE_EMPLOYED
+    return _APPLIES
+
+
+_APPLIES_WHILE_EMPLOYED = AdditionalTax(True, "tax.no_age_55_while_employed", None, False)
+_APPLIES = AdditionalTax(True, "tax.additional_applies", None, False)
+
+
+# ---- governmental 457(b) plans: IRC 72(t)(9) ----------------------------------------------------
+GOVERNMENTAL_457B = "governmental_457b"
+
+
+def from_governmental_457b(plan_kind: Any, plan_type: Any) -> bool:
+    """A loan from a 457(b) plan is read as one from a governmental 457(b): the loan rules
+    reach a 457(b) plan as a governmental plan (72(p)(4)), and a private or tax-exempt
+    employer's 457(b) is refused at input (facts.py). Source: IRC 72(p)(4), 457(e)(1)(A)."""
+    return plan_kind == "457b" and plan_type != "private"
+
+
+def governmental_457b(tax: AdditionalTax, rolled_in: Any,
+                      taxable: Optional[Decimal]) -> Tuple[AdditionalTax, Optional[Decimal]]:
+    """The 10% on a governmental 457(b) distribution. Default: none of it, since such a
+    distribution is not one from a qualified retirement plan for 72(t). Exception: the part
+    attributable to money rolled in from a plan or IRA that is not a governmental 457(b) is
+    treated as one, so the age and separation rules (the verdict `tax`) apply to that part.
+    Returns the verdict and the base of the 10%: 0 when nothing was rolled in (or nothing is
+    known of it: none is assumed, and the caller says so and asks), the rolled-in part when
+    it is smaller than the taxable amount, None (all of it) otherwise.
+    Source: IRC 72(t)(9); 457(e)(16); Instructions for Forms 1099-R ("Governmental section
+    457(b) plan distributions")."""
+    if tax.applies is False or tax.exception == "death":
+        return tax, None  # another rule already frees all of it
+    if not isinstance(rolled_in, Decimal) or rolled_in == 0:
+        return AdditionalTax(False, "tax.exempt_governmental_457b", GOVERNMENTAL_457B, tax.at_59_half), ZERO
+    if taxable is not None and rolled_in >= taxable:
+        return tax, None
+    if tax.applies:
+        tax = tax._replace(topic="tax.governmental_457b_rolled_in")
+    return tax, rolled_in
+
+
+ZERO = Decimal("0.00")
 
 
 def age_code(tax: AdditionalTax) -> Optional[str]:
@@ -175,7 +218,8 @@ def age_code(tax: AdditionalTax) -> Optional[str]:
         return "4"
     if tax.at_59_half:
         return "7"
-    if tax.exception == "separation_age_55":
+    if tax.exception in ("separation_age_55", GOVERNMENTAL_457B):
+        # a governmental 457(b) payout free of the 10%: code 2 (Instructions for Forms 1099-R)
         return "2"
     if tax.at_59_half is None or tax.applies is None:
         # interpretation: while the 10% is undecided, so is the digit (1 or 2): asserting 1

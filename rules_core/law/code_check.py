@@ -7,6 +7,7 @@ the plan administrator. Source: Instructions for Forms 1099-R and 5498, box 7.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Mapping, NamedTuple, Optional
 
 from ..explain import render_question
@@ -31,19 +32,25 @@ def _parts(code: str):
 
 
 def check_code(given: Box7Decoding, expected: Optional[str], classification: str) -> CodeCheck:
-    if not given.valid:
-        return CodeCheck(given.code, False, "code_check.invalid")
-    g_letter, g_roth, g_digit = _parts(given.code)
+    return _check(given.code, given.valid, expected, classification)
+
+
+@lru_cache(maxsize=4096)  # a handful of codes, expected codes and classifications
+def _check(code: str, valid: bool, expected: Optional[str], classification: str) -> CodeCheck:
+    """check_code on the only parts of the decoding it reads."""
+    if not valid:
+        return CodeCheck(code, False, "code_check.invalid")
+    g_letter, g_roth, g_digit = _parts(code)
     if expected is None:
-        return _check_without_expected(given.code, g_letter, classification)
+        return _check_without_expected(code, g_letter, classification)
     e_letter, e_roth, e_digit = _parts(expected)
     if g_letter != e_letter:
-        return CodeCheck(given.code, False, _letter_topic(g_letter, e_letter))
+        return CodeCheck(code, False, _letter_topic(g_letter, e_letter))
     if g_roth != e_roth:
-        return CodeCheck(given.code, False, "code_check.roth")
+        return CodeCheck(code, False, "code_check.roth")
     if g_digit != e_digit:
-        return CodeCheck(given.code, False, "code_check.age_digit")
-    return CodeCheck(given.code, True, "code.consistent")
+        return CodeCheck(code, False, "code_check.age_digit")
+    return CodeCheck(code, True, "code.consistent")
 
 
 def _letter_topic(given: Optional[str], expected: Optional[str]) -> str:

@@ -44,7 +44,7 @@ class ReturnDueDates:
 
     @property
     def original_ruled(self) -> RuledDate:
-        return RuledDate(name="return_due_date", date=self.original, rule="return_due.original")
+        return original_due_ruled(self.tax_year)
 
     @property
     def extended_ruled(self) -> RuledDate:
@@ -101,3 +101,9 @@ def return_due_dates(tax_year: int) -> ReturnDueDates:
         extended_statutory=extended,
         extended=next_business_day(extended),
     )
+
+
+@lru_cache(maxsize=256, typed=True)
+def original_due_ruled(tax_year: int) -> RuledDate:
+    """The return's due date (as moved by IRC 7503) as a timeline date, made once per year."""
+    return RuledDate(name="return_due_date", date=return_due_dates(tax_year).original, rule="return_due.original")

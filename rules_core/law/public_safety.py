@@ -18,11 +18,12 @@ Who is covered on which day is a dated parameter (parameters/distributions.yaml)
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from datetime import date
 from functools import lru_cache
-from typing import Any, NamedTuple, Optional, Tuple
+from typing import Any, List, NamedTuple, Optional, Tuple
 
-from ..parameters import parameter
+from ..parameters import change_days, parameter
 
 # The roles that are public-safety work under 72(t)(10)(B); "none" is any other job.
 ROLES: Tuple[str, ...] = ("police", "firefighter", "emt", "corrections", "private_firefighter")
@@ -54,13 +55,30 @@ def _possible_plans(plan_type: Any, role: Any) -> Tuple[str, ...]:
     return PLAN_TYPES
 
 
-@lru_cache(maxsize=4096)  # pure in its arguments; the same few combinations recur
 def coverage(on: date, employee: Any, role: Any, plan_type: Any) -> PublicSafety:
     """Is a distribution on `on` one 72(t)(10) covers? Decided when every reading the unknown
     facts leave open agrees; else the first fact that would decide it, in the order a person
     answers them (are you public safety, which plan, which job)."""
     if employee is False or role == "none":
         return NOT_COVERED
+    # The day matters only through the roles covered on it, which change on a few days in
+    # the law's history: the answer is worked out once per period between them.
+    starts = _PERIOD_STARTS or _period_starts()
+    period = bisect_right(starts, on)
+    return _coverage_in_period(starts[period - 1] if period else on, employee, role, plan_type)
+
+
+_PERIOD_STARTS: List[date] = []
+
+
+def _period_starts() -> List[date]:
+    _PERIOD_STARTS.extend(change_days("public_safety_roles_governmental_dc", "public_safety_roles_private_dc"))
+    return _PERIOD_STARTS
+
+
+@lru_cache(maxsize=1024)  # a few periods times the few values of three facts
+def _coverage_in_period(on: date, employee: Any, role: Any, plan_type: Any) -> PublicSafety:
+    """coverage() for a period of unchanged covered roles, `on` its first day."""
     plans = _possible_plans(plan_type, role)
     verdicts = {r in covered_roles(p, on) for p in plans for r in _possible_roles(role, p)}
     if len(verdicts) == 1 and (employee is True or role in ROLES or verdicts == {False}):

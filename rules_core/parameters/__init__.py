@@ -88,6 +88,13 @@ def parameter(name: str, on: date) -> Any:
     return latest.value if on >= latest.since else param.on(on).value
 
 
+def change_days(*names: str) -> Tuple[date, ...]:
+    """Every day on which one of these parameters takes a new value, oldest first: between
+    two of them (or after the last) all of them stay put."""
+    every = (_loaded or _load())
+    return tuple(sorted({dated.since for name in names for dated in every[name].values}))
+
+
 def _load() -> Dict[str, Parameter]:
     _loaded.update(registry())
     return _loaded

@@ -1,5 +1,6 @@
 """The 10% additional tax: 59½ computed exactly, the separation-year-of-55 rule, claims."""
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -96,3 +97,38 @@ def test_death_is_code_4_at_any_age():
 def test_unknown_age_is_unknown_not_false():
     tax = outcome()
     assert (tax.applies, tax.topic, at.age_code(tax)) == (None, "tax.unknown_age", None)
+
+
+# ---- governmental 457(b): IRC 72(t)(9) -------------------------------------------------------
+APPLIES = at.AdditionalTax(True, "tax.additional_applies", None, False)
+UNDECIDED = at.AdditionalTax(None, "tax.unknown_age", None, None, "birth_date")
+
+
+@pytest.mark.parametrize("kind, plan_type, governmental", [
+    ("457b", UNKNOWN, True), ("457b", "governmental", True), ("401k", "governmental", False),
+    ("403b", UNKNOWN, False), ("tsp", UNKNOWN, False), (UNKNOWN, "governmental", False),
+])
+def test_only_a_457b_plan_of_a_government_takes_the_rule(kind, plan_type, governmental):
+    assert at.from_governmental_457b(kind, plan_type) is governmental
+
+
+@pytest.mark.parametrize("rolled_in", [UNKNOWN, Decimal("0.00")])
+def test_nothing_rolled_in_means_no_10_percent_and_code_2(rolled_in):
+    for verdict in (APPLIES, UNDECIDED):
+        tax, base = at.governmental_457b(verdict, rolled_in, Decimal("12000.00"))
+        assert (tax.applies, tax.exception, base) == (False, "governmental_457b", Decimal("0.00"))
+        assert at.age_code(tax) == "2"
+
+
+def test_a_rolled_in_part_is_the_only_base_of_the_10_percent():
+    tax, base = at.governmental_457b(APPLIES, Decimal("5000.00"), Decimal("12000.00"))
+    assert tax.applies is True and tax.topic == "tax.governmental_457b_rolled_in" and base == Decimal("5000.00")
+
+
+def test_all_of_it_rolled_in_keeps_the_usual_verdict_on_the_whole():
+    assert at.governmental_457b(APPLIES, Decimal("12000.00"), Decimal("12000.00")) == (APPLIES, None)
+
+
+def test_another_exception_frees_the_rolled_in_part_too():
+    at_59_half = at.AdditionalTax(False, "tax.exempt_59_half", "age_59_half", True)
+    assert at.governmental_457b(at_59_half, Decimal("5000.00"), Decimal("12000.00")) == (at_59_half, None)
