@@ -24,6 +24,7 @@ FACT_SLOTS = (
     "cure_period", "loan_balance", "loan_in_good_standing", "amount_rolled_over",
     "cash_paid_not_rolled_over", "designated_roth", "box7_code", "public_safety_employee",
     "marginal_tax_rate", "loan_date", "loan_amount", "plan_type", "public_safety_role", "years_of_service",
+    "plan_kind",
 )
 assert set(FACT_SLOTS) <= FACT_NAMES
 
