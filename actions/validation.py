@@ -250,22 +250,16 @@ class FactValidation:
         return {"public_safety_employee": value if value in (True, False, DECLINED) else None}
 
     def validate_public_safety_role(self, value, dispatcher, tracker, domain) -> Result:
-        if value in MARKERS or value is None:
-            return {"public_safety_role": value}
-        role = parse_public_safety_role(str(value))
-        if role is None:
-            _say(dispatcher, "bad_role", text=value)
-            return {"public_safety_role": None}
+        role = _choice(value, parse_public_safety_role, "bad_role", dispatcher)
+        if role in MARKERS or role is None:
+            return {"public_safety_role": role}
         # a public-safety job says they worked in public safety; "none of these" says they did not
         return {"public_safety_role": role, "public_safety_employee": role != NOT_PUBLIC_SAFETY}
 
     def validate_plan_type(self, value, dispatcher, tracker, domain) -> Result:
-        if value in MARKERS or value is None:
-            return {"plan_type": value}
-        kind = parse_plan_type(str(value))
-        if kind is None:
-            _say(dispatcher, "bad_plan_type", text=value)
-            return {"plan_type": None}
+        kind = _choice(value, parse_plan_type, "bad_plan_type", dispatcher)
+        if kind in MARKERS or kind is None:
+            return {"plan_type": kind}
         result: Result = {"plan_type": kind}
         named = [parse_plan_kind(str(value)[s:e]) for s, e in find_plan_kind_spans(str(value))]
         if named and named[0] in ("403b", "457b"):  # "a governmental 457(b)": the kind of plan too
@@ -426,6 +420,17 @@ def _option_value(slot: str, said: Optional[str], option: List[str]) -> str:
     if said is not None and parse_date(said, date.fromisoformat(end)).value is not None:
         return said
     return date.fromisoformat(start).strftime("%B %Y")
+
+
+def _choice(value: Any, parse: Any, bad: str, dispatcher: CollectingDispatcher) -> Any:
+    """One of a fact's few values read from what the user wrote; a marker as it is; None, with
+    the choices said again, when the words name none of them."""
+    if value in MARKERS or value is None:
+        return value
+    chosen = parse(str(value))
+    if chosen is None:
+        _say(dispatcher, bad, text=value)
+    return chosen
 
 
 def _before_this_turn(tracker: Tracker, name: str) -> Any:

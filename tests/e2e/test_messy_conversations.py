@@ -262,10 +262,12 @@ def test_two_dates_asked_back_are_answered_in_one_message_and_reach_the_qplo_dea
 
 
 # 14 ----------------------------------------------------------------------------------------------
+LAID_OFF_AT_52 = ("im 52, got laid off march 14 2025 and they offset my 401k loan june 30 2025, about 12k. "
+                  "i was current on it")
+
 def test_a_laid_off_police_officer_at_52_is_asked_what_the_age_50_rule_needs(servers):
     c = chat(servers, "public-safety")
-    c.say("im 52, got laid off march 14 2025 and they offset my 401k loan june 30 2025, about 12k. "
-          "i was current on it")
+    c.say(LAID_OFF_AT_52)
     # separated at 52: only the public-safety rule (IRC 72(t)(10)) can lift the 10%, so it is asked
     assert "public safety" in said(c).lower()
     c.say("yes")
@@ -283,8 +285,7 @@ def test_a_laid_off_police_officer_at_52_is_asked_what_the_age_50_rule_needs(ser
 
 def test_a_private_sector_worker_at_52_says_no_and_owes_the_10_percent(servers):
     c = chat(servers, "not-public-safety")
-    c.say("im 52, got laid off march 14 2025 and they offset my 401k loan june 30 2025, about 12k. "
-          "i was current on it")
+    c.say(LAID_OFF_AT_52)
     assert "public safety" in said(c).lower()
     c.say("no")
     a = assessment(c)
