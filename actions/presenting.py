@@ -201,16 +201,24 @@ def plan_kind_note(plan_kind: Any) -> str:
 
 
 # ---- a period in a question ("Which day in March 2025 was ...?") ---------------------------------
+def _period_kind(start: date, end: date) -> str:
+    """ "day", "month", "year" or "between": how a stretch of days is named."""
+    if start == end:
+        return "day"
+    if start.day == 1 and (end + timedelta(days=1)).day == 1 and (start.year, start.month) == (end.year, end.month):
+        return "month"
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+        return "year"
+    return "between"
+
+
 def period_name(start: date, end: date) -> str:
     """A stretch of days named as people name it: "February 14, 2026", "January 2026", "2026",
     or its first and last days."""
-    if start == end:
-        return long_date(start)
-    if start.day == 1 and (end + timedelta(days=1)).day == 1 and (start.year, start.month) == (end.year, end.month):
-        return start.strftime("%B %Y")
-    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
-        return str(start.year)
-    return words()["periods"]["between"].format(start=long_date(start), end=long_date(end))
+    kind = _period_kind(start, end)
+    if kind == "between":
+        return words()["periods"]["between"].format(start=long_date(start), end=long_date(end))
+    return {"day": long_date(start), "month": start.strftime("%B %Y"), "year": str(start.year)}[kind]
 
 
 def period_phrase(start: Optional[date], end: Optional[date]) -> str:
@@ -218,13 +226,8 @@ def period_phrase(start: Optional[date], end: Optional[date]) -> str:
     "between July 1 and September 30, 2024"; '' when the days are not known."""
     if start is None or end is None:
         return ""
-    w = words()["periods"]
-    if start == end:
-        return w["day"].format(day=long_date(start))
-    whole_month = start.day == 1 and (end + timedelta(days=1)).day == 1 and (start.year, start.month) == (end.year, end.month)
-    if whole_month:
-        return w["month"].format(month=start.strftime("%B %Y"))
-    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
-        return w["year"].format(year=start.year)
-    first = f"{start.strftime('%B')} {start.day}" if start.year == end.year else long_date(start)
-    return w["between"].format(start=first, end=long_date(end))
+    kind, w = _period_kind(start, end), words()["periods"]
+    if kind == "between":
+        first = f"{start.strftime('%B')} {start.day}" if start.year == end.year else long_date(start)
+        return w["between"].format(start=first, end=long_date(end))
+    return w[kind].format(**{kind: period_name(start, end)})
