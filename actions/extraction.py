@@ -183,6 +183,10 @@ _LEFT_JOB = tuple(re.compile(p, _I) for p in (
     r"\bstill\s+have\s+(?:my|the|that)\s+job\b",
     r"\b(?:i'?m|i\s+am|he'?s|she'?s|he\s+is|she\s+is)\s+still\s+(?:there|here|working)\b",
     r"\bback\s+at\s+(?:my|the)\s+(?:\w+\s+)?job\b",
+    # "technically still on the books there", "still on payroll", "still there full time"
+    r"\bstill\s+on\s+(?:the\s+|their\s+)?(?:books|payroll|roster|rolls)\b",
+    # ("nope still there" alone may be the loan, not the job)
+    r"\bstill\s+(?:there|here)\s+(?:full|part)[\s-]?time\b",
     # yes
     r"\bno\s+longer\s+(?:work(?:ing)?|employed)(?:\s+(?:there|for\s+them|at\s+(?:the|my)\s+"
     r"(?:company|job)))?\b",
@@ -222,6 +226,8 @@ _LEFT_JOB = tuple(re.compile(p, _I) for p in (
     r"\blost\s+(?:my|the|his|her)\s+job\b", r"\b(?:changed|switched)\s+jobs\b",
     r"\b(?:position|job|role)\s+(?:was|got)\s+(?:eliminated|cut)\b", r"\b(?:was|got)\s+(?:rif'?d|riffed)\b",
     r"\b(?:contract|employment)\s+ended\b",
+    # the employer went under and took the job along: "the startup folded and my job went with it"
+    r"\bmy\s+(?:job|position|role)\s+went\s+with\s+it\b",
     r"\b(?:got\s+)?(?:laidoff|layedoff|canned|sacked)\b", r"\bgot\s+the\s+(?:boot|axe|ax)\b",
     r"\bwalked\s+(?:off|out\s+of|away\s+from)\s+(?:" + _JOB + r"|the\s+job)\b",
     r"\bbailed\s+on\s+(?:that|the|my|this)\s+job\b", r"\bquite\s+(?:my|the)\s+job\b",
@@ -473,7 +479,9 @@ _CUES: Dict[str, str] = {
                  r"got\s+(?:the|a|my)\s+loan|started\s+the\s+loan",
     "loan_balance": r"owe[sd]?|owing|bal+ance|bal|outstanding|remaining|unpaid|principal|"
                     r"left\s+on\s+(?:the|my|it)(?:\s+loan)?|on\s+the\s+loan|(?:out\s+)?of\s+the|"
-                    r"loan(?:\s+(?:of|was|is|balance))?|of+-?set+(?:ted|ting|s)?|left",
+                    r"loan(?:\s+(?:of|was|is|balance))?|of+-?set+(?:ted|ting|s)?|left|"
+                    # the Form 1099-R's box 1 for a loan gone wrong is the loan's balance taxed
+                    r"gross(?:\s+distribution)?|box\s*1|1099\W?r?\s+(?:says|shows|reads|with)(?!\s+(?:19|20)\d\d\b)",
     # what was borrowed, not what is owed now: "borrowed 20k", "took a $10,000 loan", "the
     # original loan was 30k" (the rules core checks the limits with it; the balance is asked)
     "loan_amount": r"borrow\w*|took\s+(?:out\s+)?(?:a|an)(?=\s+(?:~\s*)?\$?\d)|"
@@ -508,8 +516,8 @@ _RELATIVE_AFTER = re.compile(
 _PAYMENT_NOUN = re.compile(r"\s+(?:loan\s+)?(?:payments?|pmts?|pymnts?|installments?)\b", _I)
 _REFERENCE_DAY = date(2024, 12, 31)  # only to check that a merged date reads; no value depends on it
 
-_VALUE_IN_BRACKETS = re.compile(r"\(\s*[~$]?\s*[\d][\d,.]*\s*(?:k|grand|thousand)?\s*(?:left|owed|remaining)?\s*\)|"
-                                r"(?<=\s)[–—-]+\s*[~$]?\s*\d[\d,.]*\s*(?:k|grand|thousand)?\s*[–—-]+(?=\s)", _I)
+_VALUE_IN_BRACKETS = re.compile(r"\(\s*[~$]?\s*[\d][\d,.]*\s*(?:k|grand|thousand|thou)?\s*(?:left|owed|remaining)?\s*\)|"
+                                r"(?<=\s)[–—-]+\s*[~$]?\s*\d[\d,.]*\s*(?:k|grand|thousand|thou)?\s*[–—-]+(?=\s)", _I)
 _BOUNDARY = re.compile(
     r"[.;!?\n,()]|\s[-–—]+\s|\b(?:but|then|so|because|although|though|while|whereas)\b|"
     r"\band\b(?=\s+(?:i|i'm|im|i've|ive|they|he|she|we|it|my|our|their|then|in|on|the\s+plan|"
@@ -1180,7 +1188,24 @@ def extract_entities(text: str) -> List[Span]:
     spans = sorted(Span(p.start, p.end, label, text[p.start:p.end], role, readings.get(p))
                    for p, label, role in pieces
                    if not any(start <= p.start < end for start, end in elsewhere))
-    return _with_present_state(spans)
+    return _with_present_state(_birth_years(normalised, spans))
+
+
+# "I turned 55 in 2025", "she turns 59 in 2027": a birthday tied to a year is the birth year
+# (1970), not an age today; the form then asks which day of that year.
+_BIRTHDAY_IN_YEAR = re.compile(r"\b(?:turned|turns|turn|turning)\s+(?P<age>[1-9]\d)\s+(?:back\s+)?in\s+"
+                               r"(?:(?:early|mid|late)[\s-]+)?(?P<year>(?:19|20)\d\d)\b", _I)
+
+
+def _birth_years(text: str, spans: List[Span]) -> List[Span]:
+    for match in _BIRTHDAY_IN_YEAR.finditer(text):
+        start, end = match.span()
+        kept = [s for s in spans if not (start <= s.start < end)]
+        if len(kept) == len(spans):
+            continue
+        birth_year = str(int(match["year"]) - int(match["age"]))
+        spans = sorted(kept + [Span(start, end, "birth_date", text[start:end], None, birth_year)])
+    return spans
 
 
 STILL_EMPLOYED = "still employed"  # the reading of a plan's present state (phrase_value: False)

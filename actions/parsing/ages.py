@@ -27,7 +27,7 @@ _KIN = (r"(?:husband|wife|spouse|partner|dad|mom|father|mother|son|daughter|brot
 _HALF = r"(?:\s*½|\s+1/2|\s+and\s+(?:a\s+)?half|\s+and\s+1/2|\.5)"
 _AGE_VALUE = r"(?:\d{1,3}|" + _WORD_AGE + r")" + _HALF + r"?"
 # What may not follow an age: money, a percentage, a unit of time, a clock time.
-_NOT_AGE_AFTER = (r"(?![\d/%$½]|[.,]\d|\s*(?:k\b|grand|thousand|dollars|bucks|percent|%|days?\b|"
+_NOT_AGE_AFTER = (r"(?![\d/%$½]|[.,]\d|\s*(?:k\b|grand|thousand|thou\b|dollars|bucks|percent|%|days?\b|"
                   r"weeks?\b|months?\b|payments?\b|installments?\b|times\b|hours?\b|minutes?\b|"
                   r"am\b|pm\b|in\s+debt|of\s+them))")
 _FINDERS = tuple(re.compile(p, re.IGNORECASE) for p in (

@@ -38,7 +38,7 @@ _UNITS = {
     "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50,
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }
-_SCALES = {"thousand": 1000, "grand": 1000, "k": 1000, "million": 1_000_000, "mil": 1_000_000,
+_SCALES = {"thousand": 1000, "thou": 1000, "grand": 1000, "k": 1000, "million": 1_000_000, "mil": 1_000_000,
            "m": 1_000_000}
 # One number word, longest spellings first so "fourteen" is not read as "four".
 NUMBER_WORD = r"(?:%s)" % "|".join(sorted(_UNITS, key=len, reverse=True))
@@ -58,7 +58,7 @@ def number_from_words(text: str) -> Optional[int]:
             current, seen = current + _UNITS[word], True
         elif word == "hundred" and seen:
             current = (current or 1) * 100
-        elif word in ("thousand", "grand", "million") and seen:
+        elif word in ("thousand", "thou", "grand", "million") and seen:
             total, current = total + (current or 1) * _SCALES[word], 0
         else:
             return None
@@ -82,13 +82,13 @@ _APPROX = re.compile(
     r"just\s+(?:under|over)|over|under|some(?:where)?\s+around|est\.?)\s*")
 _CURRENCY = re.compile(r"^(?:\$|usd)\s*|\s*(?:dollars?|bucks|usd)$")
 _NUMERIC = re.compile(
-    r"(?P<n>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)\s*(?P<s>k|grand|thousand|million|mil|m)?")
+    r"(?P<n>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)\s*(?P<s>k|grand|thousand|thou|million|mil|m)?")
 DECIMAL_COMMA = "decimal_comma"
 RANGE = "range"
 # "10-12k", "$10k-$12k", "10 to 12 thousand": a range, to be confirmed (value: its low end)
-_RANGE = re.compile(r"\$?(?P<a>\d{1,3}(?:\.\d+)?)\s?(?P<sa>k|grand|thousand)?\s?(?:-|–|to)\s?\$?(?P<b>\d{1,3}(?:\.\d+)?)"
-                    r"\s?(?P<sb>k|grand|thousand)")
-_SCALE = r"\s*(?P<s>k|grand|thousand|million|mil|m)?"
+_RANGE = re.compile(r"\$?(?P<a>\d{1,3}(?:\.\d+)?)\s?(?P<sa>k|grand|thousand|thou)?\s?(?:-|–|to)\s?\$?(?P<b>\d{1,3}(?:\.\d+)?)"
+                    r"\s?(?P<sb>k|grand|thousand|thou)")
+_SCALE = r"\s*(?P<s>k|grand|thousand|thou|million|mil|m)?"
 # "9,5k", "1.234,56", "12,50": a comma before one or two digits is a decimal comma
 _COMMA_DECIMAL = re.compile(r"(?P<i>\d{1,3}(?:\.\d{3})+|\d+),(?P<f>\d{1,2})" + _SCALE)
 # "12.500", "1.234.567": dots between groups of three are thousands separators in most of Europe;
@@ -191,14 +191,14 @@ _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _WORDS = NUMBER_WORD + r"(?:[\s-]+(?:and\s+)?(?:" + NUMBER_WORD + r"|hundred))*"
 _FINDERS = tuple(re.compile(p, re.IGNORECASE) for p in (
     # "$12k", "$3,000.50", "$1.2M": the dollar sign is part of the span
-    r"\$\s?" + _NUMBER + r"(?:\s?(?:k|grand|thousand|million|mil|m)\b)?",
+    r"\$\s?" + _NUMBER + r"(?:\s?(?:k|grand|thousand|thou|million|mil|m)\b)?",
     # "9,5k", "$1.234,56", "12.500": European separators, read and confirmed
-    r"(?<![\w.,])\$?\s?\d{1,3},\d{1,2}\s?(?:k|grand|thousand)\b",
+    r"(?<![\w.,])\$?\s?\d{1,3},\d{1,2}\s?(?:k|grand|thousand|thou)\b",
     r"\$\s?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.])",  # "$9 500": with its sign only
-    r"(?<![\w.,$])\$?\d{1,3}(?:\.\d+)?\s?(?:k|grand|thousand)?\s?(?:-|–|to)\s?\$?\d{1,3}(?:\.\d+)?\s?(?:k|grand|thousand)\b",
+    r"(?<![\w.,$])\$?\d{1,3}(?:\.\d+)?\s?(?:k|grand|thousand|thou)?\s?(?:-|–|to)\s?\$?\d{1,3}(?:\.\d+)?\s?(?:k|grand|thousand|thou)\b",
     r"(?<![\w.,])\$?\s?\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?(?![\d.]|,\d|\s?%)",
     # "12k", "1.5 k", "12 grand", "2.5 million"; never the "401k" of a plan name
-    r"(?<![\w$.,])(?!40[13]\s?k\b)" + _NUMBER + r"\s?(?:k\b|grand\b|thousand\b|million\b)",
+    r"(?<![\w$.,])(?!40[13]\s?k\b)" + _NUMBER + r"\s?(?:k\b|grand\b|thousand\b|thou\b|million\b)",
     # "12,450.88", "12,450": digit groups say money even without a sign
     r"(?<![\w$.,])\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?(?!\d|,\d|%)",
     # "450.88": cents say money
@@ -206,7 +206,7 @@ _FINDERS = tuple(re.compile(p, re.IGNORECASE) for p in (
     # "15000": a bare number of at least 3 digits that is not followed by a unit
     r"(?<![\w$.,/:-])\d{3,}(?![\w.,/:%-])" + _NOT_MONEY_AFTER,
     # "twelve grand", "fifteen thousand", "twelve thousand five hundred", "fifteen hundred"
-    r"\b" + _WORDS + r"\s+(?:grand|thousand|million|hundred)\b(?:(?:\s+and)?\s+" + _WORDS
+    r"\b" + _WORDS + r"\s+(?:grand|thousand|thou|million|hundred)\b(?:(?:\s+and)?\s+" + _WORDS
     + r"(?:\s+hundred)?\b)?",
     r"\ba\s+(?:grand|thousand)\b",
     # "fifty dollars": number words before a currency word
