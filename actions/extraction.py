@@ -174,8 +174,20 @@ _JOB = (r"(?:my|the|that|this|our|his|her|their)\s+(?:job|company|employer|firm|
         r"agency|district|school|department|hospital|government|military)")
 _LEFT_JOB = tuple(re.compile(p, _I) for p in (
     # no: "haven't left", "didn't get laid off", "never quit", "still work there"
-    r"\b(?:haven'?t|have\s+not|didn'?t|did\s+not|never|not)\s+(?:been\s+|got\s+|get\s+)?"
-    r"(?:left|quit|resigned|retired|laid\s+off|fired|let\s+go)(?:\s+" + _JOB + r")?\b",
+    r"\b(?:haven'?t|have\s+not|hasn'?t|has\s+not|didn'?t|did\s+not|never|not)\s+(?:been\s+|got\s+|get\s+)?"
+    r"(?:left|quit|resigned|retired|laid\s+off|fired|let\s+go|separated|terminated)(?:\s+(?:from\s+)?" + _JOB + r")?\b",
+    # still employed, in the words people use: "currently employed there", "I'm a current
+    # employee", "still at the same company", "still with them", "haven't gone anywhere"
+    # (not a new job: "currently employed at a new company", "currently work at Target")
+    r"\b(?:currently|presently)\s+(?:still\s+)?employed\b(?!\s+(?:at|with|by|elsewhere|somewhere)\b)",
+    r"\b(?:currently|presently)\s+(?:still\s+)?work(?:s|ing)?\s+(?:there|for\s+them|(?:at|for)\s+(?:the\s+same|that)\b)",
+    r"\bemployed\s+(?:there|here)\s+(?:currently|still|now)\b", r"\bwork\s+there\s+still\b",
+    r"\bstill\s+(?:at|with)\s+(?:the\s+same|my|the|that|this|our)\s+(?:company|employer|job|place|plant|"
+    r"hospital|store|firm|school|agency|district|office|job)\b",
+    r"\bstill\s+with\s+(?:them|the\s+same\s+(?:company|employer))\b", r"\bstill\s+on\s+(?:the\s+job|staff)\b",
+    r"\b(?:i'?m|i\s+am|he'?s|she'?s|he\s+is|she\s+is)\s+(?:still\s+)?(?:a|an)\s+(?:current|active)\s+"
+    r"(?:employee|participant)\b",
+    r"\bstill\s+(?:an?\s+)?(?:active\s+)?employee\b", r"\bhaven'?t\s+gone\s+anywhere\b",
     r"\bstill\s+(?:work(?:s|ed|ing)?)(?:\s+(?:there|here|for\s+them|"
     r"for\s+(?:the|my)\s+(?:company|employer)|at\s+(?:the|my)\s+(?:company|job)))?\b",
     r"\bstill\s+(?:am\s+)?employed\b", r"\bback\s+(?:at|to)\s+work\b(?!\s+(?:on|in|at)\b)",  # "still employed (there)": the data stops at "employed"
@@ -192,11 +204,11 @@ _LEFT_JOB = tuple(re.compile(p, _I) for p in (
     r"(?:company|job)))?\b",
     r"\b(?:don'?t|do\s+not)\s+work\s+there\s+any\s?more\b", r"\bnot\s+working\s+there\s+any\s?more\b",
     r"(?<!hours\s)(?<!pay\s)(?<!salary\s)(?<!shifts\s)(?<!benefits\s)"
-    r"\b(?:got|get|was|were|been)\s+(?:(?:laid|layed)\s+of+\b|fired|let\s+go|termin?a?t?ed|terminted|"
-    r"termed|dismissed|downsized|cut|separated)\b",
+    r"\b(?:got|get|was|were|been)\s+(?:all\s+|both\s+)?(?:(?:laid|layed)[\s-]+of+\b|fired|let\s+go|termin?a?t?ed|terminted|"
+    r"termed|dismissed|downsized|cut|separated|discharged|forced\s+out|pushed\s+out|outsourced)\b",
     # a benefits person's shorthand: "client terminated last month", "employee termed 3/14"
     r"\b(?:client|employee|participant|member|worker)\s+(?P<p>terminated|terminted|termed|separated)\b",
-    r"\b(?:laid|layed)\s+(?:me\s+)?of+\b", r"\b(?:fired|terminated|dismissed)\s+me\b", r"\blet\s+me\s+go\b",
+    r"\b(?:laid|layed)\s+(?:me\s+)?of+\b", r"\blaid-off\b", r"\b(?:fired|terminated|dismissed)\s+me\b", r"\blet\s+me\s+go\b",
     r"\b(?:laid|layed)\s+(?:us|(?:a\s+(?:bunch|lot|few)|half|most|all|some)\s+of\s+us|everyone|everybody)\s+of+\b",
     # HR's words in the first person: "I terminated 9/12", "since I'm terminated"
     r"\b(?:i|i'?m|i\s+am|we|we're)\s+(?P<p>terminated|termed)\b"
@@ -226,6 +238,20 @@ _LEFT_JOB = tuple(re.compile(p, _I) for p in (
     r"\blost\s+(?:my|the|his|her)\s+job\b", r"\b(?:changed|switched)\s+jobs\b",
     r"\b(?:position|job|role)\s+(?:was|got)\s+(?:eliminated|cut)\b", r"\b(?:was|got)\s+(?:rif'?d|riffed)\b",
     r"\b(?:contract|employment)\s+ended\b",
+    # more ways to say it: a reduction in force, a contract not renewed, a new employer, a
+    # former employee, out of work
+    r"\b(?:part\s+of|caught\s+in|hit\s+by|in)\s+(?:a|an|the)\s+(?:reduction\s+in\s+force|rif|layoffs?|lay-offs?)\b",
+    r"\b(?:contract|job|position)\s+(?:wasn'?t|was\s+not)\s+renewed\b",
+    r"\bjob\s+was\s+outsourced\b",
+    r"\b(?:took|got|accepted)\s+(?:a|another|a\s+new)\s+job\s+(?:elsewhere|with\s+(?:another|a\s+different)|"
+    r"at\s+(?:another|a\s+different))\b",
+    r"\b(?:changed|switched)\s+(?:employers|companies)\b",
+    r"\b(?:moved|went)\s+to\s+(?:a\s+new|another|a\s+different)\s+(?:company|employer|job)\b",
+    r"\bwent\s+to\s+work\s+(?:for|at)\s+(?:a\s+new|another|a\s+different)\s+(?:company|employer)\b",
+    r"\b(?:i'?m|i\s+am|he'?s|she'?s)\s+(?:now\s+)?(?:a\s+)?former\s+employee\b",
+    r"\bno\s+longer\s+(?:an?\s+)?employee\b",
+    r"\b(?:i'?m|i\s+am|i'?ve\s+been|been)\s+out\s+of\s+(?:work|a\s+job)\b",
+    r"\b(?:ended|quit|left)\s+my\s+employment\b",
     # the employer went under and took the job along: "the startup folded and my job went with it"
     r"\bmy\s+(?:job|position|role)\s+went\s+with\s+it\b",
     r"\b(?:got\s+)?(?:laidoff|layedoff|canned|sacked)\b", r"\bgot\s+the\s+(?:boot|axe|ax)\b",
@@ -408,7 +434,7 @@ _NONE_ROLLED = tuple(re.compile(p, _I) for p in (
     r"(?!\s+(?:is|was|possible|allowed|option|rule|needed|required|for)\b)",
 ))
 
-_NEGATED = re.compile(r"\b(?:still|back|haven'?t|have\s+not|hasn'?t|has\s+not|didn'?t|did\s+not|never|"
+_NEGATED = re.compile(r"\b(?:still|back|current(?:ly)?|presently|active|haven'?t|have\s+not|hasn'?t|has\s+not|didn'?t|did\s+not|never|"
                       r"not|wasn'?t|was\s+not|isn'?t|is\s+not)\b", _I)
 _ANYMORE = re.compile(r"\b(?:any\s?more|no\s+longer)\b", _I)
 _SELF = frozenset({"i", "i've", "ive", "i'm", "im", "we", "me"})
@@ -479,7 +505,7 @@ _CUES: Dict[str, str] = {
                  r"got\s+(?:the|a|my)\s+loan|started\s+the\s+loan",
     "loan_balance": r"owe[sd]?|owing|bal+ance|bal|outstanding|remaining|unpaid|principal|"
                     r"left\s+on\s+(?:the|my|it)(?:\s+loan)?|on\s+the\s+loan|(?:out\s+)?of\s+the|"
-                    r"loan(?:\s+(?:of|was|is|balance))?|of+-?set+(?:ted|ting|s)?|left|"
+                    r"loan(?:\s+(?:of|was|is|balance))?|of+-?set+(?:ted|ting|s)?|left|pay-?off(?:\s+amount)?|in\s+loans?|"
                     # the Form 1099-R's box 1 for a loan gone wrong is the loan's balance taxed
                     r"gross(?:\s+distribution)?|box\s*1|1099\W?r?\s+(?:says|shows|reads|with)(?!\s+(?:19|20)\d\d\b)",
     # what was borrowed, not what is owed now: "borrowed 20k", "took a $10,000 loan", "the

@@ -73,9 +73,11 @@ FACT_LABELS = frozenset({
     "plan_terminated", "plan_kind", "loan_in_good_standing", "public_safety_role", "plan_type",
 })
 GENERIC_LABELS = frozenset({"date", "amount"})
-# The kind of plan says whose rules apply, not what happened: "I have a 403(b) loan, does this
-# apply?" is a general question; alone it is an answer ("it's a 403(b)").
-STORY_LABELS = FACT_LABELS - {"plan_kind"}
+# Every fact label tells the user's story when it is theirs: "I have a loan from my 403(b), does
+# this apply?" is someone with a 403(b) loan asking (docs/nlu-annotation.md: a question that
+# carries personal facts is inform), the question answered beside it; "does this apply to 403(b)
+# loans?" names no one's plan and stays a general question (is_users_fact).
+STORY_LABELS = FACT_LABELS
 # A 401(k) is what nearly every message mentions and what the answers assume: naming it
 # says nothing about the user's own situation.
 DEFAULT_PLAN_KIND = re.compile(r"^\s*401", re.I)
@@ -173,7 +175,7 @@ def route(intent: Optional[str], ranking: Ranking, text: str, entities: Sequence
         return Route(intent)
     # a plan's "still employed" beside it (actions/extraction.py) is routed as the plan is
     facts = [e for e in entities if e.get("entity") in STORY_LABELS and e.get("value") != STILL_EMPLOYED
-             and is_users_fact(text, e)]
+             and _counts(e) and is_users_fact(text, e)]
     if intent == FALLBACK and not facts and (any(e.get("role") == HYPOTHETICAL for e in entities) or (
             _CONDITION.search(text) and any(e.get("entity") in STORY_LABELS for e in entities))):
         # "if that's me and I owe 20k on my 403b loan, what happens?": unsure of the words,
@@ -224,7 +226,7 @@ def keeps_values(intent: str) -> bool:
 
 def states_situation(text: str, entities: Sequence[Entity]) -> bool:
     """Does the message tell something of the user's own loan story (or of a client's)?"""
-    if any(e.get("entity") in STORY_LABELS and is_users_fact(text, e) for e in entities):
+    if any(e.get("entity") in STORY_LABELS and _counts(e) and is_users_fact(text, e) for e in entities):
         return True
     return _bare_answer(text, entities)
 

@@ -160,12 +160,20 @@ def test_a_phrase_added_to_a_statement_is_part_of_it():
     assert route("nlu_fallback", [], text, [value]).intent == INFORM
 
 
-def test_the_kind_of_plan_alone_is_a_general_question_or_an_answer():
+def test_the_kind_of_plan_is_the_users_fact_only_when_it_is_their_plan():
     text = "i have a loan from my hospital 403(b), does this apply"
     value = {"entity": "plan_kind", "value": "403(b)", "start": text.index("403(b)"), "end": text.index("403(b)") + 6}
-    assert route("faq_other_plan_types", [], text, [value]).intent == "faq_other_plan_types"
+    assert route("faq_other_plan_types", [], text, [value]) == Route(INFORM, None)
+    ranked = [("faq_other_plan_types", 0.8)]
+    assert route("faq_other_plan_types", ranked, text, [value]) == Route(INFORM, "faq_other_plan_types")
+    text = "does this apply to 403b loans"
+    value = {**value, "value": "403b", "start": text.index("403b"), "end": text.index("403b") + 4}
+    assert route("faq_other_plan_types", ranked, text, [value]).intent == "faq_other_plan_types"
+    text = "my loan is a 401k, is it different for a 403b"
+    value = {**value, "value": "401k", "start": text.index("401k"), "end": text.index("401k") + 4}
+    assert route("faq_other_plan_types", ranked, text, [value]).intent == "faq_other_plan_types"  # the default
     text = "its a 403(b) thru the school district"
-    value = {**value, "start": text.index("403(b)"), "end": text.index("403(b)") + 6}
+    value = {**value, "value": "403(b)", "start": text.index("403(b)"), "end": text.index("403(b)") + 6}
     assert route("nlu_fallback", [], text, [value]).intent == INFORM
 
 
