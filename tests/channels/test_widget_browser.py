@@ -118,6 +118,18 @@ def test_qplo_conversation_card_calendar_and_reload(browser, demo, artifacts, tm
         source_links = answer.locator(".sources a")
         assert source_links.count() >= 2
         assert all(h.startswith("https://") for h in source_links.evaluate_all("ls => ls.map(l => l.href)"))
+        # A footnote shows "[1]", is named "[1] IRC ..." (a voice-control user says what they see)
+        # and takes the reader to its source: the sources open and focus lands on the entry.
+        footnote = answer.locator("button.footnote").first
+        number, source = footnote.get_attribute("aria-label").split(" ", 1)
+        assert number == footnote.inner_text() == "[1]"
+        assert answer.locator(".sources-box[open]").count() == 0
+        footnote.focus()
+        page.keyboard.press("Enter")
+        assert answer.locator(".sources-box[open]").count() == 1
+        focused = page.evaluate("() => document.querySelector('.loan-assistant-widget').shadowRoot.activeElement"
+                                ".closest('li').textContent")
+        assert focused.startswith(source), (focused, source)
         contrasts = page.evaluate(CONTRAST_JS, "article.card")
         assert len(contrasts) > 30 and min(contrasts)[0] >= 4.5, min(contrasts)  # WCAG AA for all card text
         page.screenshot(path=str(artifacts / "widget-qplo-desktop.png"))
