@@ -67,6 +67,50 @@ CONTRAST_JS = """sel => {
 }"""
 
 
+# axe-core (widget/vendor/axe.min.js, pinned in widget/package.json) on the whole page, the
+# widget's open shadow root included: WCAG 2.0/2.1 A and AA and axe's best practices.
+AXE = ROOT / "widget" / "vendor" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+# Some rules look only at what is on screen, and the log scrolls: axe runs at each scroll
+# position of the log, top to bottom, and what it finds anywhere counts.
+AXE_RUN = """async tags => {
+  const log = document.querySelector('.loan-assistant-widget').shadowRoot.querySelector('.log');
+  const scrolls = log.getClientRects().length > 0, start = log.scrollTop;
+  const found = { violations: {}, incomplete: {} };
+  const keep = (into, rules) => rules.forEach(rule => {
+    const targets = into[rule.id] = into[rule.id] || new Set();
+    rule.nodes.forEach(n => targets.add(JSON.stringify(n.target)));
+  });
+  for (let top = 0; ; top += Math.ceil(log.clientHeight * 0.75)) {
+    if (scrolls) log.scrollTop = top;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations', 'incomplete'] });
+    keep(found.violations, result.violations);
+    keep(found.incomplete, result.incomplete);
+    if (!scrolls || top + log.clientHeight >= log.scrollHeight) break;
+  }
+  if (scrolls) log.scrollTop = start;
+  const listed = rules => Object.entries(rules).map(([id, targets]) => [id, [...targets]]);
+  return { violations: listed(found.violations), incomplete: listed(found.incomplete) };
+}"""
+# What axe leaves undecided ("incomplete") and which check of ours decides it instead: text
+# contrast inside the shadow root (axe cannot tell the background behind a timeline dot, say)
+# is measured from the computed colours by CONTRAST_JS in every state.
+AXE_UNDECIDED_OURS = {"color-contrast"}
+
+
+def accessibility_problems(page) -> list:
+    """What axe finds wrong on the page as it is now, what it could not decide that no check of
+    ours covers, and any widget text under 4.5:1 contrast; empty when all is well."""
+    if page.evaluate("typeof window.axe === 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    found = page.evaluate(AXE_RUN, AXE_TAGS)
+    problems = [f"{rule}: {', '.join(targets)}" for rule, targets in found["violations"]]
+    problems += [f"{rule} undecided: {', '.join(targets)}" for rule, targets in found["incomplete"]
+                 if rule not in AXE_UNDECIDED_OURS]
+    problems += [f"contrast {ratio:.2f}:1 {where}" for ratio, where in page.evaluate(CONTRAST_JS, "*") if ratio < 4.5]
+    return problems
+
+
 def save_whole_card(page, answer, path: Path) -> None:
     """A picture of the whole card: the panel grows to its content just for the screenshot."""
     size = page.viewport_size
@@ -118,6 +162,18 @@ def test_qplo_conversation_card_calendar_and_reload(browser, demo, artifacts, tm
         source_links = answer.locator(".sources a")
         assert source_links.count() >= 2
         assert all(h.startswith("https://") for h in source_links.evaluate_all("ls => ls.map(l => l.href)"))
+        # A footnote shows "[1]", is named "[1] IRC ..." (a voice-control user says what they see)
+        # and takes the reader to its source: the sources open and focus lands on the entry.
+        footnote = answer.locator("button.footnote").first
+        number, source = footnote.get_attribute("aria-label").split(" ", 1)
+        assert number == footnote.inner_text() == "[1]"
+        assert answer.locator(".sources-box[open]").count() == 0
+        footnote.focus()
+        page.keyboard.press("Enter")
+        assert answer.locator(".sources-box[open]").count() == 1
+        focused = page.evaluate("() => document.querySelector('.loan-assistant-widget').shadowRoot.activeElement"
+                                ".closest('li').textContent")
+        assert focused.startswith(source), (focused, source)
         contrasts = page.evaluate(CONTRAST_JS, "article.card")
         assert len(contrasts) > 30 and min(contrasts)[0] >= 4.5, min(contrasts)  # WCAG AA for all card text
         page.screenshot(path=str(artifacts / "widget-qplo-desktop.png"))
@@ -303,6 +359,7 @@ def test_one_script_tag_with_data_attributes_and_starting_over(browser, demo):
         assert launcher.inner_text() == "Loan questions"  # data-title
         assert launcher.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(107, 33, 168)"  # data-primary-color
         launcher.click()
+        assert accessibility_problems(page) == []
         page.get_by_role("group", name="Common questions").get_by_role("button", name="I left my job").click()
         page.locator(".msg.bot", has_text="last day").wait_for(timeout=REPLY_TIMEOUT)
         page.get_by_role("button", name="Start a new conversation").click()
@@ -312,3 +369,55 @@ def test_one_script_tag_with_data_attributes_and_starting_over(browser, demo):
         page.locator(".msg.bot", has_text="401(k)").nth(1).wait_for(timeout=REPLY_TIMEOUT)
     finally:
         context.close()
+
+
+SCREENS = {"desktop": {"viewport": {"width": 1280, "height": 900}},
+           "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}}
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_axe_finds_nothing_to_fix_in_any_state_a_person_meets(browser, demo, artifacts, screen):
+    context = browser.new_context(**SCREENS[screen])
+    page = context.new_page()
+    found = {}
+    try:
+        page.goto(f"{demo.url}?today={TODAY}")
+        launcher = page.get_by_role("button", name="Open the 401(k) loan help chat")
+        launcher.wait_for()
+        found["closed"] = accessibility_problems(page)
+
+        launcher.click()
+        page.get_by_role("group", name="Common questions").wait_for()
+        found["open, greeting and starting points"] = accessibility_problems(page)
+
+        send(page, QPLO_STORY)
+        page.get_by_role("button", name="Yes, up to date").wait_for(timeout=REPLY_TIMEOUT)
+        found["a question with buttons"] = accessibility_problems(page)
+
+        page.get_by_role("button", name="Yes, up to date").click()
+        answer = card(page)
+        answer.wait_for(timeout=REPLY_TIMEOUT)
+        page.locator(".typing").wait_for(state="hidden", timeout=REPLY_TIMEOUT)  # the whole answer is in
+        closed = answer.locator("details:not([open]) > summary")
+        for _ in range(closed.count()):  # more steps, sources, the answer as text
+            closed.first.click()
+        assert answer.locator("details:not([open])").count() == 0
+        found["answer card, everything expanded"] = accessibility_problems(page)
+
+        page.get_by_role("button", name="Start a new conversation").click()
+        send(page, "what about the taxes on it")
+        page.locator(".msg.bot", has_text="Did you mean").wait_for(timeout=REPLY_TIMEOUT)
+        assert 2 <= page.get_by_role("group", name="Suggested replies").get_by_role("button").count() <= 3
+        found["did you mean"] = accessibility_problems(page)
+
+        down = context.new_page()  # another tab, while the assistant cannot be reached
+        down.route("**/socket.io/**", lambda route: route.abort())
+        open_widget(down, f"{demo.url}?today={TODAY}")
+        down.get_by_role("alert").wait_for(timeout=20_000)
+        send(down, "hello")
+        down.locator(".msg.user.pending").wait_for()
+        found["unreachable, a message waiting"] = accessibility_problems(down)
+    finally:
+        context.close()
+        (artifacts / f"axe-{screen}.json").write_text(json.dumps(found, indent=1))
+    assert found == {state: [] for state in found}, json.dumps(found, indent=1)

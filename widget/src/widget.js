@@ -421,12 +421,17 @@ LoanChat.prototype.card = function (entry, foldedTexts) {
       if (!(c.id in sourceIndex)) { sources.push(c); sourceIndex[c.id] = sources.length; }
       return { n: sourceIndex[c.id], label: c.label };
     }).sort(function (x, y) { return x.n - y.n; });
+    // A button, not an in-page link: its target is inside the shadow root, where a "#id" link
+    // leads nowhere (nor can assistive technology follow it). Its name starts with what it shows.
     numbered.forEach(function (c) {
-      sup.appendChild(el("a", { href: "#la-src-" + c.n + "-" + cardId, "aria-label": c.label, text: "[" + c.n + "]" }));
+      var shown = "[" + c.n + "]";
+      sup.appendChild(el("button", { type: "button", "class": "footnote", "data-source": sourceId(c.n),
+        "aria-label": fill(w.footnote_label, { number: shown, source: c.label }), text: shown }));
     });
     return sup.childNodes.length ? sup : null;
   }
   var cardId = (LoanChat.cards = (LoanChat.cards || 0) + 1);
+  function sourceId(n) { return "la-src-" + n + "-" + cardId; }
   function first(text) { return String(text || "").split("\n\n")[0]; }
   function section(heading, children, cls) {
     return el("section", { "class": cls }, [el("h4", { text: heading })].concat(children));
@@ -509,7 +514,8 @@ LoanChat.prototype.card = function (entry, foldedTexts) {
     var list = el("ol", { "class": "sources" });
     sources.forEach(function (c, i) {
       var label = c.label + (c.title ? ": " + c.title : "");
-      list.appendChild(el("li", { id: "la-src-" + (i + 1) + "-" + cardId },
+      // tabindex -1: a footnote moves focus here, so the source is read next
+      list.appendChild(el("li", { id: sourceId(i + 1), tabindex: "-1" },
         [c.url ? el("a", { href: c.url, target: "_blank", rel: "noopener noreferrer", text: label }) : label]));
     });
     body.push(el("details", { "class": "more sources-box" }, [el("summary", { text: fill(w.sources_count, { n: sources.length }) }), list]));
@@ -521,21 +527,17 @@ LoanChat.prototype.card = function (entry, foldedTexts) {
     body.push(details);
   }
 
-  // Footnote links point inside the shadow root: move focus there instead of navigating.
   var article = el("article", { "class": "card", "aria-label": w.card_label + ": " + kind.title }, [
     el("div", { "class": "card-head " + kind.tone }, [el("p", { "class": "card-kicker", text: w.card_heading }), el("h3", { text: kind.title })]),
     el("div", { "class": "card-body" }, body)
   ]);
+  // A footnote opens the sources and moves focus to its entry.
   article.addEventListener("click", function (e) {
-    var a2 = e.target.closest && e.target.closest('a[href^="#la-src-"]');
-    if (!a2) return;
-    e.preventDefault();
-    var target = self.root.getElementById(a2.getAttribute("href").slice(1));
-    if (target) {
-      var box = target.closest("details");
-      if (box) box.open = true;
-      target.setAttribute("tabindex", "-1"); target.focus();
-    }
+    var footnote = e.target.closest && e.target.closest("button.footnote");
+    var target = footnote && self.root.getElementById(footnote.getAttribute("data-source"));
+    if (!target) return;
+    target.closest("details").open = true;
+    target.focus();
   });
   return article;
 };
