@@ -105,6 +105,10 @@ def tracker_slots(servers: Servers, sender: str) -> Dict[str, Any]:
 
 
 def _period(label: str) -> Tuple[date, date]:
+    if "-Q" in label:  # a quarter, "2026-Q2"
+        year, quarter = int(label[:4]), int(label[-1])
+        last = 3 * quarter
+        return date(year, last - 2, 1), date(year, last, calendar.monthrange(year, last)[1])
     parts = [int(p) for p in label.split("-")]
     if len(parts) == 3:
         day = date(*parts)
