@@ -121,6 +121,10 @@ def _period(label: str) -> Tuple[date, date]:
 def _asks_about(label: str, reply_text: str) -> bool:
     """The reply names the labelled period: the month ("August 2026") or the year."""
     parts = label.split("-")
+    if "-Q" in label:  # a quarter: the reply asks about a day in it, naming one of its months
+        start, _ = _period(label)
+        return parts[0] in reply_text and any(calendar.month_name[m].lower() in reply_text
+                                              for m in range(start.month, start.month + 3))
     if len(parts) == 2:
         return calendar.month_name[int(parts[1])].lower() in reply_text and parts[0] in reply_text
     return len(parts) == 1 and parts[0] in reply_text
