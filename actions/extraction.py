@@ -162,7 +162,9 @@ _MASKS = re.compile(
     r"\b(?:age\s+)?\d+(?:\s*1/2|½|\.5)?(?:[\s-]*year)?[\s-]+(?:rule|exception|thing|provision)\b|"
     # a form's tax year is no event ("her 2023 1099-R"); an installment is no balance ("$376/mo")
     r"\b(?:19|20)\d\d(?=\s+(?:1099|form|tax\s+(?:return|year|bill|form)|taxes|return|w-?2))", _I)
-_INSTALLMENT = re.compile(r"(?<![\w.,])\$?\d(?:[\d,.]*\d)?k?\s*(?:/\s*(?:mo|month|wk|week|paycheck|pay\s*period)\b|"
+_INSTALLMENT = re.compile(r"(?<![\w.,/])\$\d(?:[\d,.]*\d)?\s*(?:loan\s+)?(?:payments?|installments?|deductions?)\b|"
+                          # ("the $85 loan payment": one installment)
+                          r"(?<![\w.,])\$?\d(?:[\d,.]*\d)?k?\s*(?:/\s*(?:mo|month|wk|week|paycheck|pay\s*period)\b|"
                           r"(?:a|per|each|every)\s+(?:month|mo|week|wk|paycheck|pay\s*period|check)\b|"
                           r"(?:bi-?)?(?:monthly|weekly)\b)|"
                           # "monthly payments of $203", "my payments were 150": an installment, no balance
@@ -190,7 +192,9 @@ _LEFT_JOB = tuple(re.compile(p, _I) for p in (
     r"\bstill\s+(?:an?\s+)?(?:active\s+)?employee\b", r"\bhaven'?t\s+gone\s+anywhere\b",
     r"\bstill\s+(?:work(?:s|ed|ing)?)(?:\s+(?:there|here|for\s+them|"
     r"for\s+(?:the|my)\s+(?:company|employer)|at\s+(?:the|my)\s+(?:company|job)))?\b",
-    r"\bstill\s+(?:am\s+)?employed\b", r"\bback\s+(?:at|to)\s+work\b(?!\s+(?:on|in|at)\b)",  # "still employed (there)": the data stops at "employed"
+    r"\bstill\s+(?:am\s+)?(?:technically\s+|officially\s+|currently\s+)?employed\b",
+    r"\bstill\s+with\s+us\b", r"\bstill\s+\w+ing\s+(?:at|for)\s+the\s+same\s+(?:\w+\s+)?(?:school|company|employer|"
+    r"place|agency|hospital|job|district|store|plant|firm|office)\b", r"\bback\s+(?:at|to)\s+work\b(?!\s+(?:on|in|at)\b)",  # "still employed (there)": the data stops at "employed"
     r"\bstill\s+(?:with|at)\s+(?:the|my)\s+(?:company|employer|job)\b",
     r"\bstill\s+have\s+(?:my|the|that)\s+job\b",
     r"\b(?:i'?m|i\s+am|he'?s|she'?s|he\s+is|she\s+is)\s+still\s+(?:there|here|working)\b",
@@ -203,7 +207,7 @@ _LEFT_JOB = tuple(re.compile(p, _I) for p in (
     r"\bno\s+longer\s+(?:work(?:ing)?|employed)(?:\s+(?:there|for\s+them|at\s+(?:the|my)\s+"
     r"(?:company|job)))?\b",
     r"\b(?:don'?t|do\s+not)\s+work\s+there\s+any\s?more\b", r"\bnot\s+working\s+there\s+any\s?more\b",
-    r"(?<!hours\s)(?<!pay\s)(?<!salary\s)(?<!shifts\s)(?<!benefits\s)"
+    r"(?<!hours\s)(?<!pay\s)(?<!salary\s)(?<!shifts\s)(?<!benefits\s)(?<!case\s)(?<!charges\s)(?<!claim\s)(?<!lawsuit\s)"
     r"\b(?:got|get|was|were|been)\s+(?:all\s+|both\s+)?(?:(?:laid|layed)[\s-]+of+\b|fired|let\s+go|termin?a?t?ed|terminted|"
     r"termed|dismissed|downsized|cut|separated|discharged|forced\s+out|pushed\s+out|outsourced)\b",
     # a benefits person's shorthand: "client terminated last month", "employee termed 3/14"
@@ -238,6 +242,18 @@ _LEFT_JOB = tuple(re.compile(p, _I) for p in (
     r"\blost\s+(?:my|the|his|her)\s+job\b", r"\b(?:changed|switched)\s+jobs\b",
     r"\b(?:position|job|role)\s+(?:was|got)\s+(?:eliminated|cut)\b", r"\b(?:was|got)\s+(?:rif'?d|riffed)\b",
     r"\b(?:contract|employment)\s+ended\b",
+    # "they walked me out", "after quitting in may", "RIF'd from the agency", "got out of the Marines"
+    r"\b(?:walked|escorted)\s+me\s+out\b",
+    r"(?:(?<=\bafter\s)|(?<=\bsince\s)|(?<=\bupon\s))(?:quitting|resigning|retiring|being\s+(?:laid\s+off|fired|let\s+go|"
+    r"terminated|rif'?d))\b",
+    r"(?<!was\s)(?<!got\s)\b(?:rif'?d|riffed)\b",
+    r"\bgot\s+out\s+of\s+the\s+(?:army|navy|air\s+force|marines?|marine\s+corps|coast\s+guard|military|service)\b",
+    # the employer closing takes the job with it ("the company closed its doors in september"),
+    # not the plan ("the company shut down the plan")
+    r"\b(?:company|employer|business|store|plant|factory|shop|startup|firm|restaurant|clinic|practice)\s+(?:closed\s+"
+    r"(?:its|their)\s+doors|shut\s+(?:its|their)\s+doors|went\s+(?:out\s+of\s+business|under|bankrupt|belly[\s-]up)|"
+    r"folded|closed\s+down|shut\s+down|closed)\b(?!\s+(?:the|its|our|their|my)\s+(?:\w+\s+)?(?:plan|401|403|457))",
+    r"\b(?:owner|they|he|she)\s+closed\s+(?:the|its|our)\s+(?:business|company|store|shop|plant|doors)\b",
     # more ways to say it: a reduction in force, a contract not renewed, a new employer, a
     # former employee, out of work
     r"\b(?:part\s+of|caught\s+in|hit\s+by|in)\s+(?:a|an|the)\s+(?:reduction\s+in\s+force|rif|layoffs?|lay-offs?)\b",
@@ -352,12 +368,15 @@ _OTHER_LOAN = (r"\b" + _WANTED + r"(?:car|auto|truck|vehicle|student|school|coll
                r"\bcar\s+(?:note|payment)s?\b|"
                r"\b(?:owes|owed|owe)\s+me\b|"
                r"\b(?:borrowed|lent|loaned)\s+(?:\S+\s+){0,2}?(?:from|to)\s+(?:me|us|him|her|them|my\s+(?:brother|sister|"
-               r"parents?|mom|dad|friend|uncle|aunt|cousin)\w*)\b")
+               r"parents?|mom|dad|friend|uncle|aunt|cousin)\w*)\b|"
+               r"\b(?:lent|loaned)\s+(?:my|a|our)\s+(?:brother|sister|parents?|mom|dad|friend|buddy|uncle|aunt|cousin|"
+               r"son|daughter|neighbou?r|coworker)\w*\b")
 _OTHER_PLAN = (r"\b(?:dental|health|medical|vision|insurance|life\s+insurance|pension|hsa|fsa|cell(?:\s+phone)?|"
                r"phone|data|gym|meal|cafeteria|irs\s+payment|installment|cobra)\s+(?:plans?|coverage|insurance|"
                r"benefits?)\b|\bcobra\b|\bmedicare\b|\bpension\b")
 _ACCOUNT_MONEY = (r"\b(?:total\s+)?in\s+(?:the|my|his|her|their|our)\s+(?:401\s?\(?k\)?|403\s?\(?b\)?|tsp|account|"
-                  r"plan|ira)\b|\baccount\s+(?:balance|value)\b|\bvested\s+balance\b|\btotal\s+balance\b|"
+                  r"plan|ira)\b|\b(?:sitting\s+)?in\s+(?:my\s+|the\s+)?(?:savings|checking|the\s+bank|an?\s+emergency\s+fund)\b|"
+                  r"(?<!for\sthe\s)\brest\s+of\s+(?:the|my|his|her)\s+(?:account|401\s?\(?k\)?|403\s?\(?b\)?|tsp|balance|money|funds)\b|\baccount\s+(?:balance|value)\b|\bvested\s+balance\b|\btotal\s+balance\b|"
                   r"\b(?:to|into)\s+(?:my|his|her|an?)\s+(?:ira|roth)\s+(?:direct|directly)\b|"
                   # "they sent 65k direct to my IRA": the account rolled over, not the offset
                   # (an offset has no money to send; the user rolls it over from other funds)
@@ -450,9 +469,13 @@ _CUES: Dict[str, str] = {
     "separation_date": r"last\s+day|(?:last|final)\s+pay\s?(?:check|day)|sep[ae]rat\w*|termination\s+date|stopped\s+working|"
                        r"(?:my|his|her|their|mandatory|early)\s+retirement(?!\s+(?:plan|account|savings|fund|money|package))|"
                        r"(?:job|employment)\s+ended|left|quit|resign\w*|retire[ds]?|(?:laid|layed)\s*of+|"
-                       r"lay\s*offs?|fired|let\s+(?:me\s+)?go|terminated|terminted|termed|dismissed|downsized|"
+                       r"lay\s*offs?|fired|let\s+(?:me\s+)?go|terminated|terminted|termed|"
+                       r"(?<!case\s)(?<!case\sgot\s)(?<!case\swas\s)(?<!charges\swere\s)dismissed|downsized|"
                        r"changed\s+jobs|termination|eliminated|rif'?d|riffed|contract\s+ended",
-    "offset_date": r"of+-?set+(?:ted|ting|s)?|of+est|(?:(?:the|my)\s+loan|it)\s+out\s+of\s+my\s+(?:account|balance|"
+    "offset_date": r"of+-?set+(?:ted|ting|s)?|of+est|"
+                   # "they took the whole outstanding balance out of my 401k"
+                   r"took\s+(?:the\s+)?(?:(?:whole|entire|full|remaining|outstanding|unpaid|loan)\s+)*(?:balance|loan|amount)\s+"
+                   r"(?:out\s+of|from)\s+(?:my|the|his|her)\s+(?:vested\s+)?(?:balance|account|" + _K + r"|403\s?\(?b\)?|tsp)|(?:(?:the|my)\s+loan|it)\s+out\s+of\s+my\s+(?:account|balance|"
                    + _K + r")(?:\s+balance)?|closed\s+(?:out\s+)?(?:the|my)\s+loan|"
                    r"loan\s+(?:was\s+|got\s+)?closed(?:\s+out)?|closed\s+out\s+against|"
                    r"used\s+my\s+(?:balance|account|money|savings|funds|retirement|" + _K + r")\s+to\s+pay\s+"
@@ -460,6 +483,7 @@ _CUES: Dict[str, str] = {
                    r"foreclos\w*|deducted\s+from\s+my\s+(?:payout|distribution|balance|account)|"
                    r"net(?:ted)?\s+(?:the\s+loan\s+|it\s+)?against|"
                    r"paid\s+(?:it|the\s+loan)\s+off\s+(?:using|with|from|out\s+of)\s+my\s+(?:vested\s+)?(?:balance|account|"
+                   + _K + r")|paid\s+off\s+(?:the|my)\s+loan\s+(?:using|with|from|out\s+of)\s+my\s+(?:vested\s+)?(?:balance|account|"
                    + _K + r")|"
                    # "took the loan balance ($23k) out of my account": the amount is a value of its own
                    r"took(?=\s+(?:the\s+)?(?:(?:401\s?\(?k\)?|403\s?\(?b\)?|\w+)\s+)?(?:loan|it|balance)[^.;!?]{0,40}?\s+out\s+of\s+(?:my|the|his|her)\s+"
@@ -478,7 +502,7 @@ _CUES: Dict[str, str] = {
                                r"couldn'?t\s+pay|could\s+not\s+pay|(?:stopped|stoped|quit)\s+(?:paying|"
                                r"making\s+(?:the\s+|my\s+)?payments)|payments?\s+(?:was\s+|were\s+)?due|"
                                r"(?:payroll\s+)?stopped\s+(?:taking|deducting)(?:\s+(?:the\s+)?payments)?|"
-                               r"due|bounced|fell\s+behind|behind|"
+                               r"due(?!\s+to\b)|bounced|fell\s+behind|behind|"
                                r"late(?!\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|spring|summer|fall|"
                                r"autumn|winter|last|this|next|19\d\d|20\d\d)|-)",  # "late summer" is a date
     # the object belongs to the cue, so "paid back the missed payments on 7/7" is not a
@@ -489,11 +513,17 @@ _CUES: Dict[str, str] = {
                     r"pa[iy]e?d\s+(?:(?:it|them|that|everything|what\s+i\s+missed)\s+)?back|made\s+up|repaid|"
                     r"made\s+(?:them|it|those|the\s+payments?)\s+(?:all\s+)?up)"
                     r"(?:\s+(?:all\s+)?(?:the|my|those)\s+(?:missed\s+|late\s+|skipped\s+)?payments?)?|"
-                    r"brought\s+(?:it|the\s+loan|everything|my\s+loan)\s+current|current\s+again",
+                    r"brought\s+(?:it|the\s+loan|everything|my\s+loan)\s+current|current\s+again|"
+                    # repaying the whole loan is making it up too: "paid the loan off in full on 3/3"
+                    r"pa[iy]e?d\s+(?:it|the\s+loan|the\s+(?:whole\s+|full\s+)?balance|everything)\s+off(?:\s+in\s+full)?|"
+                    r"pa[iy]e?d\s+off\s+(?:the|my)\s+(?:whole\s+)?(?:loan|balance)(?:\s+in\s+full)?"
+                    r"(?!\s+(?:with|using|from|out\s+of)\s+(?:my|the|his|her)\b)",
     "birth_date": r"born|birthday|birth\s*date|b-?day|dob|date\s+of\s+birth",
     # events that are no fact of ours: the date of a default or a deemed distribution is
     # the rules core's to work out, so a date they govern is dropped
-    "foreign_event": r"default(?:ed)?(?!\s+on)|went\s+into\s+default|in\s+default|deemed(?:\s+distribut\w+)?|"
+    "foreign_event": r"(?:haven'?t|have\s+not|hasn'?t|has\s+not|didn'?t|did\s+not|not\s+yet|never)\s+(?:been\s+|yet\s+)?"
+                     r"of+-?set+(?:\s+(?:it|the\s+loan|my\s+loan))?(?:\s+yet)?|"
+                     r"default(?:ed)?(?!\s+on)|went\s+into\s+default|in\s+default|deemed(?:\s+distribut\w+)?|"
                      # the day of a rollover is no fact the rules take (the deadline is theirs)
                      r"into\s+(?:an?|my|the)\s+(?:\w+\s+)?(?:ira|roth)|deposited|"
                      r"rolled\s+(?:(?:it|that|them|the\s+\w+|\S+)\s+)?over",
@@ -556,7 +586,8 @@ _FILLERS = frozenset("and or in on of the a an about around roughly approximatel
                      "maybe probably i i'm im think it it's its is was my that just um uh ok okay "
                      "yes yeah yep sure also plus & oh well guess believe pretty at by to".split())
 _DATE_WORD_BEFORE = re.compile(r"\b(?:in|since|during|by|until|till|from|before|after|born|year|"
-                               r"early|mid|late|around|circa|back\s+in)\s+$", _I)
+                               r"early|mid|late|around|circa|back\s+in|"
+                               r"(?:taxable|income|taxes?|taxed|returns?|filing|1099s?)\s+(?:for|of))\s+$", _I)
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})  # same length: offsets hold
 
 
@@ -1043,6 +1074,13 @@ def _written_year(said: str) -> Optional[int]:
 _FOLLOWING_EVENTS = ("offset_date", "caught_up_on")
 
 
+_MONTH_DAY = re.compile(r"(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])")
+
+
+def _month_without_year(said: str) -> bool:
+    return bool(_MONTH_DAY.fullmatch(said) or (_NAMED_MONTH.search(said) and _written_year(said) is None))
+
+
 def _years_from_context(message: _Message, pieces) -> Dict[_Piece, str]:
     """A month without a year in a story whose dates carry one year takes it: "laid off
     3/14/25, they took it out end of Q2 that same yr" (said), "the plan terminated 6/30/2025
@@ -1057,7 +1095,7 @@ def _years_from_context(message: _Message, pieces) -> Dict[_Piece, str]:
     dates = [(piece, label, message.text[piece.start:piece.end]) for piece, label, role in
              sorted(pieces, key=lambda item: item[0].start)
              if label in DATE_LABELS and piece.kind in ("date", "year") and not role]
-    if not any(_NAMED_MONTH.search(said) and _written_year(said) is None for _, _, said in dates[1:]):
+    if not any(_month_without_year(said) for _, _, said in dates[1:]):
         return readings  # nothing to take a year (most messages): no parsing
     earlier: List[Tuple[int, date]] = []
     for piece, label, said in dates:
@@ -1068,9 +1106,10 @@ def _years_from_context(message: _Message, pieces) -> Dict[_Piece, str]:
                 earlier.append((year, reading.start))
             continue
         years = {y for y, _ in earlier}
-        if len(years) != 1 or not _NAMED_MONTH.search(said):
+        if len(years) != 1 or not _month_without_year(said):
             continue
-        candidate = f"{said} {years.pop()}"
+        # "offset on 4/30" after "quit on the 1st of march 2025": 4/30/2025
+        candidate = f"{said}/{years.pop()}" if _MONTH_DAY.fullmatch(said) else f"{said} {years.pop()}"
         reading = parse_date(candidate, _REFERENCE_DAY)
         said_same = _SAME_YEAR.match(message.text, piece.end)
         follows = label in _FOLLOWING_EVENTS and reading.start is not None and reading.start >= max(d for _, d in earlier)

@@ -279,7 +279,7 @@ def is_users_fact(text: str, entity: Entity) -> bool:
         return False
     if clause_start > 0 and _QUESTION_START.search(sentence) and not _gives_reason(clause):
         return False  # a later part of a question: "does leaving my job at 55 avoid ..."
-    if not _ANCHOR.search(clause) and re.search(r"\b(?:you|your)\b", clause, _I):
+    if not _ANCHOR.search(clause) and re.search(r"\b(?:you|your|u|ur|ya)\b", clause, _I):
         return False  # "when you quit": anyone
     if _states(clause):
         return True

@@ -45,6 +45,15 @@ _FINDERS = tuple(re.compile(p, re.IGNORECASE) for p in (
     # employee was 61 when", "my wife is 38", "my son (27) quit his job"
     r"\b(?:client|participant|employee|member|he|she|" + _KIN + r")(?:\s+(?:is|was|turned)|'s|\s*\(\s*(?=\d\d\s*\)))"
     r"\s*(?:now\s+)?(?P<v>[1-9]\d)(?!\w)" + _NOT_AGE_AFTER,
+    # "hes 60", "shes 58": the apostrophe left out
+    r"\b(?:hes|shes)\s+(?P<v>[1-9]\d)(?!\w)" + _NOT_AGE_AFTER,
+    # "(was 57 at the time)": an age at the event
+    r"\bwas\s+(?P<v>[1-9]\d)(?:" + _HALF + r")?\s+(?:at\s+the\s+time|then|when)\b",
+    # the age as a list item: "63, FERS, 25 yrs" opening the message; "city firefighter, 52, left
+    # the department" between commas, a verb after it
+    r"^\s*(?P<v>1[89]|[2-9]\d)\s*(?:,|\s+w/)(?!\s*\d)",
+    r"(?<=[a-z)]),\s*(?P<v>[1-9]\d)\s*,\s*(?=(?:got|was|were|left|retired|quit|laid|fired|resigned|took|borrowed|have|had|"
+    r"single|married|divorced|widowed|separated|terminated|termed|rif'?d)\b)",
     # "59 yrs and 5 months old": whole years, the months dropped (the rules need 59½ at most)
     r"\b(?P<v>\d{2})[\s-]*(?:years?|yrs?)[\s,]+(?:and\s+)?\d{1,2}\s+months?[\s-]+old\b",
     # the whole message is a number under 100: the answer to "how old are you?"

@@ -42,7 +42,7 @@ _CODE_CHARS = (r"(?P<c>[a-z0-9](?:(?:\s?[,&+]\s?|\s|\s+(?:and|&)\s+(?:(?:code|bo
 _CUE = (r"(?:\b1099(?:-?\s?r\b|(?!-?\s?r\b))(?![\w-])(?:\s+box\s*(?:7|seven))?|\bbox\s*(?:7|seven)(?:\s+codes?)?|"
         r"\b(?:distribution\s+)?codes?\b|\bcoded(?:\s+as)?|\bform\s+(?=says|shows|has|reads))")
 # a lower-case article before the code is filler ("box 7 has a 7"); an upper-case A is code A
-_FILLER = (r"\s*(?:(?:says|said|shows|showed|reads|has|had|is|was|of|as|with|:|=|-)\s*)*"
+_FILLER = (r"\s*(?:(?:says|said|shows|showed|reads|has|had|is|was|of|as|with|just|only|:|=|-)\s*)*"
            r"(?:(?-i:an?|the)\s+)?[\"']?")
 _COMPACT = r"(?P<c>[a-z0-9]{1,2})(?!\w)"  # a code written before its cue: "M1 code", "B in box 7"
 _FORM = r"(?:box\s*(?:7|seven)|(?:my|the|a|this|that)\s+(?:form\s+)?1099-?r?)"
