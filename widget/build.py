@@ -1,5 +1,6 @@
 """Builds dist/loan-chat.js, the one file a page includes: the vendored socket.io-client
-bundle (kept out of the page's globals), the widget's styles and words, and the widget.
+bundle (kept out of the page's globals), the widget's styles (the chat's, and the printable
+summary's), its words, and the widget.
 Pure Python, no Node.js needed: `python widget/build.py` prints the file's path."""
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ def vendored_socketio_version() -> str:
 def bundle() -> str:
     words = json.loads((HERE / "src" / "words.json").read_text(encoding="utf-8"))
     css = (HERE / "src" / "widget.css").read_text(encoding="utf-8")
+    print_css = (HERE / "src" / "print.css").read_text(encoding="utf-8")
     widget = (HERE / "src" / "widget.js").read_text(encoding="utf-8")
     version = vendored_socketio_version()
     return "\n".join([
@@ -36,6 +38,7 @@ def bundle() -> str:
         VENDOR.read_text(encoding="utf-8").strip(),
         ";",
         f"var WIDGET_CSS = {json.dumps(css)};",
+        f"var PRINT_CSS = {json.dumps(print_css)};",
         f"var WIDGET_WORDS = {json.dumps(words, ensure_ascii=False)};",
         widget,
         "})();",

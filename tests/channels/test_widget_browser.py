@@ -3,6 +3,7 @@ demo portal page, talking to the real Rasa and action servers over socket.io. Ea
 what a person would: types, clicks, reloads, downloads, and checks what they would see."""
 from __future__ import annotations
 
+import io
 import json
 import re
 from datetime import date, timedelta
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from tests.channels.conftest import DemoPage
 from tests.rasa_support import ROOT, free_port
@@ -48,9 +50,11 @@ def card(page):
     return page.get_by_role("article", name=re.compile("Your assessment"))
 
 
-# WCAG contrast of every piece of text inside `root_selector` against the background it sits on.
+# WCAG contrast of every piece of text inside `sel` (in the widget's shadow root, or in the
+# document when there is no widget) against the background it sits on.
 CONTRAST_JS = """sel => {
-  const root = document.querySelector('.loan-assistant-widget').shadowRoot;
+  const host = document.querySelector('.loan-assistant-widget');  // none in the printable summary
+  const root = host ? host.shadowRoot : document;
   const rgba = s => { const v = s.match(/[\\d.]+/g).map(Number); return v.length === 3 ? v.concat(1) : v; };
   const lum = c => c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
                     .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
@@ -74,8 +78,9 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 # Some rules look only at what is on screen, and the log scrolls: axe runs at each scroll
 # position of the log, top to bottom, and what it finds anywhere counts.
 AXE_RUN = """async tags => {
-  const log = document.querySelector('.loan-assistant-widget').shadowRoot.querySelector('.log');
-  const scrolls = log.getClientRects().length > 0, start = log.scrollTop;
+  const host = document.querySelector('.loan-assistant-widget');  // none in the printable summary
+  const log = host && host.shadowRoot.querySelector('.log');
+  const scrolls = !!log && log.getClientRects().length > 0, start = scrolls ? log.scrollTop : 0;
   const found = { violations: {}, incomplete: {} };
   const keep = (into, rules) => rules.forEach(rule => {
     const targets = into[rule.id] = into[rule.id] || new Set();
@@ -233,6 +238,106 @@ def test_deemed_distribution_card_shows_the_missed_payment_and_the_cure_deadline
         assert answer.locator('li[data-name="age_59_half_date"] .when').inner_text() == "in about 14 years"
         assert answer.get_by_role("button", name="Add deadlines to my calendar").is_visible()
         save_whole_card(page, answer, artifacts / "widget-deemed-card.png")
+    finally:
+        context.close()
+
+
+# Headless Chromium has no print dialog: in every window of the test's browser, window.print()
+# only counts its calls, and the test prints that same window with page.pdf().
+COUNT_PRINTS = "window.print = function () { window.printCalls = (window.printCalls || 0) + 1; };"
+
+
+def pdf_text_and_links(pdf: bytes) -> tuple[str, list[str]]:
+    """The PDF's text, as pypdf reads it back, and the addresses its links go to."""
+    reader = PdfReader(io.BytesIO(pdf))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    links = [annot.get_object()["/A"]["/URI"] for page in reader.pages for annot in page.get("/Annots") or []
+             if annot.get_object().get("/Subtype") == "/Link"]
+    return text, links
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_print_or_save_as_pdf_prints_the_card_alone(browser, demo, artifacts):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(COUNT_PRINTS)
+    page = context.new_page()
+    try:
+        open_widget(page, f"{demo.url}?today={TODAY}")
+        send(page, QPLO_STORY)
+        page.get_by_role("button", name="Yes, up to date").click(timeout=REPLY_TIMEOUT)
+        answer = card(page)
+        answer.wait_for(timeout=REPLY_TIMEOUT)
+        page.locator(".typing").wait_for(state="hidden", timeout=REPLY_TIMEOUT)  # the whole answer is in
+        button = answer.get_by_role("button", name="Print or save as PDF")
+        assert button.get_attribute("aria-describedby")
+        hint = answer.locator("#" + button.get_attribute("aria-describedby")).inner_text()
+        assert "new window" in hint  # said before it happens
+
+        # What the card says, read from the card a person sees (more steps and sources folded).
+        shown_dates = answer.locator(".timeline time").all_inner_texts()
+        meanings = answer.locator(".timeline .says").all_inner_texts()
+        steps = answer.locator(".steps strong").all_text_contents()
+        sources = answer.locator(".sources a").evaluate_all("ls => ls.map(l => [l.textContent, l.href])")
+        disclaimer = answer.locator(".disclaimer").inner_text()
+        assert len(steps) > 3 and len(sources) >= 5 and disclaimer
+
+        button.focus()
+        with page.expect_popup() as opened:
+            page.keyboard.press("Enter")
+        summary = opened.value
+        summary.wait_for_load_state()
+        assert summary.evaluate("window.printCalls") == 1  # the button asked to print this window
+        assert page.evaluate("window.printCalls") is None  # and not the portal page
+        assert summary.title().startswith("401(k) loan summary: Qualified plan loan offset")
+
+        summary.emulate_media(media="print")
+        pdf = summary.pdf(format="Letter")  # what "Save as PDF" in the print dialog makes
+        (artifacts / "widget-qplo-summary.pdf").write_bytes(pdf)
+        summary.screenshot(path=str(artifacts / "widget-qplo-summary.png"), full_page=True)
+        text, links = pdf_text_and_links(pdf)
+        flat, packed = words(text), "".join(text.split())  # a long address may wrap
+        assert flat.startswith("YOUR 401(K) LOAN: A SUMMARY TO KEEP Qualified plan loan offset"), flat[:200]
+        made = date.today()
+        assert f"Summary made on {made:%B} {made.day}, {made.year}." in flat
+        assert "counted from November 1, 2025" in flat  # the day the answer was worked out for
+        for name, (_, shown) in QPLO_DATES.items():  # the golden case's dates
+            assert shown in flat, name
+        for shown in shown_dates:  # and every date the card shows
+            assert shown in flat, shown
+        for meaning in meanings:  # what each date means
+            assert words(meaning) in flat, meaning
+        for step in steps:  # every step, the folded ones too
+            assert step in flat, step
+        assert "Roll over the offset by the extended deadline" in steps
+        for label, url in sources:  # each source by name, its address written out and linked
+            assert words(label) in flat, label
+            assert url in packed, url
+        assert sorted(set(links)) == sorted({url for _, url in sources})
+        assert "IRC §402(c)(3)(C)" in flat
+        assert words(disclaimer) in flat
+        assert "M1" in flat and "$12,000.00" in flat and "$1,200.00" in flat
+        for chrome in ["401(k) loan help", "Your message", "Type your question", "Add deadlines to my calendar",
+                       "Print or save as PDF", "Start a new conversation", "Hi Sam", QPLO_STORY, "Yes, up to date",
+                       "Read this answer as text", "more steps", "Sources (", "Northwind", "Account balance"]:
+            assert chrome not in flat, chrome
+
+        # Black and white: black text, no coloured or dark backgrounds, no colour-only meaning
+        # (the next deadline says so in words, as on the card).
+        colours = summary.evaluate("""() => [...document.querySelectorAll('body *')].map(el => {
+            const st = getComputedStyle(el); return [st.color, st.backgroundColor]; })""")
+        assert {c for c, _ in colours} == {"rgb(0, 0, 0)"}
+        assert {b for _, b in colours} <= {"rgba(0, 0, 0, 0)", "rgb(255, 255, 255)"}
+        assert "Next deadline" in summary.locator(".timeline li.next").inner_text()
+        assert accessibility_problems(summary) == []  # axe, print media, on the printed document
+
+        # A browser that blocks the new window gets told what to do, not nothing.
+        page.evaluate("window.open = () => null")
+        button.click()
+        assert "blocked" in page.get_by_role("alert").inner_text()
+        assert page.evaluate("window.printCalls") is None
     finally:
         context.close()
 

@@ -1,6 +1,6 @@
 /* 401(k) loan assistant: embeddable chat widget over Rasa's socket.io channel.
- * Built into dist/loan-chat.js by build.py, which puts `io` (socket.io-client), WIDGET_CSS and
- * WIDGET_WORDS in scope. Plain DOM, no framework; everything renders inside a shadow root. */
+ * Built into dist/loan-chat.js by build.py, which puts `io` (socket.io-client), WIDGET_CSS,
+ * PRINT_CSS and WIDGET_WORDS in scope. Plain DOM, no framework; everything renders inside a shadow root. */
 "use strict";
 
 var DEFAULTS = {
@@ -25,6 +25,7 @@ var ICONS = {
   close: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12 19 17.6 17.6 19 12 13.4 6.4 19 5 17.6 10.6 12 5 6.4z"/></svg>',
   restart: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 5V2L7 6l5 4V7a5 5 0 1 1-5 5H5a7 7 0 1 0 7-7z"/></svg>',
   send: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3 20.5 21 12 3 3.5 3 10l12 2-12 2z"/></svg>',
+  print: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M7 3h10v4h2a2 2 0 0 1 2 2v7h-4v5H7v-5H3V9a2 2 0 0 1 2-2h2zm2 2v2h6V5zm0 10v4h6v-4zm9-5a1 1 0 1 0 0 2 1 1 0 0 0 0-2z"/></svg>',
   calendar: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M7 2h2v2h6V2h2v2h3a1 1 0 0 1 1 1v15a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1h3zm12 8H5v9h14zM11 12h2v3h3v2h-3v3h-2v-3H8v-2h3z"/></svg>'
 };
 
@@ -475,14 +476,22 @@ LoanChat.prototype.card = function (entry, foldedTexts) {
   });
   if (dates.length) body.push(section(w.timeline_heading, [timeline]));
 
+  var actions = el("div", { "class": "actions" });
   if (entry.calendar && entry.calendar.ics) {
     var n = entry.calendar.events;
-    body.push(el("div", {}, [
+    actions.appendChild(el("div", {}, [
       el("button", { type: "button", "class": "calendar", html: ICONS.calendar, onclick: function () { self.download(entry.calendar); } },
         [el("span", { text: w.calendar_button })]),
       el("p", { "class": "hint", text: n === 1 ? w.calendar_hint_one : fill(w.calendar_hint, { n: n }) })
     ]));
   }
+  var printHint = "la-print-hint-" + cardId;
+  actions.appendChild(el("div", {}, [
+    el("button", { type: "button", "class": "print", html: ICONS.print, "aria-describedby": printHint,
+      onclick: function () { self.printCard(article, entry); } }, [el("span", { text: w.print_button })]),
+    el("p", { "class": "hint", id: printHint, text: w.print_hint })
+  ]));
+  body.push(actions);
 
   if (a.form_1099r_box7) {
     var check = a.code_check && a.code_check.note ? el("p", { text: a.code_check.note }) : null;
@@ -540,6 +549,73 @@ LoanChat.prototype.card = function (entry, foldedTexts) {
     target.focus();
   });
   return article;
+};
+
+/* ---------------------------------------------------------------- the printable summary
+ * "Print or save as PDF" prints the card alone. The card sits in a shadow root inside someone
+ * else's page: a print stylesheet there would have to hide the portal's own content (against
+ * its markup and its own print rules) and undo the panel's fixed, scrolling layout, and a
+ * person pressing Ctrl+P on the portal would no longer get the portal. So the button opens the
+ * summary as a document of its own in a new window, built from the card and styled by
+ * PRINT_CSS alone, and asks the browser to print it; every browser's print dialog can save it
+ * as a PDF. The window stays open afterwards: the summary reads as well on screen. */
+LoanChat.prototype.printCard = function (article, entry) {
+  var win = window.open("", "_blank");
+  if (!win) { this.printBlocked = true; this.showStatus(this.w.print_blocked, false); return; }
+  if (this.printBlocked) { this.printBlocked = false; this.hideStatus(); }
+  var summary = this.printable(article, entry), doc = win.document;
+  doc.open();
+  doc.write('<!doctype html><html><head><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1"></head><body></body></html>');
+  doc.close();
+  doc.documentElement.setAttribute("lang", this.w.locale);
+  doc.title = summary.title;
+  var style = doc.createElement("style");
+  style.textContent = PRINT_CSS;
+  doc.head.appendChild(style);
+  summary.parts.forEach(function (part) { doc.body.appendChild(doc.importNode(part, true)); });
+  win.focus();
+  win.print();
+};
+
+// The card's content without the chat around it: no buttons, every step and source shown,
+// footnotes as plain numbers, each source's address written out, and the day it was made.
+LoanChat.prototype.printable = function (article, entry) {
+  var w = this.w, a = entry.assessment;
+  var kind = w.classification[a.classification] || { title: a.classification };
+  var body = article.querySelector(".card-body").cloneNode(true);
+  function all(selector) { return Array.prototype.slice.call(body.querySelectorAll(selector)); }
+  all(".actions, details.as-text").forEach(function (n) { n.remove(); });
+  all("button.footnote").forEach(function (b) { b.replaceWith(el("span", { "class": "footnote", text: b.textContent })); });
+  all("details.more:not(.sources-box)").forEach(function (more) {
+    var shown = more.previousElementSibling; // the first steps: the rest join them
+    Array.prototype.slice.call(more.querySelectorAll("ol > li")).forEach(function (li) { shown.appendChild(li); });
+    more.remove();
+  });
+  all("details.sources-box").forEach(function (box) {
+    var list = box.querySelector("ol.sources");
+    Array.prototype.slice.call(list.children).forEach(function (li) {
+      var link = li.querySelector("a");
+      li.removeAttribute("id"); li.removeAttribute("tabindex");
+      if (link) li.replaceChildren(link.textContent, el("a", { href: link.href, text: link.href }));
+    });
+    box.replaceWith(el("section", {}, [el("h4", { text: w.sources_heading }), list]));
+  });
+  // The document's own heading levels: its title is the h1, the card's sections are h2.
+  all("h4").forEach(function (h) { h.replaceWith(el("h2", { text: h.textContent })); });
+
+  var now = new Date(), today = [now.getFullYear(), now.getMonth() + 1, now.getDate()]
+    .map(function (n) { return (n < 10 ? "0" : "") + n; }).join("-");
+  var made = fill(w.print_made, { date: this.dateText(today) });
+  if (a.as_of && a.as_of !== today) made += " " + fill(w.print_as_of, { date: this.dateText(a.as_of) });
+  return {
+    title: fill(w.print_document_title, { title: kind.title, date: this.dateText(today) }),
+    parts: [
+      el("header", {}, [el("p", { "class": "kicker", text: w.print_kicker }), el("h1", { text: kind.title }),
+        el("p", { "class": "made", text: made })]),
+      el("main", {}, [body])
+    ]
+  };
 };
 
 LoanChat.prototype.download = function (calendar) {
