@@ -16,6 +16,10 @@ widget_port="${WIDGET_PORT:-8080}"     # the demo page with the website chat wid
 # Web pages allowed to use the servers from a browser (REST and the widget's socket.io
 # channel alike), space separated; the demo page is one of them.
 export CORS_ORIGINS="${CORS_ORIGINS:-http://127.0.0.1:$widget_port http://localhost:$widget_port}"
+# Per-client limits (actions/rate_limit.py; README, "Limits"): chat messages a minute per client
+# address, sustained (0: no limit), how many at once, and addresses never limited.
+export RATE_LIMIT_PER_MINUTE="${RATE_LIMIT_PER_MINUTE:-60}" RATE_LIMIT_BURST="${RATE_LIMIT_BURST:-20}"
+export RATE_LIMIT_EXEMPT="${RATE_LIMIT_EXEMPT:-}"
 mkdir -p var
 export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$action_port/webhook}"
 export TRACKER_DB="${TRACKER_DB:-$root/var/tracker.db}"

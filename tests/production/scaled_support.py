@@ -35,8 +35,12 @@ POSTGRES = {"host": os.environ.get("TRACKER_DB_HOST", "127.0.0.1"),
 class ScaledDeployment:
     """`rasa_servers` Rasa servers and two action servers behind nginx, over PostgreSQL + Redis."""
 
-    def __init__(self, workdir: Path, rasa_servers: int = 2, model: Optional[Path] = None):
+    def __init__(self, workdir: Path, rasa_servers: int = 2, model: Optional[Path] = None,
+                 rate_limit_exempt: str = "127.0.0.1"):
         self.workdir, self.model = workdir, model
+        # The tests' and benchmarks' load comes from 127.0.0.1 and stands for many people (as a
+        # portal back end would): exempt from the per-client limits unless a test says otherwise.
+        self.rate_limit_exempt = rate_limit_exempt
         self.rasa_ports = [free_port() for _ in range(rasa_servers)]
         self.action_ports = [free_port(), free_port()]
         self.public_port, self.action_lb_port = free_port(), free_port()
@@ -58,7 +62,7 @@ class ScaledDeployment:
                "ACTION_SERVERS": "2", "ACTION_PORTS": " ".join(map(str, self.action_ports)),
                "RUN_DIR": str(self.workdir), "TRACKER_DB_NAME": self.database,
                "LOCK_STORE_KEY_PREFIX": self.key_prefix, "PYTHONHASHSEED": "0",
-               "RASA_TELEMETRY_ENABLED": "false"}
+               "RASA_TELEMETRY_ENABLED": "false", "RATE_LIMIT_EXEMPT": self.rate_limit_exempt}
         if self.model:
             env["MODEL"] = str(self.model)
         return env
