@@ -16,14 +16,15 @@ Settings (environment, read at server start):
   no limit (tests that start the servers themselves drive many conversations from 127.0.0.1).
   scripts/run.sh and scripts/run_scaled.sh set 60.
 - RATE_LIMIT_BURST: messages a client may send at once after a quiet spell (default 20).
-- RATE_LIMIT_EXEMPT: addresses never limited, space separated (a portal back end that talks
-  for many people from one address).
+- RATE_LIMIT_EXEMPT: addresses or networks (10.0.0.0/8) never limited, space separated (a
+  portal back end that talks for many people from one address).
 - TRUSTED_PROXIES: addresses of reverse proxies in front of the server (space separated); for a
   request from one of them the client is the last address of X-Forwarded-For, the one the proxy
   added. run_scaled.sh sets 127.0.0.1, where its nginx runs.
 """
 from __future__ import annotations
 
+import ipaddress
 import math
 import os
 from dataclasses import dataclass
@@ -52,8 +53,20 @@ def settings_from(env: Mapping[str, str]) -> LimitSettings:
     burst = int(env.get("RATE_LIMIT_BURST") or 20)
     if per_minute < 0 or burst < 1:
         raise ValueError("RATE_LIMIT_PER_MINUTE must be 0 or more and RATE_LIMIT_BURST 1 or more")
-    return LimitSettings(per_minute, burst, frozenset(env.get("RATE_LIMIT_EXEMPT", "").split()),
-                         frozenset(env.get("TRUSTED_PROXIES", "").split()))
+    exempt = env.get("RATE_LIMIT_EXEMPT", "").split()
+    for entry in exempt:
+        ipaddress.ip_network(entry, strict=False)  # a typo stops the server at start, with the entry named
+    return LimitSettings(per_minute, burst, frozenset(exempt), frozenset(env.get("TRUSTED_PROXIES", "").split()))
+
+
+def is_exempt(address: str, exempt: FrozenSet[str]) -> bool:
+    if address in exempt:
+        return True
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(entry, strict=False) for entry in exempt if "/" in entry)
 
 
 def client_address(peer: str, forwarded_for: Optional[str], trusted_proxies: FrozenSet[str]) -> str:
@@ -77,7 +90,7 @@ class ClientLimiter:
         """None when the client may send this message now (and it is counted); otherwise the
         whole seconds until it may send one."""
         s = self.settings
-        if not s.on or address in s.exempt:
+        if not s.on or is_exempt(address, s.exempt):
             return None
         tokens, then = self.buckets.get(address, (float(s.burst), now))
         tokens = min(float(s.burst), tokens + (now - then) * s.per_minute / 60)

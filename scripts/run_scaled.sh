@@ -145,7 +145,9 @@ write_rate_limits() {
 start_rasa_server() {
   # A deep listen backlog: under a burst the kernel queues connections instead of dropping them,
   # which nginx would see as connect timeouts and count against a busy but healthy server.
-  SANIC_BACKLOG="${SANIC_BACKLOG:-1024}" \
+  # Its own per-client limit is a backstop behind nginx's (the widget's websocket messages):
+  # twice nginx's burst, so what nginx lets through is never refused again.
+  SANIC_BACKLOG="${SANIC_BACKLOG:-1024}" RATE_LIMIT_BURST=$((RATE_LIMIT_BURST * 2)) \
   "$root/.venv/bin/rasa" run --enable-api --auth-token "$RASA_AUTH_TOKEN" -i 127.0.0.1 -p "$2" \
     --model "$model" --endpoints deploy/endpoints.scaled.yml --credentials credentials.yml \
     --cors ${CORS_ORIGINS:-} >"$run_dir/rasa-$1.log" 2>&1 &  # unquoted: space-separated origins; none by default

@@ -42,8 +42,10 @@ def test_refused_messages_do_not_count_against_the_client():
 
 
 def test_exempt_addresses_and_a_zero_rate_are_never_limited():
-    lim = limiter(burst=1, exempt=["192.0.2.10"])
+    lim = limiter(burst=1, exempt=["192.0.2.10", "10.8.0.0/16"])
     assert all(lim.wait_seconds("192.0.2.10", 0.0) is None for _ in range(100))
+    assert all(lim.wait_seconds("10.8.3.4", 0.0) is None for _ in range(100))
+    assert lim.wait_seconds("10.9.3.4", 0.0) is None and lim.wait_seconds("10.9.3.4", 0.0) == 1
     off = limiter(per_minute=0, burst=1)
     assert all(off.wait_seconds("a", 0.0) is None for _ in range(100))
 
@@ -56,6 +58,8 @@ def test_settings_from_the_environment():
         (True, 60.0, 5, {"10.0.0.5", "10.0.0.6"}, {"127.0.0.1"})
     with pytest.raises(ValueError):
         settings_from({"RATE_LIMIT_PER_MINUTE": "lots"})
+    with pytest.raises(ValueError):
+        settings_from({"RATE_LIMIT_PER_MINUTE": "60", "RATE_LIMIT_EXEMPT": "10.0.0.300"})
     with pytest.raises(ValueError):
         settings_from({"RATE_LIMIT_PER_MINUTE": "60", "RATE_LIMIT_BURST": "0"})
 
