@@ -47,6 +47,11 @@ SESSION_BYTES = 24  # 192 random bits; token_urlsafe writes them as 32 character
 _SESSION_SHAPE = re.compile(r"^[A-Za-z0-9_-]{32,128}$")
 
 
+async def _maybe_await(result: Any) -> None:
+    if inspect.isawaitable(result):  # python-socketio >= 5.10 made the room calls coroutines
+        await result
+
+
 def new_session_secret() -> str:
     return secrets.token_urlsafe(SESSION_BYTES)
 
@@ -127,11 +132,12 @@ class WidgetSocketIOInput(SocketIOInput):
             offered = data.get("session_id") if isinstance(data, dict) else None
             secret = usable_session_secret(offered) or new_session_secret()
             conversation = conversation_id(secret) if self.session_persistence else sid
+            before = await sio.get_session(sid, namespace=namespace)
             await sio.save_session(sid, {"secret": secret, "conversation": conversation}, namespace=namespace)
             if self.session_persistence:
-                entered = sio.enter_room(sid, conversation, namespace=namespace)
-                if inspect.isawaitable(entered):  # python-socketio >= 5.10
-                    await entered
+                if before and before["conversation"] != conversation:  # "start over": the old answers stop
+                    await _maybe_await(sio.leave_room(sid, before["conversation"], namespace=namespace))
+                await _maybe_await(sio.enter_room(sid, conversation, namespace=namespace))
             await sio.emit("session_confirm", secret, room=sid, namespace=namespace)
 
         async def user_uttered(sid: Text, data: Any) -> None:
