@@ -119,7 +119,7 @@ class Widget:
             if message.get("text"):
                 self.texts.append(message["text"])
 
-        await self.client.connect(self.url, transports=["websocket"])
+        await self.client.connect(self.url, transports=["polling"])
         await self.client.emit("session_request", {"session_id": session_id})
         await asyncio.wait_for(self.confirmed.wait(), 30)
         return self
