@@ -141,16 +141,20 @@ class WidgetSocketIOInput(SocketIOInput):
             await sio.emit("session_confirm", secret, room=sid, namespace=namespace)
 
         async def user_uttered(sid: Text, data: Any) -> None:
-            session = await sio.get_session(sid, namespace=namespace)
             if not isinstance(data, dict) or not isinstance(data.get("message"), str):
                 return
-            if not session or (self.session_persistence and data.get("session_id") != session["secret"]):
-                logger.warning("a widget message without this socket's own session was ignored")
-                return
+            if self.session_persistence:
+                session = await sio.get_session(sid, namespace=namespace)
+                if not session or data.get("session_id") != session["secret"]:
+                    logger.warning("a widget message without this socket's own session was ignored")
+                    return
+                conversation = session["conversation"]
+            else:
+                conversation = sid  # one conversation per connection, as in Rasa's channel
             output = WidgetSocketIOOutput(sio, self.bot_message_evt)
             wait = self._over_the_limit(sid)
             if wait is not None:
-                await output.send_text_message(session["conversation"], too_many_messages(wait))
+                await output.send_text_message(conversation, too_many_messages(wait))
                 return
             metadata = data.get(self.metadata_key) or {}
             if isinstance(metadata, str):
@@ -158,7 +162,7 @@ class WidgetSocketIOInput(SocketIOInput):
                     metadata = json.loads(metadata)
                 except ValueError:
                     metadata = {}
-            await on_new_message(UserMessage(data["message"], output, session["conversation"],
+            await on_new_message(UserMessage(data["message"], output, conversation,
                                              input_channel=self.name(),
                                              metadata=metadata if isinstance(metadata, dict) else {}))
 
