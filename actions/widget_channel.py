@@ -57,8 +57,11 @@ def new_session_secret() -> str:
 
 
 def usable_session_secret(offered: Any) -> Optional[str]:
-    """The secret a client offers to resume its session, if it could be one we made."""
-    return offered if isinstance(offered, str) and _SESSION_SHAPE.match(offered) else None
+    """The secret a client offers to resume its session, if it could be one we made (a
+    conversation's id is not one: offering it gets a new session)."""
+    if not isinstance(offered, str) or offered.startswith(WIDGET_PREFIX):
+        return None
+    return offered if _SESSION_SHAPE.match(offered) else None
 
 
 def conversation_id(session_secret: str) -> str:
