@@ -15,7 +15,7 @@ from tests.production.scaled_support import SCRIPTS, TODAY, Script, final_assess
 
 PEOPLE = 20
 FLOOD_ADDRESS = "127.0.0.2"
-FLOOD_WORKERS, FLOOD_PAUSE = 8, 0.2  # up to 40 real messages a second, were they all answered
+FLOOD_WORKERS, FLOOD_PAUSE = 32, 0.2  # 32 messages always waiting (up to 160 a second, were they answered)
 THINK = 0.3  # seconds a person pauses between turns
 Authorize = Callable[[str], Optional[str]]  # sender -> Authorization header (None: no header)
 
