@@ -12,7 +12,9 @@ PostgreSQL, Redis; its own database, dropped afterwards); `embedded` is scripts/
 server with its SQLite tracker store, one action server, the widget's demo page server).
 
 Traffic: `--users` simulated people at once (default 8), each with a source address of its own
-on the loopback network (127.0.1.N), each playing whole conversations one after another: the
+on the loopback network (127.0.1.N, so each is held to the per-client limits of
+actions/rate_limit.py and nginx on its own; 127.0.0.1, where the reference pass comes from, is
+exempt), each playing whole conversations one after another: the
 four scripted conversations of tests/production/scaled_support.py (stories told in pieces, the
 form's questions, general questions, what-ifs, a correction, small talk), each under a new
 sender id, with a pause of 0.5-2 s between turns as a person typing. Every fifth conversation
@@ -278,8 +280,10 @@ def soak_embedded(minutes: int, args: argparse.Namespace, model: Path) -> Soak:
     with tempfile.TemporaryDirectory(prefix="soak-embedded-") as workdir:
         env = {k: v for k, v in os.environ.items() if k != "HOST"}
         env.update({k: str(v) for k, v in ports.items()})
+        # The reference pass runs from 127.0.0.1 at full speed: exempt, as ScaledDeployment does.
+        # The simulated people (127.0.1.N) are each held to run.sh's per-client limits.
         env.update({"TRACKER_DB": str(Path(workdir) / "tracker.db"), "RASA_TELEMETRY_ENABLED": "false",
-                    "PYTHONHASHSEED": "0"})
+                    "PYTHONHASHSEED": "0", "RATE_LIMIT_EXEMPT": "127.0.0.1"})
         out = Path(workdir) / "run.out"
         process = subprocess.Popen(["bash", str(ROOT / "scripts" / "run.sh")], cwd=ROOT, env=env,
                                    stdout=out.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
