@@ -323,7 +323,7 @@ _PLANNED_ING = re.compile(r"\b(?:retiring|quitting|resigning|separating|leaving)
 _ING_DOER = re.compile(r"(?:\b(?:thinking\s+(?:about|of)|considering|plan\s+on|planning\s+on)\s+|"
                        r"\b(?:i'?m|i\s+am|we'?re|we\s+are|he'?s|she'?s|they'?re|is|are|am)\s+"
                        r"(?:\w+ly\s+|about\s+|just\s+)?|\b(?:employee|client|participant|member|worker|someone|"
-                       r"husband|wife|spouse)\s+(?:who\s+is\s+|who'?s\s+)?|^\s*)$", _I)
+                       r"husband|wife|spouse)\s+(?:who\s+is\s+|who'?s\s+)?|(?:^|[.;!?]|\bhere\s*,)\s*)$", _I)
 _PLANNED_MARKERS = re.compile(
     # interpretation: only words that make the clause's event a plan; "want to know", "I was
     # forced to retire in 2024", "worried because I missed June", "turn in my badge", "once a
@@ -427,14 +427,18 @@ _GOOD_STANDING = tuple(re.compile(p, _I) for p in (
     r"\b(?:in|was\s+in)\s+good\s+standing\b",
     r"\b(?:was|were|am|been|is|got|fell)\s+behind\s+on\s+(?:it|the\s+loan|(?:my|the)\s+(?:loan\s+)?payments|payments)\b",
     r"\b(?:\d|one|two|three|four|five|six)\s+payments?\s+behind\b",
+    r"(?:^|(?<=[.,;!?])\s*|\band\s+)behind\s+on\s+(?:it|the\s+loan|(?:my|the)\s+(?:loan\s+)?payments|payments)\b",
     r"\b(?:not|wasn'?t|isn'?t|weren'?t)\s+current\b",
 ))
 # "haven't caught up on any of them": the caught_up_on answer "no", as the form stores it
 NOT_CAUGHT_UP = "not_caught_up"  # the marker of actions/facts_adapter.py (not imported: no Rasa here)
 _NOT_CAUGHT_UP = (re.compile(
     r"\b(?:haven'?t|havent|have\s+not|hasn'?t|didn'?t|didnt|did\s+not|never|not|still\s+not)\s+(?:yet\s+)?(?:got\s+|get\s+)?"
-    r"(?:caught|catch|cought|made|make|paid|pay)\s+(?:up|(?:it|them|those)\s+up|(?:it|them|those)\s+back)"
-    r"(?:\s+on\s+(?:any\s+of\s+)?(?:them|it|those|(?:the|my)\s+(?:missed\s+)?payments))?", _I),)
+    r"(?:caught|catch|cought|made|make|paid|pay)\s+(?:up|(?:it|them|those)\s+up|(?:it|them|those)\s+back|"
+    r"(?:any|none)\s+of\s+(?:it|them|those)\s+(?:up|back))"
+    r"(?:\s+on\s+(?:any\s+of\s+)?(?:them|it|those|(?:the|my)\s+(?:missed\s+)?payments))?"
+    # "didn't make them up until July 20" is a catch-up on July 20, not none
+    r"(?!\s+(?:until|till|til|before)\b)", _I),)
 _BEHIND = re.compile(r"\b(?:behind|not|wasn'?t|isn'?t|weren'?t)\b", _I)
 # Nothing rolled over, said outright: "didn't roll anything over", "rolled over zero"
 NOTHING_ROLLED = "0"
@@ -498,7 +502,7 @@ _CUES: Dict[str, str] = {
                                r"withhold|withholding)\s+(?:out\s+)?(?:the\s+|my\s+|any\s+)?(?:loan\s+)?payments?|"
                                r"(?:haven'?t|have\s+not|hasn'?t|not)\s+(?:made|paid)\s+(?:a|any|my|the)\s+"
                                r"(?:loan\s+)?payments?(?:\s+since)?|"
-                               r"payments?\s+stopped|"
+                               r"payments?\s+stopped|(?:nothing|no\s+payments?|not\s+a\s+(?:dime|penny))\s+(?:paid|made)\s+since|"
                                r"couldn'?t\s+pay|could\s+not\s+pay|(?:stopped|stoped|quit)\s+(?:paying|"
                                r"making\s+(?:the\s+|my\s+)?payments)|payments?\s+(?:was\s+|were\s+)?due|"
                                r"(?:payroll\s+)?stopped\s+(?:taking|deducting)(?:\s+(?:the\s+)?payments)?|"
@@ -508,6 +512,7 @@ _CUES: Dict[str, str] = {
     # the object belongs to the cue, so "paid back the missed payments on 7/7" is not a
     # missed payment: the longer cue covers "missed"
     "caught_up_on": r"(?:ca?u?ght\s+(?:everything\s+|it\s+all\s+|them\s+all\s+|it\s+|them\s+|all\s+)?up(?:\s+on)?|"
+                    r"(?:didn'?t|didnt|did\s+not)\s+(?:make|pay)\s+(?:them|it|those)\s+(?:up|back)\s+(?:until|till|til)|"
                     r"cought\s+up(?:\s+on)?|catch\s+up(?:\s+on)?|"
                     r"pa[iy]e?d\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?(?:missed\s+|late\s+)?(?:ones|payments?|amounts?)\s+back|"
                     r"pa[iy]e?d\s+(?:(?:it|them|that|everything|what\s+i\s+missed)\s+)?back|made\s+up|repaid|"
@@ -572,7 +577,8 @@ _RELATIVE_AFTER = re.compile(
 _PAYMENT_NOUN = re.compile(r"\s+(?:loan\s+)?(?:payments?|pmts?|pymnts?|installments?)\b", _I)
 _REFERENCE_DAY = date(2024, 12, 31)  # only to check that a merged date reads; no value depends on it
 
-_VALUE_IN_BRACKETS = re.compile(r"\(\s*[~$]?\s*[\d][\d,.]*\s*(?:k|grand|thousand|thou)?\s*(?:left|owed|remaining)?\s*\)|"
+_VALUE_IN_BRACKETS = re.compile(r"\(\s*[~$]?\s*[\d][\d,.]*\s*(?:k|grand|thousand|thou)?\s*"
+                                r"(?:left|owed|remaining|even|total|or\s+so|ish|give\s+or\s+take)?\s*\)|"
                                 r"(?<=\s)[–—-]+\s*[~$]?\s*\d[\d,.]*\s*(?:k|grand|thousand|thou)?\s*[–—-]+(?=\s)", _I)
 _BOUNDARY = re.compile(
     r"[.;!?\n,()]|\s[-–—]+\s|\b(?:but|then|so|because|although|though|while|whereas)\b|"
@@ -950,8 +956,16 @@ def _only_amount_is_the_loan(message: _Message, labelled: List[Tuple[_Piece, str
 
 
 def _age_role(message: _Message, value: _Piece, label: str) -> Optional[str]:
-    """ "what if I was already 59 and a half when they offset it": a supposed age."""
-    return HYPOTHETICAL if label == "age" and _supposed(message, value) else None
+    """ "what if I was already 59 and a half when they offset it": a supposed age; "separating
+    at 51", "retiring at 56 next year": the age at a planned leaving, not the age today."""
+    if label != "age":
+        return None
+    if _supposed(message, value):
+        return HYPOTHETICAL
+    at_event = re.search(r"\bat\s+(?:age\s+)?$", message.text[max(0, value.start - 10):value.start], _I)
+    planned_here = any(message.clause(p.start) == message.clause(value.start) and p.start < value.start
+                       for p in message.planned_phrases)
+    return PLANNED if at_event and planned_here else None
 
 
 def _supposed(message: _Message, piece: _Piece) -> bool:

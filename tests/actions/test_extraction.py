@@ -189,7 +189,7 @@ CASES = [
     # the facts of the age-50 rule (IRC 72(t)(10))
     ("I'm a firefighter, retired last year", [("public_safety_role", "firefighter"), ("left_job", "retired"),
                                               ("separation_date", "last year")]),
-    ("it's a governmental 457(b)", [("plan_type", "governmental 457(b)")]),
+    ("it's a governmental 457(b)", [("plan_type", "governmental"), ("plan_kind", "457(b)")]),
     # tax brackets: with a cue or as the whole answer; never a withholding or a penalty
     ("I'm 61, 24 percent bracket, rolled over twelve grand",
      [("age", "61"), ("marginal_tax_rate", "24 percent"), ("amount_rolled_over", "twelve grand")]),
