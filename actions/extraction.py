@@ -373,7 +373,10 @@ _OTHER_LOAN = (r"\b" + _WANTED + r"(?:car|auto|truck|vehicle|student|school|coll
                r"son|daughter|neighbou?r|coworker)\w*\b")
 _OTHER_PLAN = (r"\b(?:dental|health|medical|vision|insurance|life\s+insurance|pension|hsa|fsa|cell(?:\s+phone)?|"
                r"phone|data|gym|meal|cafeteria|irs\s+payment|installment|cobra)\s+(?:plans?|coverage|insurance|"
-               r"benefits?)\b|\bcobra\b|\bmedicare\b|\bpension\b")
+               r"benefits?)\b|\bcobra\b|\bmedicare\b|\bpension\b|"
+               # unemployment benefits are another program's story ("how much is unemployment in ohio")
+               r"\bunemployment\s+(?:benefits?|insurance|checks?|pay|claims?|office|in\s+[a-z]+)\b|"
+               r"\b(?:how\s+much\s+is|file\s+for|apply\s+for|collect(?:ing)?)\s+unemployment\b")
 _ACCOUNT_MONEY = (r"\b(?:total\s+)?in\s+(?:the|my|his|her|their|our)\s+(?:401\s?\(?k\)?|403\s?\(?b\)?|tsp|account|"
                   r"plan|ira)\b|\b(?:sitting\s+)?in\s+(?:my\s+|the\s+)?(?:savings|checking|the\s+bank|an?\s+emergency\s+fund)\b|"
                   r"(?<!for\sthe\s)\brest\s+of\s+(?:the|my|his|her)\s+(?:account|401\s?\(?k\)?|403\s?\(?b\)?|tsp|balance|money|funds)\b|\baccount\s+(?:balance|value)\b|\bvested\s+balance\b|\btotal\s+balance\b|"
@@ -395,7 +398,7 @@ _FOREIGN_PARTS = tuple((re.compile(p, _I), words) for p, words in (
                    "boat", "rv ", "motorcycle", "business", "sba", "bank", "equity", "parent", "federal", "mortgage",
                    "heloc", "credit", "borrowed", "lent", "loaned", " me")),
     (_OTHER_PLAN, ("dental", "health", "medical", "vision", "insurance", "pension", "hsa", "fsa", "cell", "phone",
-                   "data", "gym", "meal", "cafeteria", "irs", "installment", "cobra", "medicare")),
+                   "data", "gym", "meal", "cafeteria", "irs", "installment", "cobra", "medicare", "unemployment")),
     (_EVERYDAY_LEFT, ("left", "quit")),
 ))
 _FOREIGN_MONEY = re.compile(_ACCOUNT_MONEY, _I)
