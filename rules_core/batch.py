@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import io
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -321,14 +322,13 @@ def read_cases(lines: Iterable[str], fmt: str = "csv"):
 
 
 def write_results(cases, out: TextIO, today: Optional[date] = None,
-                  on_answer: Optional[Callable[[Answer], None]] = None) -> Dict[str, int]:
+                  on_answer: Optional[Callable[[Answer], None]] = None, prose: bool = False) -> Dict[str, int]:
     """Answer every case and write the results CSV to `out`, row by row, neutralised for
-    spreadsheets. Returns counts by classification (and "error"). `on_answer` sees each full
-    answer (timeline and explanations too) after its row is written."""
+    spreadsheets. Returns counts by classification (and "error"). `on_answer` sees each answer
+    after its row is written; with `prose` the answers carry their timeline and explanations."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(neutralised_row(cases.identifier_names) + list(RESULT_COLUMNS))
     counts: Dict[str, int] = {}
-    prose = on_answer is not None
     for row in cases:
         done = answer(row, today, prose)
         writer.writerow(neutralised_row(done.cells))
@@ -337,3 +337,48 @@ def write_results(cases, out: TextIO, today: Optional[date] = None,
         if on_answer is not None:
             on_answer(done)
     return counts
+
+
+# ---- what a team reads first ------------------------------------------------------------------
+DEADLINE_COLUMNS = ("cure_deadline", "qplo_window_end", "rollover_deadline_without_extension", "rollover_deadline")
+
+
+@dataclass
+class Deadline:
+    day: str  # ISO
+    name: str  # a DEADLINE_COLUMNS name
+    row: int
+    identifiers: List[str]
+
+
+class BatchSummary:
+    """Counts by classification and the earliest deadline still ahead (on or after the row's
+    as_of), collected as the rows are answered (pass it as write_results' on_answer)."""
+
+    def __init__(self) -> None:
+        self.counts: Dict[str, int] = {}
+        self.earliest: Optional[Deadline] = None
+
+    def __call__(self, done: Answer) -> None:
+        result = done.result
+        kind = result["classification"] if result else "error"
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+        if result is None:
+            return
+        for name in DEADLINE_COLUMNS:
+            day = result[name]
+            if day and day >= result["as_of"] and (self.earliest is None or day < self.earliest.day):
+                self.earliest = Deadline(day, name, done.row.number, done.row.identifiers)
+
+    @property
+    def rows(self) -> int:
+        return sum(self.counts.values())
+
+
+def triage_text(text: str, today: Optional[date] = None, fmt: str = "csv") -> Tuple[str, BatchSummary]:
+    """A whole (small) file's text in, the results CSV's text and the summary out; for callers
+    that hold the file in memory anyway, such as a chat upload. BatchFileError if unreadable."""
+    cases = read_cases(io.StringIO(text, newline=""), fmt)
+    out, summary = io.StringIO(newline=""), BatchSummary()
+    write_results(cases, out, today, summary)
+    return out.getvalue(), summary

@@ -116,7 +116,8 @@ def run_batch(path: Optional[str], fmt: str, as_of: Optional[str], ics: Optional
         files = RowFiles(files_ics, files_notices, cases.identifier_names)
         stream = out or _stdout()
         try:
-            counts = write_results(cases, stream, today, files if (files_ics or files_notices) else None)
+            wanted = bool(files_ics or files_notices)
+            counts = write_results(cases, stream, today, files if wanted else None, prose=wanted)
             stream.flush()
         except BrokenPipeError:  # the reader stopped early (| head): not an error of ours
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - Python flushes stdout at exit
