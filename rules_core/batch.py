@@ -244,10 +244,11 @@ class CsvCases:
                 continue  # a blank line is no case
             if len(cells) < width:  # trailing empty cells left out
                 cells = cells + [""] * (width - len(cells))
-            row = Row(number, [cells[i] for i in ids], {}, {})
-            if any("\ufffd" in cell for cell in row.identifiers):
+            identifiers = [cells[i] for i in ids]
+            row = Row(number, identifiers, {}, {})
+            if "\ufffd" in "".join(identifiers):
                 self.not_utf8_rows += 1  # carried through as read; the command says so
-            if any(cell.strip() for cell in cells[width:]):
+            if len(cells) > width and any(cell.strip() for cell in cells[width:]):
                 row.errors["row"] = f"{len(cells)} cells but the header names {width} columns"
             values = row.facts
             for i, name, read in facts:
