@@ -150,16 +150,27 @@ _SPACE_BEFORE = {"title": 0, "heading": 10, "line": 0, "para": 5, "item": 3, "mo
 _INDENT = 14
 
 
+# Letters that have no accent to drop but a plain Latin twin (names from Central Europe), and
+# signs with an ASCII spelling.
+_PLAIN = {"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "ı": "i", "Ħ": "H", "ħ": "h", "→": "->", "≥": ">=", "≤": "<="}
+
+
 def pdf_text(text: str) -> str:
     """Text the standard fonts can write: a character outside windows-1252 loses its accent
-    if that is enough (Ł -> L), else becomes the notice's stand-in character."""
+    if that is enough (ő -> o), or takes its plain twin (Ł -> L), else becomes the notice's
+    stand-in character."""
+    try:
+        text.encode(PDF_ENCODING)
+        return text
+    except UnicodeEncodeError:
+        pass
     out = []
     for ch in text:
         try:
             ch.encode(PDF_ENCODING)
             out.append(ch)
         except UnicodeEncodeError:
-            plain = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
+            plain = _PLAIN.get(ch) or unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
             out.append(plain or words()["unwritable"])
     return "".join(out)
 

@@ -269,7 +269,7 @@ def pdf_text(path: Path) -> str:
 
 def test_a_notice_per_answered_row_in_markdown_and_pdf_says_the_same_things(tmp_path):
     header = HEADER
-    odd_name = ["E5", "Ann *Lee* <b>", *QPLO_ROW[2:]]
+    odd_name = ["E5", "Łukasz Gősi *Lee* <b> 李", *QPLO_ROW[2:]]
     needs = ["E6", "Dee", "2025-11-01", "yes", "", "", "", "", "", "", "", ""]
     path = write_csv(tmp_path / "c.csv", header, [QPLO_ROW, DEEMED_ROW, needs, odd_name])
     code, out, err = run(str(path), "--notices", str(tmp_path / "notices"))
@@ -295,7 +295,8 @@ def test_a_notice_per_answered_row_in_markdown_and_pdf_says_the_same_things(tmp_
     deemed = pdf_text(tmp_path / "notices" / "row-00002-E2.pdf")
     assert f"Taxable event: {long_date(date(2025, 12, 31))}." in deemed and "code L" in deemed
     odd = (tmp_path / "notices" / "row-00004-E5.md").read_text(encoding="utf-8")
-    assert r"Ann \*Lee\* \<b\>" in odd and "<b>" not in odd  # a name is shown as itself, never as markup
+    assert r"Łukasz Gősi \*Lee\* \<b\> 李" in odd and "<b>" not in odd  # a name is itself, never markup
+    assert "name Lukasz Gosi *Lee* <b> ?" in pdf_text(tmp_path / "notices" / "row-00004-E5.pdf")  # as the fonts can
     assert "3 notices in" in err
 
 
