@@ -46,6 +46,16 @@ def date_names() -> dict:
     return yaml.safe_load((Path(__file__).parent / "data" / "date_names.yaml").read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=1)
+def _certainty_flags() -> dict:
+    return yaml.safe_load((Path(__file__).parent / "data" / "certainty.yaml").read_text(encoding="utf-8"))
+
+
+def certainty_flag(certainty: Optional[str]) -> str:
+    """What a date's certainty adds after it ('' for a settled date)."""
+    return _certainty_flags().get(certainty or "", "")
+
+
 _ENTRY_BASES: dict = {}
 
 

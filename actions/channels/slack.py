@@ -12,6 +12,8 @@
   built from the `custom` assessment, instead of the eight text messages a plain chat gets
   (the same words, as sections, fields and a context block; a thread stays readable).
 - `/slash`: the /loanhelp command (see slash.py), signed and verified like every event.
+- A CSV uploaded with a mention (or in a DM) is batch triage (batch_upload.py): the results
+  file and a summary in its thread, after the same signature check.
 """
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ from sanic.response import HTTPResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from .batch_upload import BatchUploads, uploaded_files
 from .blocks import assessment_blocks, fallback_text, follow_up_buttons, message_blocks, slack_words
 from .slash import answer_command
 
@@ -116,6 +119,14 @@ class SlackChannel(SlackInput):
     def __init__(self, slack_token: Text, *args: Any, api_url: Text = SLACK_API_URL, **kwargs: Any) -> None:
         self.api_url = api_url if api_url.endswith("/") else api_url + "/"
         super().__init__(slack_token, *args, **kwargs)
+        self._batch: Optional[BatchUploads] = None
+
+    def batch_uploads(self) -> BatchUploads:
+        """Made on first use: the Web API client needs the running event loop."""
+        if self._batch is None:
+            self._batch = BatchUploads(AsyncWebClient(self.slack_token, base_url=self.api_url, proxy=self.proxy),
+                                       self.slack_token, self.api_url)
+        return self._batch
 
     @property
     def enabled(self) -> bool:
@@ -201,6 +212,15 @@ class SlackChannel(SlackInput):
                 # Slack checks the Request URL with a challenge; it documents {"challenge": ...}
                 # as an answer (Rasa's own answer is the bare JSON string).
                 return response.json({"challenge": request.json.get("challenge")})
+            if (request.method == "POST" and request.headers.get("content-type") == "application/json"
+                    and uploaded_files((request.json or {}).get("event") or {})):
+                # a file for batch triage: answered in the background, like a message
+                if not self.is_request_from_slack_authentic(request):
+                    return response.text(refused["bad_signature"], status=HTTPStatus.BAD_REQUEST)
+                task = asyncio.create_task(self.batch_uploads().answer(request.json["event"]))
+                self._background_tasks.add(task)
+                task.add_done_callback(self._background_tasks.discard)
+                return response.text("")
             return None
 
         @routes.route("/slash", methods=["POST"])

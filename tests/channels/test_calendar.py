@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from icalendar import Calendar
 
-from actions.calendar_export import deadline_calendar
+from rules_core.calendar_file import deadline_calendar
 from actions.presenting import assessment_messages
 from rules_core.api import assess
 
