@@ -189,7 +189,7 @@ _LEFT_JOB = tuple(re.compile(p, _I) for p in (
     r"\bstill\s+with\s+(?:them|the\s+same\s+(?:company|employer))\b", r"\bstill\s+on\s+(?:the\s+job|staff)\b",
     r"\b(?:i'?m|i\s+am|he'?s|she'?s|he\s+is|she\s+is)\s+(?:still\s+)?(?:a|an)\s+(?:current|active)\s+"
     r"(?:employee|participant)\b",
-    r"\bstill\s+(?:an?\s+)?(?:active\s+)?employee\b", r"\bhaven'?t\s+gone\s+anywhere\b",
+    r"\bstill\s+(?:an?\s+)?(?:active\s+|fed(?:eral)?\s+|state\s+|city\s+|county\s+|full[\s-]time\s+)?employees?\b", r"\bhaven'?t\s+gone\s+anywhere\b",
     r"\bstill\s+(?:work(?:s|ed|ing)?)(?:\s+(?:there|here|for\s+them|"
     r"for\s+(?:the|my)\s+(?:company|employer)|at\s+(?:the|my)\s+(?:company|job)))?\b",
     r"\bstill\s+(?:am\s+)?(?:technically\s+|officially\s+|currently\s+)?employed\b",
@@ -239,12 +239,14 @@ _LEFT_JOB = tuple(re.compile(p, _I) for p in (
     r"\bleft\s+(?:" + _JOB + r"|work)\b",
     r"\b(?:quit|resigned|retired)(?:\s+(?:from\s+)?" + _JOB + r")?\b"
     r"(?!\s+(?:paying|making|contributing|the\s+loan|payments?)\b)",
-    r"\blost\s+(?:my|the|his|her)\s+job\b", r"\b(?:changed|switched)\s+jobs\b",
+    r"\blost\s+(?:my|the|his|her|our|their)\s+jobs?\b", r"\bleft\s+us\b",
+    r"\bwalked\s+away\b(?=\s+(?:at|in|on|this|last|from)\b)", r"\b(?:changed|switched)\s+jobs\b",
     r"\b(?:position|job|role)\s+(?:was|got)\s+(?:eliminated|cut)\b", r"\b(?:was|got)\s+(?:rif'?d|riffed)\b",
     r"\b(?:contract|employment)\s+ended\b",
     # "they walked me out", "after quitting in may", "RIF'd from the agency", "got out of the Marines"
     r"\b(?:walked|escorted)\s+me\s+out\b",
-    r"(?:(?<=\bafter\s)|(?<=\bsince\s)|(?<=\bupon\s))(?:quitting|resigning|retiring|being\s+(?:laid\s+off|fired|let\s+go|"
+    r"(?:(?<=\bafter\s)|(?<=\bsince\s)|(?<=\bupon\s))(?:quitting|resigning|retiring|leaving(?=\s+(?:in|on|at|last|back|"
+    r"early|mid|late|\d))|being\s+(?:laid\s+off|fired|let\s+go|"
     r"terminated|rif'?d))\b",
     r"(?<!was\s)(?<!got\s)\b(?:rif'?d|riffed)\b",
     r"\bgot\s+out\s+of\s+the\s+(?:army|navy|air\s+force|marines?|marine\s+corps|coast\s+guard|military|service)\b",
@@ -281,7 +283,7 @@ _LEFT_JOB = tuple(re.compile(p, _I) for p in (
     r"(?:^|[.,;!?]\s*|\band\s+)(?P<q>left)\b(?=\s*:?\s+(?:in|on|at|back|last|around|early|mid|late|\d))",
 ))
 _PLAN = r"(?:(?:" + _K + r"|403\s?\(?b\)?|retirement|company)\s+)?plan|" + _K + r"(?:\s+plan)?"
-_ENDED = (r"(?:terminated|terminted|termintated|terminating|ended|shut\s+down|shutting\s+down|closed|discontinued|"
+_ENDED = (r"(?:terminated|terminted|termintated|terminating|ended|shut\s+down|shutting\s+down|closed(?!\s+out\b)|discontinued|"
           r"dissolved|wound\s+down)")
 _PLAN_TERMINATED = tuple(re.compile(p, _I) for p in (
     r"\b(?:" + _PLAN + r")\s+(?:(?:was|is|got|has\s+been|had\s+been|(?:is|was)\s+(?:being|getting))\s+)?"
@@ -290,7 +292,7 @@ _PLAN_TERMINATED = tuple(re.compile(p, _I) for p in (
     + _ENDED + r"\b",
     r"\b(?:" + _PLAN + r")\s+is\s+still\s+(?:active|open|running|going|around|there|in\s+place)\b",
     # the subject is left out, as in data/nlu.yml: "(my employer) [shut down the 401k]"
-    r"\b" + _ENDED + r"\s+(?:the|our|my|its|their)\s+(?:old\s+|former\s+|previous\s+|whole\s+)?(?:" + _PLAN + r")",
+    r"\b" + _ENDED + r"\s+(?:the|our|my|its|their)\s+(?:old\s+|former\s+|previous\s+|whole\s+)?(?:" + _PLAN + r")(?!\w)",
     r"\bplan\s+termination\b",
 ))
 # Plans, not facts: "about to lose my job", "retiring jan 31", "once I quit". These phrases are
@@ -323,7 +325,7 @@ _PLANNED_ING = re.compile(r"\b(?:retiring|quitting|resigning|separating|leaving)
 _ING_DOER = re.compile(r"(?:\b(?:thinking\s+(?:about|of)|considering|plan\s+on|planning\s+on)\s+|"
                        r"\b(?:i'?m|i\s+am|we'?re|we\s+are|he'?s|she'?s|they'?re|is|are|am)\s+"
                        r"(?:\w+ly\s+|about\s+|just\s+)?|\b(?:employee|client|participant|member|worker|someone|"
-                       r"husband|wife|spouse)\s+(?:who\s+is\s+|who'?s\s+)?|(?:^|[.;!?]|\bhere\s*,)\s*)$", _I)
+                       r"husband|wife|spouse)\s+(?:who\s+is\s+|who'?s\s+)?|(?:^|[.;!?]|\bhere\s*,|\b\d\d\s*,)\s*)$", _I)
 _PLANNED_MARKERS = re.compile(
     # interpretation: only words that make the clause's event a plan; "want to know", "I was
     # forced to retire in 2024", "worried because I missed June", "turn in my badge", "once a
@@ -338,9 +340,10 @@ _PLANNED_MARKERS = re.compile(
     r"announced\s+(?:layoffs?|(?:a\s+)?(?:reduction|rif|closure))|"
     r"(?<=plan\s)offsets|(?<=policy\s)is|"  # a plan's policy: "the plan offsets 60 days after separation"
     r"(?:i|we|they|he|she|it|you)'ll|\bill\s+(?:be|have|need|get|lose|leave|quit|retire|pay|miss|owe|roll|take|"
-    r"probably|prob|likely)|shall|once(?!\s+(?:a|again|more|per|or|in\s+a\s+while)\b)|(?<!as\s)soon|upcoming|"
+    r"probably|prob|likely)|shall|once(?!\s+(?:a|again|more|per|or|in\s+a\s+while)\b)(?=\s+\w)|(?<!as\s)soon|upcoming|"
     r"(?:days?|weeks?|months?|years?|yrs?)\s+away\s+from|"
-    r"when\s+(?:i|we|he|she|they)\s+(?:leave|retire|separate|get\s+laid|lose|go|change\s+jobs))\b", _I)
+    r"when\s+(?:i|we|he|she|they)\s+(?:(?:eventually|finally|ever)\s+(?:leave|retire|separate|quit|go)|leave|retire|"
+    r"separate|get\s+laid|lose|go|change\s+jobs))\b", _I)
 # A what-if or a "can I ...?" question: its values are no facts (the what_if action reads them all)
 _HYPOTHETICAL_MARKERS = re.compile(
     r"\b(?:what\s+if|what\s+happens\s+if|hypothetically|suppose|supposing|"
@@ -367,6 +370,8 @@ _OTHER_LOAN = (r"\b" + _WANTED + r"(?:car|auto|truck|vehicle|student|school|coll
                r"\b" + _WANTED + r"(?:(?:2nd|second|first)\s+)?mortgages?\b|\b" + _WANTED + r"heloc\b|\bcredit[-\s]?cards?(?:\s+(?:debt|bills?))?\b|"
                r"\bcar\s+(?:note|payment)s?\b|"
                r"\b(?:owes|owed|owe)\s+me\b|"
+               r"\b(?:tax\s+)?refund\s+(?:got|get|was|being|been)\s+(?:offset|seized|taken|garnished)\b|\bchild\s+support\b|"
+               r"\bloan\s+to\s+myself\b|\b(?:campus|perkins|stafford|sallie\s+mae)\s+loans?\b|"
                r"\b(?:borrowed|lent|loaned)\s+(?:\S+\s+){0,2}?(?:from|to)\s+(?:me|us|him|her|them|my\s+(?:brother|sister|"
                r"parents?|mom|dad|friend|uncle|aunt|cousin)\w*)\b|"
                r"\b(?:lent|loaned)\s+(?:my|a|our)\s+(?:brother|sister|parents?|mom|dad|friend|buddy|uncle|aunt|cousin|"
@@ -377,7 +382,7 @@ _OTHER_PLAN = (r"\b(?:dental|health|medical|vision|insurance|life\s+insurance|pe
                # unemployment benefits are another program's story ("how much is unemployment in ohio")
                r"\bunemployment\s+(?:benefits?|insurance|checks?|pay|claims?|office|in\s+[a-z]+)\b|"
                r"\b(?:how\s+much\s+is|file\s+for|apply\s+for|collect(?:ing)?)\s+unemployment\b")
-_ACCOUNT_MONEY = (r"\b(?:total\s+)?in\s+(?:the|my|his|her|their|our)\s+(?:401\s?\(?k\)?|403\s?\(?b\)?|tsp|account|"
+_ACCOUNT_MONEY = (r"\b(?:left\s+|total\s+)?in\s+(?:the|my|his|her|their|our)\s+(?:401\s?\(?k\)?|403\s?\(?b\)?|tsp|account|acct|"
                   r"plan|ira)\b|\b(?:sitting\s+)?in\s+(?:my\s+|the\s+)?(?:savings|checking|the\s+bank|an?\s+emergency\s+fund)\b|"
                   r"(?<!for\sthe\s)\brest\s+of\s+(?:the|my|his|her)\s+(?:account|401\s?\(?k\)?|403\s?\(?b\)?|tsp|balance|money|funds)\b|\baccount\s+(?:balance|value)\b|\bvested\s+balance\b|\btotal\s+balance\b|"
                   r"\b(?:to|into)\s+(?:my|his|her|an?)\s+(?:ira|roth)\s+(?:direct|directly)\b|"
@@ -396,7 +401,8 @@ _EVERYDAY_LEFT = (r"\bleft\s+(?:(?:my|the|a|an|his|her|our|some|it)\s+)?(?:[a-z]
 _FOREIGN_PARTS = tuple((re.compile(p, _I), words) for p, words in (
     (_OTHER_LOAN, ("car", "auto", "truck", "vehicle", "student", "school", "college", "personal", "payday", "title",
                    "boat", "rv ", "motorcycle", "business", "sba", "bank", "equity", "parent", "federal", "mortgage",
-                   "heloc", "credit", "borrowed", "lent", "loaned", " me")),
+                   "heloc", "credit", "borrowed", "lent", "loaned", " me", "refund", "myself", "campus", "perkins", "support",
+                   "stafford", "sallie")),
     (_OTHER_PLAN, ("dental", "health", "medical", "vision", "insurance", "pension", "hsa", "fsa", "cell", "phone",
                    "data", "gym", "meal", "cafeteria", "irs", "installment", "cobra", "medicare", "unemployment")),
     (_EVERYDAY_LEFT, ("left", "quit")),
@@ -430,6 +436,8 @@ _GOOD_STANDING = tuple(re.compile(p, _I) for p in (
     r"\b(?:in|was\s+in)\s+good\s+standing\b",
     r"\b(?:was|were|am|been|is|got|fell)\s+behind\s+on\s+(?:it|the\s+loan|(?:my|the)\s+(?:loan\s+)?payments|payments)\b",
     r"\b(?:\d|one|two|three|four|five|six)\s+payments?\s+behind\b",
+    r"\bfell\s+behind\b", r"\b(?:wasn'?t|was\s+not|weren'?t|were\s+not)\s+behind(?:\s+on\s+(?:anything|it|the\s+loan|payments))?\b",
+    r"\b(?:i'?m|im)\s+(?:still\s+)?(?:current|up\s+to\s+date)\b",
     r"(?:^|(?<=[.,;!?])\s*|\band\s+)behind\s+on\s+(?:it|the\s+loan|(?:my|the)\s+(?:loan\s+)?payments|payments)\b",
     r"\b(?:not|wasn'?t|isn'?t|weren'?t)\s+current\b",
 ))
@@ -480,6 +488,9 @@ _CUES: Dict[str, str] = {
                        r"(?<!case\s)(?<!case\sgot\s)(?<!case\swas\s)(?<!charges\swere\s)dismissed|downsized|"
                        r"changed\s+jobs|termination|eliminated|rif'?d|riffed|contract\s+ended",
     "offset_date": r"of+-?set+(?:ted|ting|s)?|of+est|"
+                   # "was taken out of my account", "reduced my vested balance by the 12k loan"
+                   r"(?:was|got)\s+taken\s+(?:out\s+of|from)\s+(?:my|the|his|her)\s+(?:vested\s+)?(?:balance|account|" + _K + r")|"
+                   r"reduced\s+(?:my|the|his|her)\s+(?:vested\s+)?(?:balance|account)\s+by|"
                    # "they took the whole outstanding balance out of my 401k"
                    r"took\s+(?:the\s+)?(?:(?:whole|entire|full|remaining|outstanding|unpaid|loan)\s+)*(?:balance|loan|amount)\s+"
                    r"(?:out\s+of|from)\s+(?:my|the|his|her)\s+(?:vested\s+)?(?:balance|account|" + _K + r"|403\s?\(?b\)?|tsp)|(?:(?:the|my)\s+loan|it)\s+out\s+of\s+my\s+(?:account|balance|"
@@ -500,7 +511,8 @@ _CUES: Dict[str, str] = {
                    + _K + r")",
     "missed_payment_due_date": r"mis+e?d|miss(?:ing)?|skip\w*|default(?:ed)?\s+on|didn'?t\s+pay|did\s+not\s+pay|"
                                r"supposed\s+to\s+(?:come\s+out|be\s+(?:taken|deducted|paid|withheld))|"
-                               r"stopped\s+(?:my\s+|the\s+|all\s+)?(?:loan\s+)?(?:payments?|deductions?)|"
+                               r"stopped\s+(?:my\s+|the\s+|all\s+)?(?:40[13]\s?\(?[kb]\)?\s+|457\s+|tsp\s+)?(?:loan\s+)?"
+                               r"(?:payments?|deductions?)|"
                                r"(?:didn'?t|did\s+not|never|stopped|forgot\s+to)\s+(?:take|taking|deduct|deducting|"
                                r"withhold|withholding)\s+(?:out\s+)?(?:the\s+|my\s+|any\s+)?(?:loan\s+)?payments?|"
                                r"(?:haven'?t|have\s+not|hasn'?t|not)\s+(?:made|paid)\s+(?:a|any|my|the)\s+"
@@ -1357,7 +1369,9 @@ def phrase_value(label: str, text: str) -> Optional[bool]:
     missed a payment"), False ("still work there", "haven't left", "plan wasn't terminated",
     "behind on payments", "not current"); None for any other label."""
     if label == "loan_in_good_standing":
-        return not _BEHIND.search(text) or bool(re.search(r"\bnever\b", text, _I))  # "never behind on it"
+        # "never behind on it", "wasn't behind on anything": a negated behind is good standing
+        return not _BEHIND.search(text) or bool(re.search(r"\b(?:never|wasn'?t|was\s+not|weren'?t|were\s+not)\s+behind\b|"
+                                                           r"\bnever\b", text, _I))
     if label not in ("left_job", "plan_terminated"):
         return None
     return not (_NEGATED.search(text) and not _ANYMORE.search(text))
