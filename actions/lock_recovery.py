@@ -28,7 +28,7 @@ from typing import AsyncIterator, List, Text
 
 import redis
 from rasa.core.lock import TicketLock
-from rasa.core.lock_store import LOCK_LIFETIME, LockStore, RedisLockStore
+from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore, RedisLockStore
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
@@ -53,7 +53,8 @@ async def _wait_for_turn(store: LockStore, conversation_id: Text, held: List[int
         store.update_lock(conversation_id)
 
 
-_STORE_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+# Redis cannot be reached; Rasa's issue_ticket wraps any such error in a LockError.
+_STORE_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, LockError)
 
 
 @asynccontextmanager
