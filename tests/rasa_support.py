@@ -46,8 +46,9 @@ class Servers:
     """An action server and a Rasa server on free ports, with their own SQLite tracker store."""
 
     def __init__(self, model: Path, workdir: Path, tracker_db: Optional[Path] = None,
-                 extra_env: Optional[Dict[str, str]] = None, rasa_args: Sequence[str] = ()):
-        self.model, self.workdir = model, workdir
+                 extra_env: Optional[Dict[str, str]] = None, rasa_args: Sequence[str] = (),
+                 endpoints: str = "endpoints.yml"):
+        self.model, self.workdir, self.endpoints = model, workdir, endpoints
         self.extra_env = dict(extra_env or {})  # e.g. a channel's secrets and stand-in URLs
         self.rasa_args = list(rasa_args)  # e.g. --cors with the allowed origins, --debug
         self.action_port, self.rasa_port = free_port(), free_port()
@@ -74,7 +75,7 @@ class Servers:
         log = self.workdir / "rasa.log"
         self.processes["rasa"] = subprocess.Popen(
             [str(VENV_BIN / "rasa"), "run", "--enable-api", "-i", "127.0.0.1", "-p", str(self.rasa_port),
-             "--model", str(self.model), "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+             "--model", str(self.model), "--endpoints", self.endpoints, "--credentials", "credentials.yml",
              *(["--debug"] if os.environ.get("RASA_DEBUG") else []), *self.rasa_args],
             cwd=ROOT, env=self.env(), stdout=log.open("ab"), stderr=subprocess.STDOUT)
         wait_for(f"{self.url}/status", 300, self.processes["rasa"], log)
