@@ -79,9 +79,18 @@ def plain_cause(error: BaseException) -> str:
     return seen[-1]
 
 
+def store_location(store: Any) -> str:
+    """Where an SQL store keeps the conversations (a file, or host:port/database), no password."""
+    url = getattr(getattr(store, "engine", None), "url", None)
+    if url is None:
+        return type(store).__name__
+    if url.get_backend_name() == "sqlite":
+        return f"{type(store).__name__} at {url.database}"
+    return f"{type(store).__name__} at {url.host}:{url.port}/{url.database}"
+
+
 def _unavailable(store: FailSafeTrackerStore, doing: str, error: BaseException) -> TrackerStoreUnavailable:
-    name = type(store._tracker_store).__name__
-    return TrackerStoreUnavailable(f"{name} could not {doing}: {plain_cause(error)}")
+    return TrackerStoreUnavailable(f"{store_location(store._tracker_store)} could not {doing}: {plain_cause(error)}")
 
 
 # -- the tracker store: a failure is an error, never "no conversation yet" -----------------------
