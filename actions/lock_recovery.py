@@ -15,9 +15,8 @@ The lock store itself may be down or restarting (issue 13). A message that canno
 ticket, or loses Redis while it waits, raises LockStoreUnavailable before anything of it is
 processed (actions/store_outage.py then asks the person to send it again). A ticket that cannot
 be released after the turn (Redis went away meanwhile) is left to expire: the turn is saved and
-answered, and a release failing must not turn it into an error the person would resend. Redis
-clients reuse connections; after a Redis restart the first command on an old connection fails
-although Redis is back, so each command is tried once more on a fresh connection.
+answered, and a release failing must not turn it into an error the person would resend. (After
+a Redis restart, redis-py itself replaces a pooled connection the restart closed.)
 """
 from __future__ import annotations
 
@@ -28,9 +27,7 @@ from typing import AsyncIterator, List, Text
 
 import redis
 from rasa.core.lock import TicketLock
-from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore, RedisLockStore
-from redis.backoff import NoBackoff
-from redis.retry import Retry
+from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
 
 from actions.store_outage import LockStoreUnavailable, plain_cause
 
@@ -60,8 +57,6 @@ _STORE_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError
 @asynccontextmanager
 async def _lock(self: LockStore, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME,
                 wait_time_in_seconds: float = 1) -> AsyncIterator[TicketLock]:
-    if isinstance(self, RedisLockStore):
-        _retry_once_on_a_fresh_connection(self.red)
     try:
         held = [self.issue_ticket(conversation_id, lock_lifetime)]
     except _STORE_ERRORS as error:
@@ -79,19 +74,6 @@ async def _lock(self: LockStore, conversation_id: Text, lock_lifetime: float = L
         except _STORE_ERRORS as error:
             logger.warning("the lock store could not release ticket %s of conversation %s (%s); it expires by "
                            "itself", held[0], conversation_id, plain_cause(error))
-
-
-def _retry_once_on_a_fresh_connection(client: redis.Redis) -> None:
-    """The lock store's Redis client (made before this module is loaded) tries a command that
-    failed on a broken connection once more on a new one; INCR and SET are safe to repeat here
-    (a ticket number skipped is harmless)."""
-    pool = client.connection_pool
-    if pool.connection_kwargs.get("retry_on_error"):
-        return
-    settings = {"retry": Retry(NoBackoff(), 1), "retry_on_error": [redis.exceptions.ConnectionError]}
-    pool.connection_kwargs.update(settings)
-    for connection in [*getattr(pool, "_available_connections", []), *getattr(pool, "_in_use_connections", [])]:
-        connection.retry, connection.retry_on_error = settings["retry"], settings["retry_on_error"]
 
 
 def install() -> None:
