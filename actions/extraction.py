@@ -488,6 +488,18 @@ _CUES: Dict[str, str] = {
                        r"(?<!case\s)(?<!case\sgot\s)(?<!case\swas\s)(?<!charges\swere\s)dismissed|downsized|"
                        r"changed\s+jobs|termination|eliminated|rif'?d|riffed|contract\s+ended",
     "offset_date": r"of+-?set+(?:ted|ting|s)?|of+est|"
+                   # "deducted the loan from my account", "the loan was liquidated", "the plan repaid the
+                   # loan with my vested balance", "the outstanding loan came out of my balance"
+                   r"(?:deducted|subtracted|removed)\s+(?:the\s+(?:loan|balance|amount)|it)\s+from\s+(?:my|the|his|her)|"
+                   r"(?:loan|it)\s+(?:was|got)\s+(?:liquidated|zeroed\s+out|cashed\s+out|removed\s+from\s+my\s+account)|"
+                   r"liquidated\s+(?:the|my)\s+loan|zeroed\s+out\s+(?:the|my)\s+loan|"
+                   r"(?:was|got)\s+(?:paid\s+off|repaid|satisfied)\s+(?:from|with|out\s+of|using)\s+(?:my|the|his|her)\s+"
+                   r"(?:vested\s+)?(?:balance|account|money|funds|savings|retirement|" + _K + r")|"
+                   r"(?:repaid|satisfied)\s+(?:the|my)\s+loan\s+(?:from|with|out\s+of|using)\s+(?:my|the|his|her)\s+"
+                   r"(?:vested\s+)?(?:balance|account|money|funds|" + _K + r")|"
+                   r"applied\s+(?:my|the|his|her)\s+(?:vested\s+|account\s+)?balance\s+to\s+the\s+loan|"
+                   r"came\s+out\s+of\s+(?:my|the|his|her)\s+(?:vested\s+)?(?:balance|account|" + _K + r")|"
+                   r"used\s+my\s+(?:" + _K + r"|account|balance)\s+to\s+(?:pay|cover)\s+(?:off\s+)?(?:the\s+loan|it)|"
                    # "was taken out of my account", "reduced my vested balance by the 12k loan"
                    r"(?:was|got)\s+taken\s+(?:out\s+of|from)\s+(?:my|the|his|her)\s+(?:vested\s+)?(?:balance|account|" + _K + r")|"
                    r"reduced\s+(?:my|the|his|her)\s+(?:vested\s+)?(?:balance|account)\s+by|"
@@ -598,7 +610,8 @@ _VALUE_IN_BRACKETS = re.compile(r"\(\s*[~$]?\s*[\d][\d,.]*\s*(?:k|grand|thousand
 _BOUNDARY = re.compile(
     r"[.;!?\n,()]|\s[-–—]+\s|\b(?:but|then|so|because|although|though|while|whereas)\b|"
     r"\band\b(?=\s+(?:i|i'm|im|i've|ive|they|he|she|we|it|my|our|their|then|in|on|the\s+plan|"
-    r"the\s+company)\b)|"
+    r"the\s+company|the\s+(?:(?:whole|outstanding|remaining|unpaid|401k|old)\s+)?(?:loan|offset|balance|recordkeeper)|"
+    r"the\s+(?:401k|403b|tsp|457)\b)\b)|"
     # "borrowed 2k last year and quit 2 weeks ago": a new verb, a new clause
     r"\band\b(?=\s+(?:quit|left|got|was|were|retired|resigned|rolled|missed|skipped|stopped|took|borrowed|"
     r"caught|paid|received|turned|separated|offset|didn'?t|did\s+not|never|couldn'?t|could\s+not)\b)", _I)

@@ -416,6 +416,13 @@ CASES = [
     ("about 24k still owed on my thrift savings loan and maybe 60k left in the acct",
      [("loan_balance", "24k"), ("plan_kind", "thrift savings")]),
     ("my tax refund got offset for an old campus loan, $1,240", []),
+    # a second event joined by "and the loan ..." is its own clause: no conflict with the first
+    ("I left in march and the loan was liquidated on june 3", [("left_job", "left"), ("separation_date", "march"),
+                                                              ("offset_date", "june 3")]),
+    ("I left in march and they deducted the loan from my account on june 3",
+     [("left_job", "left"), ("separation_date", "march"), ("offset_date", "june 3")]),
+    ("quit in may and the plan repaid the loan with my vested balance on june 3",
+     [("left_job", "quit"), ("separation_date", "may"), ("offset_date", "june 3")]),
     ("I stopped my 401k loan payments back in may", [("missed_payment_due_date", "may")]),
     ("I was never behind once", [("loan_in_good_standing", "was never behind")]),
     ("I'm a cop, 51, got laid off in march", [("public_safety_role", "cop"), ("age", "51"), ("left_job", "got laid off"),
