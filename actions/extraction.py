@@ -568,6 +568,7 @@ _CUES: Dict[str, str] = {
     "loan_balance": r"owe[sd]?|owing|bal+ance|bal|outstanding|remaining|unpaid|principal|"
                     r"left\s+on\s+(?:the|my|it)(?:\s+loan)?|on\s+the\s+loan|(?:out\s+)?of\s+the|"
                     r"loan(?:\s+(?:of|was|is|balance))?|of+-?set+(?:ted|ting|s)?|left|pay-?off(?:\s+amount)?|in\s+loans?|"
+                    r"to\s+(?:re)?pay(?:\s+back)?(?!\s+(?:\$|~|about\s+)?\d)|on\s+the\s+hook\s+for|"
                     # the Form 1099-R's box 1 for a loan gone wrong is the loan's balance taxed
                     r"gross(?:\s+distribution)?|box\s*1|1099\W?r?\s+(?:says|shows|reads|with)(?!\s+(?:19|20)\d\d\b)",
     # what was borrowed, not what is owed now: "borrowed 20k", "took a $10,000 loan", "the
@@ -620,7 +621,7 @@ _FILLERS = frozenset("and or in on of the a an about around roughly approximatel
                      "maybe probably i i'm im think it it's its is was my that just um uh ok okay "
                      "yes yeah yep sure also plus & oh well guess believe pretty at by to".split())
 _DATE_WORD_BEFORE = re.compile(r"\b(?:in|since|during|by|until|till|from|before|after|born|year|"
-                               r"early|mid|late|around|circa|back\s+in|"
+                               r"early|mid|late|around|circa|back\s+in|(?:tax\s+)?(?:day|deadline|season)|"
                                r"(?:taxable|income|taxes?|taxed|returns?|filing|1099s?)\s+(?:for|of))\s+$", _I)
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})  # same length: offsets hold
 
