@@ -1296,7 +1296,23 @@ def extract_entities(text: str) -> List[Span]:
     spans = sorted(Span(p.start, p.end, label, text[p.start:p.end], role, readings.get(p))
                    for p, label, role in pieces
                    if not any(start <= p.start < end for start, end in elsewhere))
-    return _with_present_state(_birth_years(normalised, spans))
+    return _with_present_state(_birth_years(normalised, _bare_still_there(normalised, spans)))
+
+
+# "nope, still there" alone: most often the answer to "have you left the employer?", so it is
+# still being employed. Its reading tells the form's validation it was a bare answer: asked about
+# something else once the user has said they left ("has the plan offset the loan?"), "still
+# there" is the loan, and the validation keeps what it knew (actions/validation.py).
+BARE_STILL_THERE = "still there (bare answer)"
+_STILL_THERE_ALONE = re.compile(r"^\W*(?:(?:no|nope|nah|naw|yes|yeah|yep|yup|nope,?\s+i'?m|no,?\s+i'?m|i'?m)\b\W*)?"
+                                r"(?P<p>still\s+(?:there|here))(?:\W+(?:lol|haha|tho|though|for\s+now|thankfully))?\W*$", _I)
+
+
+def _bare_still_there(text: str, spans: List[Span]) -> List[Span]:
+    match = _STILL_THERE_ALONE.match(text)
+    if not match or spans:
+        return spans
+    return [Span(match.start("p"), match.end("p"), "left_job", match["p"], None, BARE_STILL_THERE)]
 
 
 # "I turned 55 in 2025", "she turns 59 in 2027": a birthday tied to a year is the birth year

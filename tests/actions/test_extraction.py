@@ -409,6 +409,8 @@ CASES = [
                                                        ("left_job", "left the department"), ("separation_date", "8/31")]),
     ("lent my brother 2k back in may", []),
     ("how much is unemployment in ohio if i was laid off 11/20", []),
+    ("nope, still there", [("left_job", "still there", {"reading": "still there (bare answer)"})]),
+    ("the loan is still there", []),
     ("the loan in my deferred comp 457 was closed out against my account 8/20",
      [("plan_kind", "457"), ("offset_date", "8/20")]),
     ("company closed the plant in march and we all lost our jobs", [("separation_date", "march"),
