@@ -568,9 +568,7 @@ _CUES: Dict[str, str] = {
     "loan_balance": r"owe[sd]?|owing|bal+ance|bal|outstanding|remaining|unpaid|principal|"
                     r"left\s+on\s+(?:the|my|it)(?:\s+loan)?|on\s+the\s+loan|(?:out\s+)?of\s+the|"
                     r"loan(?:\s+(?:of|was|is|balance))?|of+-?set+(?:ted|ting|s)?|left|pay-?off(?:\s+amount)?|in\s+loans?|"
-                    r"to\s+(?:re)?pay(?:\s+back)?(?!\s+(?:\$|~|about\s+)?\d)|on\s+the\s+hook\s+for|"
-                    # the Form 1099-R's box 1 for a loan gone wrong is the loan's balance taxed
-                    r"gross(?:\s+distribution)?|box\s*1|1099\W?r?\s+(?:says|shows|reads|with)(?!\s+(?:19|20)\d\d\b)",
+                    r"to\s+(?:re)?pay(?:\s+back)?(?!\s+(?:\$|~|about\s+)?\d)|on\s+the\s+hook\s+for",
     # what was borrowed, not what is owed now: "borrowed 20k", "took a $10,000 loan", "the
     # original loan was 30k" (the rules core checks the limits with it; the balance is asked)
     "loan_amount": r"borrow\w*|took\s+(?:out\s+)?(?:a|an)(?=\s+(?:~\s*)?\$?\d)|"

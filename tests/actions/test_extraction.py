@@ -441,7 +441,7 @@ CASES = [
     ("the $85 loan payment was skipped on 3/13", [("missed_payment_due_date", "3/13")]),
     ("paid the loan off in full on 3/3", [("caught_up_on", "3/3")]),
     ("im technically still on the books there", [("left_job", "still on the books")]),
-    ("gross distribution $12,306, code M1", [("loan_balance", "$12,306"), ("box7_code", "M1")]),
+    ("gross distribution $12,306, code M1", [("amount", "$12,306"), ("box7_code", "M1")]),
     ("got a 1099 for 2025", [("date", "2025")]),
 ]
 
@@ -757,9 +757,8 @@ def test_an_event_dated_ahead_by_its_year_is_a_plan(message, planned):
 @pytest.mark.parametrize("message, expected", [
     # a form number after a month is no year, and not swallowed with it
     ("the plan used my balance to pay off the loan in october, 1099 says offset.", [("offset_date", "october", None)]),
-    # an amount on the form is no box 7 code; the amount the form shows is the loan's balance
-    # taxed (box 1 of a loan's 1099-R)
-    ("1099R says 12,480 with M1 in box 7", [("loan_balance", "12,480", None), ("box7_code", "M1", None)]),
+    # an amount on the form is no box 7 code, and no balance: box 1 may hold more than the loan
+    ("1099R says 12,480 with M1 in box 7", [("amount", "12,480", None), ("box7_code", "M1", None)]),
     # "actually" in a question is no correction: the first missed installment still counts
     ("missed the may 15 payment and june too. when does it actually default?",
      [("missed_payment_due_date", "may 15", None), ("missed_payment_due_date", "june", "may 15")]),
