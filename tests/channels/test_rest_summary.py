@@ -19,7 +19,7 @@ from rules_core.render import long_date
 from tests.rasa_support import Chat, Servers, trained_model
 
 pytestmark = pytest.mark.e2e
-LINK_HOURS = 0.01  # 36 seconds: long enough to fetch, short enough to see it expire
+LINK_HOURS = 0.015  # 54 seconds: long enough to fetch across a restart, short enough to see it expire
 
 
 def fetch(url: str) -> Tuple[int, Dict[str, str], bytes]:
@@ -92,6 +92,14 @@ def test_another_conversation_or_a_made_up_token_gets_no_pdf(servers, answered):
         status, headers, body = fetch(url)
         assert status == 404 and b"%PDF" not in body, url
         assert "works only with the conversation it was made in" in json.loads(body)["reason"]
+
+
+def test_a_link_still_works_after_the_server_restarts(servers, answered):
+    fresh = summary_of(Chat(servers, "summary-case-1", today="2025-11-01").say("/show_full_answer"))
+    servers.stop("rasa")
+    servers.start_rasa()  # the answer is read from the tracker store, not from the process's memory
+    status, _, body = fetch(fresh["url"])  # the same port
+    assert status == 200 and "Rollover deadline: October 15, 2026." in pdf_text(body)
 
 
 def test_the_link_expires_when_it_says(servers, answered):
