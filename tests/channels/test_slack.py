@@ -633,3 +633,16 @@ def test_save_as_pdf_refuses_a_forged_click_and_another_thread_s_answer(servers,
     assert "can no longer find that answer" in said and "Traceback" not in said
     time.sleep(2)
     assert len(slack_api.method_calls("files.completeUploadExternal")) == completes_before
+
+
+def test_save_as_pdf_in_a_direct_message_posts_the_pdf_in_the_dm(servers, slack_api):
+    channel = "DSUMMARY"
+    say(servers, slack_api, "I left my job on 2025-03-14 and the plan offset my loan on 2025-06-30, "
+                            "I'm 41 and owed 12000", channel, None)
+    answer = card(say(servers, slack_api, "yes", channel, None, has_card))
+    completes_before = len(slack_api.method_calls("files.completeUploadExternal"))
+    assert click_pdf(servers, buttons(answer["body"]["blocks"])["Save as PDF"], channel, None, answer["ts"]) == 200
+    complete = wait_until(lambda: slack_api.method_calls("files.completeUploadExternal")[completes_before:])[0]
+    assert complete["body"]["channel_id"] == channel and "thread_ts" not in complete["body"]
+    data = slack_api.uploaded[json.loads(complete["body"]["files"])[0]["id"]]
+    assert "Rollover deadline: October 15, 2026." in pdf_text(data)
