@@ -87,7 +87,7 @@ def test_another_conversation_or_a_made_up_token_gets_no_pdf(servers, answered):
     base = f"{servers.url}/webhooks/rest/summary/"
     wrong_sender = f"{base}{summary['token']}.pdf?sender=summary-case-2"
     made_up = f"{base}{'A' * 32}.pdf?sender=summary-case-1"
-    for url in (wrong_sender, made_up, f"{base}{summary['token']}.pdf", f"{base}{summary['token']}?sender=summary-case-1",
+    for url in (wrong_sender, made_up, f"{base}{summary['token']}.pdf?sender=nobody-here", f"{base}{summary['token']}.pdf", f"{base}{summary['token']}?sender=summary-case-1",
                 f"{base}..%2F..%2Fstatus?sender=summary-case-1"):
         status, headers, body = fetch(url)
         assert status == 404 and b"%PDF" not in body, url
