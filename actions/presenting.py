@@ -182,12 +182,18 @@ def change_messages(changes: List[Any], result: dict) -> List[Dict[str, Any]]:
 
 
 def card(result: dict) -> Dict[str, Any]:
-    """The whole assessment (and its deadlines as an .ics calendar) for rich clients."""
+    """The whole assessment (and its deadlines as an .ics calendar) for rich clients, with the
+    token that names this answer's PDF summary."""
     from rules_core.calendar_file import deadline_calendar  # icalendar: imported when an answer is made
+
+    from .summaries import summary_token
     custom: Dict[str, Any] = {"assessment": result}
     calendar = deadline_calendar(result)
     if calendar:  # the deadlines still ahead as an .ics file, for "Add deadlines to my calendar"
         custom["calendar"] = calendar
+    summary = summary_token(result)
+    if summary:  # the answer's PDF summary: a REST link, a Slack button (actions/summaries.py)
+        custom["summary"] = summary
     return {"json_message": custom}
 
 

@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
@@ -79,12 +79,29 @@ def _tax_lines(result: Dict[str, Any]) -> List[Block]:
     return [Block("item", line) for line in lines]
 
 
-def notice_blocks(result: Dict[str, Any], who: str = "") -> List[Block]:
-    """The notice of one assessment; `who` names the person (the batch row's identifiers)."""
-    w, h = words(), words()["headings"]
+FRAMES = ("notice", "summary")
+
+
+def frame_words(frame: str = "notice") -> Dict[str, Any]:
+    """The frame's words: the plan's letter ("notice"), or the person's own summary to keep
+    ("summary"), which replaces some of the letter's words with its own."""
+    if frame not in FRAMES:
+        raise ValueError(f"unknown frame {frame!r}: one of {', '.join(FRAMES)}")
+    w = words()
+    return w if frame == "notice" else {**w, **w[frame]}
+
+
+def notice_blocks(result: Dict[str, Any], who: str = "", frame: str = "notice",
+                  made: Optional[date] = None) -> List[Block]:
+    """The notice of one assessment; `who` names the person (the batch row's identifiers).
+    `frame` "summary" makes it the person's own summary; `made` is the day it was made."""
+    w = frame_words(frame)
+    h = w["headings"]
     blocks = [Block("title", w["title"])]
     if who:
         blocks.append(Block("line", w["for_line"].format(who=who)))
+    if made is not None and w.get("made_line"):
+        blocks.append(Block("line", w["made_line"].format(made=long_date(made))))
     blocks.append(Block("line", w["as_of_line"].format(as_of=_day(result["as_of"]))))
     explanations = result.get("explanations") or []
     happened = [e for e in explanations if e["topic"].startswith("result.")]
@@ -273,3 +290,17 @@ def notice_files(result: Dict[str, Any], names: Sequence[str] = (), values: Sequ
     who = who_line(names, values)
     markdown = to_markdown(notice_blocks(result, markdown_text(who)))
     return markdown, to_pdf(notice_blocks(result, who))
+
+
+# ---- a conversation's answer as a summary to keep -----------------------------------------------
+def has_summary(result: Dict[str, Any]) -> bool:
+    """An answer worth keeping: one that decided what happened (a notice is made on the same
+    condition; a list of facts still needed is a question, not a summary)."""
+    return result.get("classification") not in (None, "needs_more_facts")
+
+
+def summary_pdf(result: Dict[str, Any], made: date) -> Tuple[str, bytes]:
+    """(file name, PDF bytes) of one answer as the person's summary to keep: the notice's
+    blocks in the summary frame, with the day it was made."""
+    name = frame_words("summary")["filename"].format(as_of=result["as_of"])
+    return name, to_pdf(notice_blocks(result, frame="summary", made=made))

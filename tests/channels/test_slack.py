@@ -173,6 +173,18 @@ def button_body(value: str, channel: str, thread: str, message_ts: str) -> bytes
     return urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
 
 
+def pdf_click_body(value: str, channel: str, thread: Optional[str], message_ts: str) -> bytes:
+    """A click on "Save as PDF" (its own actions block, `summary`)."""
+    container = {"type": "message", "message_ts": message_ts, "channel_id": channel}
+    message = {"ts": message_ts, "type": "message"}
+    if thread:
+        container["thread_ts"] = message["thread_ts"] = thread
+    payload = {"type": "block_actions", "user": {"id": "UEMPLOYEE"}, "channel": {"id": channel},
+               "container": container, "message": message,
+               "actions": [{"type": "button", "block_id": "summary", "action_id": "summary-pdf", "value": value}]}
+    return urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
+
+
 def command_body(text: str) -> bytes:
     return urllib.parse.urlencode({"command": "/loanhelp", "text": text, "user_id": "UBENEFITS", "channel_id": "C9",
                                    "response_url": "http://127.0.0.1:9/unused"}).encode()
@@ -286,7 +298,7 @@ def test_a_thread_is_one_conversation_answered_with_a_card(servers, slack_api):
     # the card replaces the long text answer: no post repeats the conclusion on its own
     assert len(posts) == 1, [p["body"]["text"] for p in posts]
     follow_ups = buttons(answer["blocks"])
-    assert set(follow_ups) == {"What if I roll it all over?", "Explain code M1", "Start over"}
+    assert set(follow_ups) == {"What if I roll it all over?", "Explain code M1", "Start over", "Save as PDF"}
 
     # a follow-up button: the click arrives as an interactive payload and stays in the thread
     before = len(slack_api.posts(thread=root))
@@ -545,3 +557,92 @@ def test_a_csv_sent_to_the_bot_directly_is_answered_in_the_dm(servers, slack_api
     said = all_text(summary["body"])
     assert "thread_ts" not in summary["body"] and "rows answered: 1" in said and "Other answers" in said
     assert "Earliest deadline still ahead:* December 31, 2025, Cure deadline (row 1, E7)" in said
+
+
+# ---- "Save as PDF": the answer's summary posted as a file in its thread ----------------------------
+def pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def answered_thread(servers: Servers, slack_api: SlackStandIn, channel: str = "CBENEFITS") -> Tuple[str, Dict[str, Any]]:
+    """A thread whose conversation has been answered: (its root ts, the answer card's post)."""
+    root = slack_ts()
+    body = event_body(f"<@{BOT_USER}> I left my job on 2025-03-14 and the plan offset my loan on 2025-06-30, "
+                      "I'm 41 and owed 12000", channel, root)
+    send(webhook(servers), body, signed_headers(body, "application/json"))
+    slack_api.wait_for(0, root, channel, bool)
+    posts = say(servers, slack_api, f"<@{BOT_USER}> yes", channel, root, has_card)
+    return root, card(posts)
+
+
+def click_pdf(servers: Servers, value: str, channel: str, thread: Optional[str], message_ts: str,
+              secret: str = SECRET) -> int:
+    click = pdf_click_body(value, channel, thread, message_ts)
+    status, _ = send(webhook(servers), click, signed_headers(click, "application/x-www-form-urlencoded", secret=secret))
+    return status
+
+
+def test_save_as_pdf_posts_the_answer_as_a_pdf_in_its_thread(servers, slack_api):
+    root, answer = answered_thread(servers, slack_api)
+    (block,) = [b for b in answer["body"]["blocks"] if b.get("block_id") == "summary"]
+    (button,) = block["elements"]
+    assert button["text"]["text"] == "Save as PDF" and len(button["value"]) == 32
+
+    completes_before = len(slack_api.method_calls("files.completeUploadExternal"))
+    posts_before = len(slack_api.posts(thread=root))
+    assert click_pdf(servers, button["value"], "CBENEFITS", root, answer["ts"]) == 200
+    complete = wait_until(lambda: slack_api.method_calls("files.completeUploadExternal")[completes_before:])[0]
+    assert complete["body"]["channel_id"] == "CBENEFITS" and complete["body"]["thread_ts"] == root
+    assert complete["auth"] == f"Bearer {TOKEN}"
+    file_id = json.loads(complete["body"]["files"])[0]["id"]
+    (asked,) = [c for c in slack_api.method_calls("files.getUploadURLExternal") if f"F{c['ts'].replace('.', '')}" == file_id]
+    today = date.today()
+    assert asked["body"]["filename"] == f"401k-loan-summary-{today.isoformat()}.pdf"
+    data = slack_api.uploaded[file_id]
+    assert data.startswith(b"%PDF")
+
+    # the PDF says what the card said: the rules core's answer on the same facts, as of today
+    expected = api.assess({**FACTS, "as_of": today.isoformat()})
+    text = pdf_text(data)
+    assert "Your 401(k) loan: a summary to keep" in text and f"Summary made on {long_date(today)}." in text
+    for entry in expected["timeline"]:
+        if entry["rule"] != "user_fact":
+            assert f"{entry['label']}: {long_date(date.fromisoformat(entry['date']))}." in text
+    assert "code M1" in text and "$1,200.00" in text
+    urls = {c["url"] for group in ("explanations", "timeline", "next_steps")
+            for e in expected[group] for c in e.get("citations") or ()}
+    assert urls and all(url in text.replace(" ", "") for url in urls)
+    assert " ".join(expected["disclaimer"].split()) in text
+    # the click is not a message to the conversation: nothing else is said in the thread
+    time.sleep(2)
+    assert len(slack_api.posts(thread=root)) == posts_before
+
+
+def test_save_as_pdf_refuses_a_forged_click_and_another_thread_s_answer(servers, slack_api):
+    root, answer = answered_thread(servers, slack_api)
+    value = buttons(answer["body"]["blocks"])["Save as PDF"]
+    completes_before = len(slack_api.method_calls("files.completeUploadExternal"))
+    assert click_pdf(servers, value, "CBENEFITS", root, answer["ts"], secret="not-the-secret") == 400
+
+    # the same value clicked in another thread finds nothing there: a sentence, no file
+    other = slack_ts()
+    assert click_pdf(servers, value, "CBENEFITS", other, other) == 200
+    said = all_text(wait_until(lambda: slack_api.posts(thread=other))[0]["body"])
+    assert "can no longer find that answer" in said and "Traceback" not in said
+    time.sleep(2)
+    assert len(slack_api.method_calls("files.completeUploadExternal")) == completes_before
+
+
+def test_save_as_pdf_in_a_direct_message_posts_the_pdf_in_the_dm(servers, slack_api):
+    channel = "DSUMMARY"
+    say(servers, slack_api, "I left my job on 2025-03-14 and the plan offset my loan on 2025-06-30, "
+                            "I'm 41 and owed 12000", channel, None)
+    answer = card(say(servers, slack_api, "yes", channel, None, has_card))
+    completes_before = len(slack_api.method_calls("files.completeUploadExternal"))
+    assert click_pdf(servers, buttons(answer["body"]["blocks"])["Save as PDF"], channel, None, answer["ts"]) == 200
+    complete = wait_until(lambda: slack_api.method_calls("files.completeUploadExternal")[completes_before:])[0]
+    assert complete["body"]["channel_id"] == channel and "thread_ts" not in complete["body"]
+    data = slack_api.uploaded[json.loads(complete["body"]["files"])[0]["id"]]
+    assert "Rollover deadline: October 15, 2026." in pdf_text(data)
