@@ -12,17 +12,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-import yaml
+
 from icalendar import Alarm, Calendar, Event
 
 from .render import certainty_flag, long_date
+from .yaml_data import load_yaml
 
 PRODUCT_ID = "-//401k loan assistant//deadline calendar//EN"
 
 
 @lru_cache(maxsize=1)
 def words() -> Dict[str, Any]:
-    return yaml.safe_load((Path(__file__).parent / "data" / "calendar.yaml").read_text(encoding="utf-8"))
+    return load_yaml((Path(__file__).parent / "data" / "calendar.yaml").read_text(encoding="utf-8"))
 
 
 def calendar_deadlines(assessment: Dict[str, Any]) -> List[Dict[str, Any]]:

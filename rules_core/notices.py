@@ -18,14 +18,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-import yaml
-
 from .render import certainty_flag, dollars, long_date
+from .yaml_data import load_yaml
 
 
 @lru_cache(maxsize=1)
 def words() -> Dict[str, Any]:
-    return yaml.safe_load((Path(__file__).parent / "data" / "notice.yaml").read_text(encoding="utf-8"))
+    return load_yaml((Path(__file__).parent / "data" / "notice.yaml").read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
