@@ -7,7 +7,7 @@ test:
 shell:
 	bash scripts/shell.sh
 bench:
-	bash scripts/setup_env.sh && .venv/bin/python benchmarks/bench_rules_core.py
+	bash scripts/setup_env.sh && .venv/bin/python benchmarks/bench_rules_core.py && .venv/bin/python benchmarks/bench_batch.py
 bench-dialogue:
 	bash scripts/setup_env.sh && .venv/bin/python benchmarks/bench_dialogue.py
 setup:

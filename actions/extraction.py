@@ -189,7 +189,7 @@ _LEFT_JOB = tuple(re.compile(p, _I) for p in (
     r"\bstill\s+with\s+(?:them|the\s+same\s+(?:company|employer))\b", r"\bstill\s+on\s+(?:the\s+job|staff)\b",
     r"\b(?:i'?m|i\s+am|he'?s|she'?s|he\s+is|she\s+is)\s+(?:still\s+)?(?:a|an)\s+(?:current|active)\s+"
     r"(?:employee|participant)\b",
-    r"\bstill\s+(?:an?\s+)?(?:active\s+)?employee\b", r"\bhaven'?t\s+gone\s+anywhere\b",
+    r"\bstill\s+(?:an?\s+)?(?:active\s+|fed(?:eral)?\s+|state\s+|city\s+|county\s+|full[\s-]time\s+)?employees?\b", r"\bhaven'?t\s+gone\s+anywhere\b",
     r"\bstill\s+(?:work(?:s|ed|ing)?)(?:\s+(?:there|here|for\s+them|"
     r"for\s+(?:the|my)\s+(?:company|employer)|at\s+(?:the|my)\s+(?:company|job)))?\b",
     r"\bstill\s+(?:am\s+)?(?:technically\s+|officially\s+|currently\s+)?employed\b",
@@ -239,12 +239,14 @@ _LEFT_JOB = tuple(re.compile(p, _I) for p in (
     r"\bleft\s+(?:" + _JOB + r"|work)\b",
     r"\b(?:quit|resigned|retired)(?:\s+(?:from\s+)?" + _JOB + r")?\b"
     r"(?!\s+(?:paying|making|contributing|the\s+loan|payments?)\b)",
-    r"\blost\s+(?:my|the|his|her)\s+job\b", r"\b(?:changed|switched)\s+jobs\b",
+    r"\blost\s+(?:my|the|his|her|our|their)\s+jobs?\b", r"\bleft\s+us\b",
+    r"\bwalked\s+away\b(?=\s+(?:at|in|on|this|last|from)\b)", r"\b(?:changed|switched)\s+jobs\b",
     r"\b(?:position|job|role)\s+(?:was|got)\s+(?:eliminated|cut)\b", r"\b(?:was|got)\s+(?:rif'?d|riffed)\b",
     r"\b(?:contract|employment)\s+ended\b",
     # "they walked me out", "after quitting in may", "RIF'd from the agency", "got out of the Marines"
     r"\b(?:walked|escorted)\s+me\s+out\b",
-    r"(?:(?<=\bafter\s)|(?<=\bsince\s)|(?<=\bupon\s))(?:quitting|resigning|retiring|being\s+(?:laid\s+off|fired|let\s+go|"
+    r"(?:(?<=\bafter\s)|(?<=\bsince\s)|(?<=\bupon\s))(?:quitting|resigning|retiring|leaving(?=\s+(?:in|on|at|last|back|"
+    r"early|mid|late|\d))|being\s+(?:laid\s+off|fired|let\s+go|"
     r"terminated|rif'?d))\b",
     r"(?<!was\s)(?<!got\s)\b(?:rif'?d|riffed)\b",
     r"\bgot\s+out\s+of\s+the\s+(?:army|navy|air\s+force|marines?|marine\s+corps|coast\s+guard|military|service)\b",
@@ -281,7 +283,7 @@ _LEFT_JOB = tuple(re.compile(p, _I) for p in (
     r"(?:^|[.,;!?]\s*|\band\s+)(?P<q>left)\b(?=\s*:?\s+(?:in|on|at|back|last|around|early|mid|late|\d))",
 ))
 _PLAN = r"(?:(?:" + _K + r"|403\s?\(?b\)?|retirement|company)\s+)?plan|" + _K + r"(?:\s+plan)?"
-_ENDED = (r"(?:terminated|terminted|termintated|terminating|ended|shut\s+down|shutting\s+down|closed|discontinued|"
+_ENDED = (r"(?:terminated|terminted|termintated|terminating|ended|shut\s+down|shutting\s+down|closed(?!\s+out\b)|discontinued|"
           r"dissolved|wound\s+down)")
 _PLAN_TERMINATED = tuple(re.compile(p, _I) for p in (
     r"\b(?:" + _PLAN + r")\s+(?:(?:was|is|got|has\s+been|had\s+been|(?:is|was)\s+(?:being|getting))\s+)?"
@@ -290,7 +292,7 @@ _PLAN_TERMINATED = tuple(re.compile(p, _I) for p in (
     + _ENDED + r"\b",
     r"\b(?:" + _PLAN + r")\s+is\s+still\s+(?:active|open|running|going|around|there|in\s+place)\b",
     # the subject is left out, as in data/nlu.yml: "(my employer) [shut down the 401k]"
-    r"\b" + _ENDED + r"\s+(?:the|our|my|its|their)\s+(?:old\s+|former\s+|previous\s+|whole\s+)?(?:" + _PLAN + r")",
+    r"\b" + _ENDED + r"\s+(?:the|our|my|its|their)\s+(?:old\s+|former\s+|previous\s+|whole\s+)?(?:" + _PLAN + r")(?!\w)",
     r"\bplan\s+termination\b",
 ))
 # Plans, not facts: "about to lose my job", "retiring jan 31", "once I quit". These phrases are
@@ -323,7 +325,7 @@ _PLANNED_ING = re.compile(r"\b(?:retiring|quitting|resigning|separating|leaving)
 _ING_DOER = re.compile(r"(?:\b(?:thinking\s+(?:about|of)|considering|plan\s+on|planning\s+on)\s+|"
                        r"\b(?:i'?m|i\s+am|we'?re|we\s+are|he'?s|she'?s|they'?re|is|are|am)\s+"
                        r"(?:\w+ly\s+|about\s+|just\s+)?|\b(?:employee|client|participant|member|worker|someone|"
-                       r"husband|wife|spouse)\s+(?:who\s+is\s+|who'?s\s+)?|^\s*)$", _I)
+                       r"husband|wife|spouse)\s+(?:who\s+is\s+|who'?s\s+)?|(?:^|[.;!?]|\bhere\s*,|\b\d\d\s*,)\s*)$", _I)
 _PLANNED_MARKERS = re.compile(
     # interpretation: only words that make the clause's event a plan; "want to know", "I was
     # forced to retire in 2024", "worried because I missed June", "turn in my badge", "once a
@@ -338,9 +340,10 @@ _PLANNED_MARKERS = re.compile(
     r"announced\s+(?:layoffs?|(?:a\s+)?(?:reduction|rif|closure))|"
     r"(?<=plan\s)offsets|(?<=policy\s)is|"  # a plan's policy: "the plan offsets 60 days after separation"
     r"(?:i|we|they|he|she|it|you)'ll|\bill\s+(?:be|have|need|get|lose|leave|quit|retire|pay|miss|owe|roll|take|"
-    r"probably|prob|likely)|shall|once(?!\s+(?:a|again|more|per|or|in\s+a\s+while)\b)|(?<!as\s)soon|upcoming|"
+    r"probably|prob|likely)|shall|once(?!\s+(?:a|again|more|per|or|in\s+a\s+while)\b)(?=\s+\w)|(?<!as\s)soon|upcoming|"
     r"(?:days?|weeks?|months?|years?|yrs?)\s+away\s+from|"
-    r"when\s+(?:i|we|he|she|they)\s+(?:leave|retire|separate|get\s+laid|lose|go|change\s+jobs))\b", _I)
+    r"when\s+(?:i|we|he|she|they)\s+(?:(?:eventually|finally|ever)\s+(?:leave|retire|separate|quit|go)|leave|retire|"
+    r"separate|get\s+laid|lose|go|change\s+jobs))\b", _I)
 # A what-if or a "can I ...?" question: its values are no facts (the what_if action reads them all)
 _HYPOTHETICAL_MARKERS = re.compile(
     r"\b(?:what\s+if|what\s+happens\s+if|hypothetically|suppose|supposing|"
@@ -367,14 +370,19 @@ _OTHER_LOAN = (r"\b" + _WANTED + r"(?:car|auto|truck|vehicle|student|school|coll
                r"\b" + _WANTED + r"(?:(?:2nd|second|first)\s+)?mortgages?\b|\b" + _WANTED + r"heloc\b|\bcredit[-\s]?cards?(?:\s+(?:debt|bills?))?\b|"
                r"\bcar\s+(?:note|payment)s?\b|"
                r"\b(?:owes|owed|owe)\s+me\b|"
+               r"\b(?:tax\s+)?refund\s+(?:got|get|was|being|been)\s+(?:offset|seized|taken|garnished)\b|\bchild\s+support\b|"
+               r"\bloan\s+to\s+myself\b|\b(?:campus|perkins|stafford|sallie\s+mae)\s+loans?\b|"
                r"\b(?:borrowed|lent|loaned)\s+(?:\S+\s+){0,2}?(?:from|to)\s+(?:me|us|him|her|them|my\s+(?:brother|sister|"
                r"parents?|mom|dad|friend|uncle|aunt|cousin)\w*)\b|"
                r"\b(?:lent|loaned)\s+(?:my|a|our)\s+(?:brother|sister|parents?|mom|dad|friend|buddy|uncle|aunt|cousin|"
                r"son|daughter|neighbou?r|coworker)\w*\b")
 _OTHER_PLAN = (r"\b(?:dental|health|medical|vision|insurance|life\s+insurance|pension|hsa|fsa|cell(?:\s+phone)?|"
                r"phone|data|gym|meal|cafeteria|irs\s+payment|installment|cobra)\s+(?:plans?|coverage|insurance|"
-               r"benefits?)\b|\bcobra\b|\bmedicare\b|\bpension\b")
-_ACCOUNT_MONEY = (r"\b(?:total\s+)?in\s+(?:the|my|his|her|their|our)\s+(?:401\s?\(?k\)?|403\s?\(?b\)?|tsp|account|"
+               r"benefits?)\b|\bcobra\b|\bmedicare\b|\bpension\b|"
+               # unemployment benefits are another program's story ("how much is unemployment in ohio")
+               r"\bunemployment\s+(?:benefits?|insurance|checks?|pay|claims?|office|in\s+[a-z]+)\b|"
+               r"\b(?:how\s+much\s+is|file\s+for|apply\s+for|collect(?:ing)?)\s+unemployment\b")
+_ACCOUNT_MONEY = (r"\b(?:left\s+|total\s+)?in\s+(?:the|my|his|her|their|our)\s+(?:401\s?\(?k\)?|403\s?\(?b\)?|tsp|account|acct|"
                   r"plan|ira)\b|\b(?:sitting\s+)?in\s+(?:my\s+|the\s+)?(?:savings|checking|the\s+bank|an?\s+emergency\s+fund)\b|"
                   r"(?<!for\sthe\s)\brest\s+of\s+(?:the|my|his|her)\s+(?:account|401\s?\(?k\)?|403\s?\(?b\)?|tsp|balance|money|funds)\b|\baccount\s+(?:balance|value)\b|\bvested\s+balance\b|\btotal\s+balance\b|"
                   r"\b(?:to|into)\s+(?:my|his|her|an?)\s+(?:ira|roth)\s+(?:direct|directly)\b|"
@@ -393,9 +401,10 @@ _EVERYDAY_LEFT = (r"\bleft\s+(?:(?:my|the|a|an|his|her|our|some|it)\s+)?(?:[a-z]
 _FOREIGN_PARTS = tuple((re.compile(p, _I), words) for p, words in (
     (_OTHER_LOAN, ("car", "auto", "truck", "vehicle", "student", "school", "college", "personal", "payday", "title",
                    "boat", "rv ", "motorcycle", "business", "sba", "bank", "equity", "parent", "federal", "mortgage",
-                   "heloc", "credit", "borrowed", "lent", "loaned", " me")),
+                   "heloc", "credit", "borrowed", "lent", "loaned", " me", "refund", "myself", "campus", "perkins", "support",
+                   "stafford", "sallie")),
     (_OTHER_PLAN, ("dental", "health", "medical", "vision", "insurance", "pension", "hsa", "fsa", "cell", "phone",
-                   "data", "gym", "meal", "cafeteria", "irs", "installment", "cobra", "medicare")),
+                   "data", "gym", "meal", "cafeteria", "irs", "installment", "cobra", "medicare", "unemployment")),
     (_EVERYDAY_LEFT, ("left", "quit")),
 ))
 _FOREIGN_MONEY = re.compile(_ACCOUNT_MONEY, _I)
@@ -427,14 +436,20 @@ _GOOD_STANDING = tuple(re.compile(p, _I) for p in (
     r"\b(?:in|was\s+in)\s+good\s+standing\b",
     r"\b(?:was|were|am|been|is|got|fell)\s+behind\s+on\s+(?:it|the\s+loan|(?:my|the)\s+(?:loan\s+)?payments|payments)\b",
     r"\b(?:\d|one|two|three|four|five|six)\s+payments?\s+behind\b",
+    r"\bfell\s+behind\b", r"\b(?:wasn'?t|was\s+not|weren'?t|were\s+not)\s+behind(?:\s+on\s+(?:anything|it|the\s+loan|payments))?\b",
+    r"\b(?:i'?m|im)\s+(?:still\s+)?(?:current|up\s+to\s+date)\b",
+    r"(?:^|(?<=[.,;!?])\s*|\band\s+)behind\s+on\s+(?:it|the\s+loan|(?:my|the)\s+(?:loan\s+)?payments|payments)\b",
     r"\b(?:not|wasn'?t|isn'?t|weren'?t)\s+current\b",
 ))
 # "haven't caught up on any of them": the caught_up_on answer "no", as the form stores it
 NOT_CAUGHT_UP = "not_caught_up"  # the marker of actions/facts_adapter.py (not imported: no Rasa here)
 _NOT_CAUGHT_UP = (re.compile(
     r"\b(?:haven'?t|havent|have\s+not|hasn'?t|didn'?t|didnt|did\s+not|never|not|still\s+not)\s+(?:yet\s+)?(?:got\s+|get\s+)?"
-    r"(?:caught|catch|cought|made|make|paid|pay)\s+(?:up|(?:it|them|those)\s+up|(?:it|them|those)\s+back)"
-    r"(?:\s+on\s+(?:any\s+of\s+)?(?:them|it|those|(?:the|my)\s+(?:missed\s+)?payments))?", _I),)
+    r"(?:caught|catch|cought|made|make|paid|pay)\s+(?:up|(?:it|them|those)\s+up|(?:it|them|those)\s+back|"
+    r"(?:any|none)\s+of\s+(?:it|them|those)\s+(?:up|back))"
+    r"(?:\s+on\s+(?:any\s+of\s+)?(?:them|it|those|(?:the|my)\s+(?:missed\s+)?payments))?"
+    # "didn't make them up until July 20" is a catch-up on July 20, not none
+    r"(?!\s+(?:until|till|til|before)\b)", _I),)
 _BEHIND = re.compile(r"\b(?:behind|not|wasn'?t|isn'?t|weren'?t)\b", _I)
 # Nothing rolled over, said outright: "didn't roll anything over", "rolled over zero"
 NOTHING_ROLLED = "0"
@@ -473,6 +488,21 @@ _CUES: Dict[str, str] = {
                        r"(?<!case\s)(?<!case\sgot\s)(?<!case\swas\s)(?<!charges\swere\s)dismissed|downsized|"
                        r"changed\s+jobs|termination|eliminated|rif'?d|riffed|contract\s+ended",
     "offset_date": r"of+-?set+(?:ted|ting|s)?|of+est|"
+                   # "deducted the loan from my account", "the loan was liquidated", "the plan repaid the
+                   # loan with my vested balance", "the outstanding loan came out of my balance"
+                   r"(?:deducted|subtracted|removed)\s+(?:the\s+(?:loan|balance|amount)|it)\s+from\s+(?:my|the|his|her)|"
+                   r"(?:loan|it)\s+(?:was|got)\s+(?:liquidated|zeroed\s+out|cashed\s+out|removed\s+from\s+my\s+account)|"
+                   r"liquidated\s+(?:the|my)\s+loan|zeroed\s+out\s+(?:the|my)\s+loan|"
+                   r"(?:was|got)\s+(?:paid\s+off|repaid|satisfied)\s+(?:from|with|out\s+of|using)\s+(?:my|the|his|her)\s+"
+                   r"(?:vested\s+)?(?:balance|account|money|funds|savings|retirement|" + _K + r")|"
+                   r"(?:repaid|satisfied)\s+(?:the|my)\s+loan\s+(?:from|with|out\s+of|using)\s+(?:my|the|his|her)\s+"
+                   r"(?:vested\s+)?(?:balance|account|money|funds|" + _K + r")|"
+                   r"applied\s+(?:my|the|his|her)\s+(?:vested\s+|account\s+)?balance\s+to\s+the\s+loan|"
+                   r"came\s+out\s+of\s+(?:my|the|his|her)\s+(?:vested\s+)?(?:balance|account|" + _K + r")|"
+                   r"used\s+my\s+(?:" + _K + r"|account|balance)\s+to\s+(?:pay|cover)\s+(?:off\s+)?(?:the\s+loan|it)|"
+                   # "was taken out of my account", "reduced my vested balance by the 12k loan"
+                   r"(?:was|got)\s+taken\s+(?:out\s+of|from)\s+(?:my|the|his|her)\s+(?:vested\s+)?(?:balance|account|" + _K + r")|"
+                   r"reduced\s+(?:my|the|his|her)\s+(?:vested\s+)?(?:balance|account)\s+by|"
                    # "they took the whole outstanding balance out of my 401k"
                    r"took\s+(?:the\s+)?(?:(?:whole|entire|full|remaining|outstanding|unpaid|loan)\s+)*(?:balance|loan|amount)\s+"
                    r"(?:out\s+of|from)\s+(?:my|the|his|her)\s+(?:vested\s+)?(?:balance|account|" + _K + r"|403\s?\(?b\)?|tsp)|(?:(?:the|my)\s+loan|it)\s+out\s+of\s+my\s+(?:account|balance|"
@@ -493,12 +523,13 @@ _CUES: Dict[str, str] = {
                    + _K + r")",
     "missed_payment_due_date": r"mis+e?d|miss(?:ing)?|skip\w*|default(?:ed)?\s+on|didn'?t\s+pay|did\s+not\s+pay|"
                                r"supposed\s+to\s+(?:come\s+out|be\s+(?:taken|deducted|paid|withheld))|"
-                               r"stopped\s+(?:my\s+|the\s+|all\s+)?(?:loan\s+)?(?:payments?|deductions?)|"
+                               r"stopped\s+(?:my\s+|the\s+|all\s+)?(?:40[13]\s?\(?[kb]\)?\s+|457\s+|tsp\s+)?(?:loan\s+)?"
+                               r"(?:payments?|deductions?)|"
                                r"(?:didn'?t|did\s+not|never|stopped|forgot\s+to)\s+(?:take|taking|deduct|deducting|"
                                r"withhold|withholding)\s+(?:out\s+)?(?:the\s+|my\s+|any\s+)?(?:loan\s+)?payments?|"
                                r"(?:haven'?t|have\s+not|hasn'?t|not)\s+(?:made|paid)\s+(?:a|any|my|the)\s+"
                                r"(?:loan\s+)?payments?(?:\s+since)?|"
-                               r"payments?\s+stopped|"
+                               r"payments?\s+stopped|(?:nothing|no\s+payments?|not\s+a\s+(?:dime|penny))\s+(?:paid|made)\s+since|"
                                r"couldn'?t\s+pay|could\s+not\s+pay|(?:stopped|stoped|quit)\s+(?:paying|"
                                r"making\s+(?:the\s+|my\s+)?payments)|payments?\s+(?:was\s+|were\s+)?due|"
                                r"(?:payroll\s+)?stopped\s+(?:taking|deducting)(?:\s+(?:the\s+)?payments)?|"
@@ -508,6 +539,7 @@ _CUES: Dict[str, str] = {
     # the object belongs to the cue, so "paid back the missed payments on 7/7" is not a
     # missed payment: the longer cue covers "missed"
     "caught_up_on": r"(?:ca?u?ght\s+(?:everything\s+|it\s+all\s+|them\s+all\s+|it\s+|them\s+|all\s+)?up(?:\s+on)?|"
+                    r"(?:didn'?t|didnt|did\s+not)\s+(?:make|pay)\s+(?:them|it|those)\s+(?:up|back)\s+(?:until|till|til)|"
                     r"cought\s+up(?:\s+on)?|catch\s+up(?:\s+on)?|"
                     r"pa[iy]e?d\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?(?:missed\s+|late\s+)?(?:ones|payments?|amounts?)\s+back|"
                     r"pa[iy]e?d\s+(?:(?:it|them|that|everything|what\s+i\s+missed)\s+)?back|made\s+up|repaid|"
@@ -536,8 +568,7 @@ _CUES: Dict[str, str] = {
     "loan_balance": r"owe[sd]?|owing|bal+ance|bal|outstanding|remaining|unpaid|principal|"
                     r"left\s+on\s+(?:the|my|it)(?:\s+loan)?|on\s+the\s+loan|(?:out\s+)?of\s+the|"
                     r"loan(?:\s+(?:of|was|is|balance))?|of+-?set+(?:ted|ting|s)?|left|pay-?off(?:\s+amount)?|in\s+loans?|"
-                    # the Form 1099-R's box 1 for a loan gone wrong is the loan's balance taxed
-                    r"gross(?:\s+distribution)?|box\s*1|1099\W?r?\s+(?:says|shows|reads|with)(?!\s+(?:19|20)\d\d\b)",
+                    r"to\s+(?:re)?pay(?:\s+back)?(?!\s+(?:\$|~|about\s+)?\d)|on\s+the\s+hook\s+for",
     # what was borrowed, not what is owed now: "borrowed 20k", "took a $10,000 loan", "the
     # original loan was 30k" (the rules core checks the limits with it; the balance is asked)
     "loan_amount": r"borrow\w*|took\s+(?:out\s+)?(?:a|an)(?=\s+(?:~\s*)?\$?\d)|"
@@ -572,12 +603,14 @@ _RELATIVE_AFTER = re.compile(
 _PAYMENT_NOUN = re.compile(r"\s+(?:loan\s+)?(?:payments?|pmts?|pymnts?|installments?)\b", _I)
 _REFERENCE_DAY = date(2024, 12, 31)  # only to check that a merged date reads; no value depends on it
 
-_VALUE_IN_BRACKETS = re.compile(r"\(\s*[~$]?\s*[\d][\d,.]*\s*(?:k|grand|thousand|thou)?\s*(?:left|owed|remaining)?\s*\)|"
+_VALUE_IN_BRACKETS = re.compile(r"\(\s*[~$]?\s*[\d][\d,.]*\s*(?:k|grand|thousand|thou)?\s*"
+                                r"(?:left|owed|remaining|even|total|or\s+so|ish|give\s+or\s+take)?\s*\)|"
                                 r"(?<=\s)[–—-]+\s*[~$]?\s*\d[\d,.]*\s*(?:k|grand|thousand|thou)?\s*[–—-]+(?=\s)", _I)
 _BOUNDARY = re.compile(
     r"[.;!?\n,()]|\s[-–—]+\s|\b(?:but|then|so|because|although|though|while|whereas)\b|"
     r"\band\b(?=\s+(?:i|i'm|im|i've|ive|they|he|she|we|it|my|our|their|then|in|on|the\s+plan|"
-    r"the\s+company)\b)|"
+    r"the\s+company|the\s+(?:(?:whole|outstanding|remaining|unpaid|401k|old)\s+)?(?:loan|offset|balance|recordkeeper)|"
+    r"the\s+(?:401k|403b|tsp|457)\b)\b)|"
     # "borrowed 2k last year and quit 2 weeks ago": a new verb, a new clause
     r"\band\b(?=\s+(?:quit|left|got|was|were|retired|resigned|rolled|missed|skipped|stopped|took|borrowed|"
     r"caught|paid|received|turned|separated|offset|didn'?t|did\s+not|never|couldn'?t|could\s+not)\b)", _I)
@@ -586,7 +619,7 @@ _FILLERS = frozenset("and or in on of the a an about around roughly approximatel
                      "maybe probably i i'm im think it it's its is was my that just um uh ok okay "
                      "yes yeah yep sure also plus & oh well guess believe pretty at by to".split())
 _DATE_WORD_BEFORE = re.compile(r"\b(?:in|since|during|by|until|till|from|before|after|born|year|"
-                               r"early|mid|late|around|circa|back\s+in|"
+                               r"early|mid|late|around|circa|back\s+in|(?:tax\s+)?(?:day|deadline|season)|"
                                r"(?:taxable|income|taxes?|taxed|returns?|filing|1099s?)\s+(?:for|of))\s+$", _I)
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})  # same length: offsets hold
 
@@ -950,8 +983,16 @@ def _only_amount_is_the_loan(message: _Message, labelled: List[Tuple[_Piece, str
 
 
 def _age_role(message: _Message, value: _Piece, label: str) -> Optional[str]:
-    """ "what if I was already 59 and a half when they offset it": a supposed age."""
-    return HYPOTHETICAL if label == "age" and _supposed(message, value) else None
+    """ "what if I was already 59 and a half when they offset it": a supposed age; "separating
+    at 51", "retiring at 56 next year": the age at a planned leaving, not the age today."""
+    if label != "age":
+        return None
+    if _supposed(message, value):
+        return HYPOTHETICAL
+    at_event = re.search(r"\bat\s+(?:age\s+)?$", message.text[max(0, value.start - 10):value.start], _I)
+    planned_here = any(message.clause(p.start) == message.clause(value.start) and p.start < value.start
+                       for p in message.planned_phrases)
+    return PLANNED if at_event and planned_here else None
 
 
 def _supposed(message: _Message, piece: _Piece) -> bool:
@@ -1253,7 +1294,23 @@ def extract_entities(text: str) -> List[Span]:
     spans = sorted(Span(p.start, p.end, label, text[p.start:p.end], role, readings.get(p))
                    for p, label, role in pieces
                    if not any(start <= p.start < end for start, end in elsewhere))
-    return _with_present_state(_birth_years(normalised, spans))
+    return _with_present_state(_birth_years(normalised, _bare_still_there(normalised, spans)))
+
+
+# "nope, still there" alone: most often the answer to "have you left the employer?", so it is
+# still being employed. Its reading tells the form's validation it was a bare answer: asked about
+# something else once the user has said they left ("has the plan offset the loan?"), "still
+# there" is the loan, and the validation keeps what it knew (actions/validation.py).
+BARE_STILL_THERE = "still there (bare answer)"
+_STILL_THERE_ALONE = re.compile(r"^\W*(?:(?:no|nope|nah|naw|yes|yeah|yep|yup|nope,?\s+i'?m|no,?\s+i'?m|i'?m)\b\W*)?"
+                                r"(?P<p>still\s+(?:there|here))(?:\W+(?:lol|haha|tho|though|for\s+now|thankfully))?\W*$", _I)
+
+
+def _bare_still_there(text: str, spans: List[Span]) -> List[Span]:
+    match = _STILL_THERE_ALONE.match(text)
+    if not match or spans:
+        return spans
+    return [Span(match.start("p"), match.end("p"), "left_job", match["p"], None, BARE_STILL_THERE)]
 
 
 # "I turned 55 in 2025", "she turns 59 in 2027": a birthday tied to a year is the birth year
@@ -1340,7 +1397,9 @@ def phrase_value(label: str, text: str) -> Optional[bool]:
     missed a payment"), False ("still work there", "haven't left", "plan wasn't terminated",
     "behind on payments", "not current"); None for any other label."""
     if label == "loan_in_good_standing":
-        return not _BEHIND.search(text) or bool(re.search(r"\bnever\b", text, _I))  # "never behind on it"
+        # "never behind on it", "wasn't behind on anything": a negated behind is good standing
+        return not _BEHIND.search(text) or bool(re.search(r"\b(?:never|wasn'?t|was\s+not|weren'?t|were\s+not)\s+behind\b|"
+                                                           r"\bnever\b", text, _I))
     if label not in ("left_job", "plan_terminated"):
         return None
     return not (_NEGATED.search(text) and not _ANYMORE.search(text))

@@ -10,6 +10,13 @@ benchmarks/trial_kill_mid_answer.py showed it). Here a waiter whose ticket has g
 lock has gone) takes a fresh ticket and keeps waiting its turn, and the ticket it holds at the
 end is the one released. Everything else is Rasa's LockStore.lock. Installed in the Rasa server
 by the NLU components' module, as actions/rasa_speedups.py is.
+
+The lock store itself may be down or restarting (issue 13). A message that cannot take its
+ticket, or loses Redis while it waits, raises LockStoreUnavailable before anything of it is
+processed (actions/store_outage.py then asks the person to send it again). A ticket that cannot
+be released after the turn (Redis went away meanwhile) is left to expire: the turn is saved and
+answered, and a release failing must not turn it into an error the person would resend. (After
+a Redis restart, redis-py itself replaces a pooled connection the restart closed.)
 """
 from __future__ import annotations
 
@@ -18,8 +25,11 @@ import logging
 from contextlib import asynccontextmanager
 from typing import AsyncIterator, List, Text
 
+import redis
 from rasa.core.lock import TicketLock
-from rasa.core.lock_store import LOCK_LIFETIME, LockStore
+from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
+
+from actions.store_outage import LockStoreUnavailable, plain_cause
 
 logger = logging.getLogger(__name__)
 
@@ -40,14 +50,30 @@ async def _wait_for_turn(store: LockStore, conversation_id: Text, held: List[int
         store.update_lock(conversation_id)
 
 
+# Redis cannot be reached; Rasa's issue_ticket wraps any such error in a LockError.
+_STORE_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, LockError)
+
+
 @asynccontextmanager
 async def _lock(self: LockStore, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME,
                 wait_time_in_seconds: float = 1) -> AsyncIterator[TicketLock]:
-    held = [self.issue_ticket(conversation_id, lock_lifetime)]
     try:
-        yield await _wait_for_turn(self, conversation_id, held, wait_time_in_seconds, lock_lifetime)
+        held = [self.issue_ticket(conversation_id, lock_lifetime)]
+    except _STORE_ERRORS as error:
+        raise LockStoreUnavailable(f"no ticket could be taken: {plain_cause(error)}") from error
+    try:
+        try:
+            lock = await _wait_for_turn(self, conversation_id, held, wait_time_in_seconds, lock_lifetime)
+        except _STORE_ERRORS as error:
+            raise LockStoreUnavailable(f"lost while waiting for the conversation's turn: {plain_cause(error)}") \
+                from error
+        yield lock
     finally:
-        self.cleanup(conversation_id, held[0])
+        try:
+            self.cleanup(conversation_id, held[0])
+        except _STORE_ERRORS as error:
+            logger.warning("the lock store could not release ticket %s of conversation %s (%s); it expires by "
+                           "itself", held[0], conversation_id, plain_cause(error))
 
 
 def install() -> None:

@@ -15,6 +15,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 import actions.rasa_speedups  # noqa: F401  (installs the response-validation fix in the Rasa server)
 import actions.action_server_outage  # noqa: F401  (an unreachable action server gets a kind reply)
 import actions.lock_recovery  # noqa: F401  (no message stuck behind a dead server's lock ticket)
+import actions.store_outage  # noqa: F401  (a store that fails is "try again", never a new conversation)
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage

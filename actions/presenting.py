@@ -11,7 +11,7 @@ from typing import Any, Dict, Iterable, List, Optional
 
 import yaml
 
-from rules_core.render import long_date
+from rules_core.render import certainty_flag, long_date
 
 
 @lru_cache(maxsize=1)
@@ -52,7 +52,7 @@ def dates_message(result: dict) -> str:
             continue
         line = w["date_line"].format(label=entry["label"], date=long_date(date.fromisoformat(entry["date"])),
                                      says=entry["says"])
-        lines.append(line + w["date_flag"].get(entry["certainty"], ""))
+        lines.append(line + certainty_flag(entry["certainty"]))
     return "\n".join(lines) if len(lines) > 1 else ""
 
 
@@ -182,12 +182,18 @@ def change_messages(changes: List[Any], result: dict) -> List[Dict[str, Any]]:
 
 
 def card(result: dict) -> Dict[str, Any]:
-    """The whole assessment (and its deadlines as an .ics calendar) for rich clients."""
-    from .calendar_export import deadline_calendar  # it reads this module's words
+    """The whole assessment (and its deadlines as an .ics calendar) for rich clients, with the
+    token that names this answer's PDF summary."""
+    from rules_core.calendar_file import deadline_calendar  # icalendar: imported when an answer is made
+
+    from .summaries import summary_token
     custom: Dict[str, Any] = {"assessment": result}
     calendar = deadline_calendar(result)
     if calendar:  # the deadlines still ahead as an .ics file, for "Add deadlines to my calendar"
         custom["calendar"] = calendar
+    summary = summary_token(result)
+    if summary:  # the answer's PDF summary: a REST link, a Slack button (actions/summaries.py)
+        custom["summary"] = summary
     return {"json_message": custom}
 
 

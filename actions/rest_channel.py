@@ -20,6 +20,11 @@ and stores whatever sender id and text it is given (the SQL tracker store's send
 Same route and reply format as Rasa's channel (credentials.yml names this class). The
 `?stream=true` variant of Rasa's channel is not offered.
 
+An answer's custom message names where its PDF summary is: GET
+/webhooks/rest/summary/<token>.pdf?sender=<the conversation> (actions/summaries.py), for
+SUMMARY_LINK_HOURS after the answer; any other token, conversation or an expired link gets a
+JSON reason (404, 410), never someone else's answer.
+
 With `--enable-api`, the HTTP API's two routes that take a text (`POST /model/parse`,
 `POST /conversations/<id>/messages`) answer a body that is not a JSON object with a text
 `text` with a 400 too (Rasa's own answer is a 500).
@@ -32,7 +37,9 @@ import re
 import time
 from asyncio import CancelledError
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from datetime import datetime, timezone
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from urllib.parse import urlencode
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput as RasaRestInput
@@ -44,6 +51,7 @@ from sanic.response import HTTPResponse
 from actions.channel_auth import ChannelAuth, auth_from, refusal
 from actions.presenting import words
 from actions.rate_limit import client_address, shared_limiter, too_many_messages
+from actions.summaries import find_answer, link_hours, looks_like_token, summary_file
 
 logger = logging.getLogger(__name__)
 
@@ -170,7 +178,7 @@ class RestInput(RasaRestInput):
             if len(chat.text) > MESSAGE_MAX:
                 return _bot_text(chat.sender, words()["message_too_long"].format(limit=f"{MESSAGE_MAX:,}"))
             collector = CollectingOutputChannel()
-            failed = False
+            failed, started = False, time.time()
             try:
                 await on_new_message(UserMessage(chat.text, collector, chat.sender, input_channel=self.name(),
                                                  metadata=chat.metadata))
@@ -182,6 +190,67 @@ class RestInput(RasaRestInput):
                 logger.exception("message from a REST client failed")
             if not collector.messages:  # every message gets an answer, even one we could not use
                 return _bot_text(chat.sender, words()["error_retry" if failed else "no_reply"])
-            return response.json(collector.messages)
+            return response.json(with_summary_links(collector.messages, request, chat.sender, started))
+
+        @webhook.route("/summary/<name>", methods=["GET"])
+        async def summary(request: Request, name: str) -> HTTPResponse:
+            limited = _over_the_limit(request)  # a PDF costs the server time: counted like a message
+            return limited if limited is not None else await summary_response(request, name)
 
         return webhook
+
+
+# ---- the answer's PDF summary (actions/summaries.py) -----------------------------------------
+def summary_path(request: Request, sender: str, token: str) -> str:
+    """The summary's address on this server, next to the webhook the answer came from."""
+    base = request.path.rsplit("/", 1)[0]  # /webhooks/rest
+    return f"{base}/summary/{token}.pdf?{urlencode({'sender': sender})}"
+
+
+def with_summary_links(messages: List[Dict[str, Any]], request: Request, sender: str,
+                       started: float) -> List[Dict[str, Any]]:
+    """Each answer that carries a summary token also names where its PDF is (the path, and the
+    URL as this request reached the server) and until when (UTC). The expiry is counted from
+    before the turn ran, so the link works at least until the time it names."""
+    until = datetime.fromtimestamp(started + link_hours() * 3600, timezone.utc).replace(microsecond=0)
+    out = []
+    for message in messages:
+        custom = message.get("custom")
+        token = ((custom or {}).get("summary") or {}).get("token") if isinstance(custom, dict) else None
+        if looks_like_token(token):
+            path = summary_path(request, sender, token)
+            summary = {**custom["summary"], "path": path, "url": f"{request.scheme}://{request.host}{path}",
+                       "expires": until.isoformat().replace("+00:00", "Z")}
+            message = {**message, "custom": {**custom, "summary": summary}}
+        out.append(message)
+    return out
+
+
+def _refused(status: int, key: str) -> HTTPResponse:
+    return response.json({"error": "no summary", "reason": words()["summary_refused"][key]}, status=status,
+                         headers={"Cache-Control": "no-store"})
+
+
+async def summary_response(request: Request, name: str) -> HTTPResponse:
+    """GET <webhook's folder>/summary/<token>.pdf?sender=<the conversation>: the PDF of the answer
+    that carries the token, in that conversation only, until the link expires."""
+    token = name[: -len(".pdf")] if name.endswith(".pdf") else ""
+    sender = clean_text(request.args.get("sender") or "").strip()
+    if not looks_like_token(token) or not sender or len(sender) > SENDER_MAX:
+        return _refused(404, "not_found")
+    agent = getattr(request.app.ctx, "agent", None)
+    if agent is None or getattr(agent, "tracker_store", None) is None:
+        return _refused(503, "unavailable")
+    try:
+        answer = await find_answer(agent.tracker_store, sender, token)
+    except Exception:  # noqa: BLE001 - the store is down: say so, log the trace
+        logger.exception("could not read a conversation for its summary")
+        return _refused(503, "unavailable")
+    if answer is None:
+        return _refused(404, "not_found")
+    if answer.expired(link_hours()):
+        return _refused(410, "expired")
+    filename, pdf = await summary_file(answer)
+    return response.raw(pdf, content_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"})

@@ -135,7 +135,7 @@ _PAST = re.compile(r"\b(?:\w{2,}ed|left|quit|got|gotten|was|were|had|took|taken|
                    r"went|gave|given|fell|kept|began|begun|became|said|told|came|"
                    r"didn'?t|haven'?t|hasn'?t|never)\b", _I)
 # Statements of how things stand: "the balance is 11,980", "my 1099-R says L1".
-_STATES = re.compile(r"\b(?:is|are|'s|says|shows|reads|has|have|owe|owes)\b", _I)
+_STATES = re.compile(r"\b(?:is|are|'s|says|shows|reads|has|have|owe|owes|still)\b", _I)  # "still working there btw"
 # Past forms that are not also the present ("after I left", not "after I quit").
 _PLAIN_PAST = re.compile(r"\b(?:\w{2,}ed|left|got|gotten|was|were|had|took|taken|paid|lost|laid|went|fell)\b", _I)
 _STATE_WORDS = frozenset("employed unemployed retired".split())  # "after I'm no longer employed" is ahead

@@ -26,7 +26,7 @@ from rules_core.render import long_date
 
 from .conversation import conversation_date
 from .did_you_mean import ALSO_ASKS, answer_question_part
-from .extraction import phrase_value
+from .extraction import BARE_STILL_THERE, phrase_value
 from .facts_adapter import CAUGHT_UP_DATE_UNKNOWN, DECLINED, MARKERS, facts_from_slots, slots_to_ask
 from .parsing.ages import parse_age
 from .parsing.amounts import DECIMAL_COMMA, RANGE, read_amount
@@ -230,6 +230,9 @@ class FactValidation:
     def validate_left_job(self, value, dispatcher, tracker, domain) -> Result:
         if isinstance(value, bool) or value is None or value in MARKERS:
             return {"left_job": value}
+        if value == BARE_STILL_THERE and _before_this_turn(tracker, "left_job") is True \
+                and _before_this_turn(tracker, "requested_slot") != "left_job":
+            return {"left_job": True}  # "nope, still there" to another question: the loan is, not the job
         left = phrase_value("left_job", str(value))  # "got laid off" True, "still work there" False
         return {"left_job": left if left is not None else True}
 

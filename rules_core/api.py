@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Any, Dict, Mapping, Optional
 
 from .assess import assess as _assess
-from .contract import assessment_schema as _schema
 from .facts import FactsError, parse_date, _Bad
 from .law.box7_codes import decode_box7 as _decode
 from .law.due_dates import return_due_dates
@@ -16,6 +15,13 @@ from .law.loan_terms import loan_limit as _loan_limit
 def assess(facts: Mapping[str, Any], today: Optional[date] = None) -> Dict[str, Any]:
     """One assessment (a JSON-ready dict) for a mapping of facts. Raises FactsError."""
     return _assess(facts, today)
+
+
+def assess_figures(facts: Mapping[str, Any], today: Optional[date] = None) -> Dict[str, Any]:
+    """`assess` without its prose: every field the same, except that explanations, next_steps
+    and timeline are empty lists. Rendering those is about a third of an assessment's time;
+    batch triage, which writes only the figures, uses this. Raises FactsError."""
+    return _assess(facts, today, prose=False)
 
 
 def decode_box7(code: str) -> Dict[str, Any]:
@@ -41,4 +47,6 @@ def loan_limit(vested: Decimal, highest_12m: Decimal, outstanding: Decimal, requ
 
 
 def assessment_schema() -> Dict[str, Any]:
-    return _schema()
+    from .contract import assessment_schema as schema  # pydantic: imported only for the schema
+
+    return schema()

@@ -55,15 +55,16 @@ TAXABLE = (c.DEEMED, c.OFFSET, c.QPLO, c.OFFSET_AFTER_DEEMED)
 OFFSETS = (c.OFFSET, c.QPLO)
 
 
-def assess(raw: Mapping[str, Any], today: Optional[date] = None) -> Dict[str, Any]:
-    """Assess a mapping of facts (JSON names and values). Raises FactsError on bad input."""
-    return assess_facts(parse_facts(raw, today))
+def assess(raw: Mapping[str, Any], today: Optional[date] = None, prose: bool = True) -> Dict[str, Any]:
+    """Assess a mapping of facts (JSON names and values). Raises FactsError on bad input.
+    prose=False leaves explanations, next_steps and timeline empty (see api.assess_figures)."""
+    return assess_facts(parse_facts(raw, today), prose)
 
 
-def assess_facts(f: Facts) -> Dict[str, Any]:
+def assess_facts(f: Facts, prose: bool = True) -> Dict[str, Any]:
     f, situation = situations.read(f)
     finding = c.classify(f, situation)
-    return _Assessment(f, finding, situation).build()
+    return _Assessment(f, finding, situation).build(prose)
 
 
 class _Assessment:
@@ -82,7 +83,7 @@ class _Assessment:
         self.two_forms = False  # the distribution is reported on two Forms 1099-R (72(t)(9))
 
     # -- build ---------------------------------------------------------------------------
-    def build(self) -> Dict[str, Any]:
+    def build(self, prose: bool = True) -> Dict[str, Any]:
         f, finding = self.f, self.finding
         event = finding.event if finding.classification in TAXABLE else None
         self._user_dates()
@@ -105,7 +106,8 @@ class _Assessment:
             self._situations()
         else:
             self.out["planned_events"] = []
-        self._steps(event)
+        if prose:
+            self._steps(event)
         out = self.out
         out["classification"] = finding.classification
         out["as_of"] = f.as_of.isoformat()
@@ -118,8 +120,11 @@ class _Assessment:
             out["qplo_window_end"] = finding.window_end.date.isoformat()
         out["form_1099r_box7"] = code
         out["missing_facts"] = list(dict.fromkeys(self.missing))
-        self._explain()
-        out["timeline"] = timeline(sorted(self.dates, key=_by_date))
+        if prose:
+            self._explain()
+            out["timeline"] = timeline(sorted(self.dates, key=_by_date))
+        else:  # the figures only: the topics, steps and dated rules are not rendered
+            out["next_steps"], out["explanations"], out["timeline"] = [], [], []
         out["disclaimer"] = _disclaimer()
         return out
 

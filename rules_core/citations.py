@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Iterable, Tuple
+from .yaml_data import load_yaml
 
-import yaml
+
 
 _FOLDER = Path(__file__).parent / "data" / "citations"
 
@@ -26,7 +27,7 @@ class Citation:
 def registry() -> Dict[str, Citation]:
     found: Dict[str, Citation] = {}
     for path in sorted(_FOLDER.glob("*.yaml")):
-        for cid, entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+        for cid, entry in (load_yaml(path.read_text(encoding="utf-8")) or {}).items():
             if cid in found:
                 raise ValueError(f"citation {cid!r} defined twice ({path.name})")
             found[cid] = Citation(cid, entry["label"], entry["title"], entry["url"])

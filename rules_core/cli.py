@@ -11,6 +11,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Dict, List, Optional
 
 from . import api
+from .batch import FORMATS, BatchFileError
+from .batch_command import run_batch
 from .facts import FactsError
 
 
@@ -42,6 +44,12 @@ def _parser() -> argparse.ArgumentParser:
     due = sub.add_parser("due-date", help="individual return due dates for a tax year")
     due.add_argument("year")
     sub.add_parser("schema", help="JSON Schema of the assessment output")
+    batch = sub.add_parser("batch", help="answer every case of a CSV (or JSON Lines) file; a results CSV on stdout")
+    batch.add_argument("file", nargs="?", help="the cases, one per row, a header of fact names (default: stdin)")
+    batch.add_argument("--format", choices=FORMATS, default="csv", help="csv (default) or jsonl")
+    batch.add_argument("--as-of", help="the date to answer as of where a row gives no as_of (default today)")
+    batch.add_argument("--ics", metavar="DIR", help="write one .ics calendar per row with deadlines still ahead")
+    batch.add_argument("--notices", metavar="DIR", help="write one notice per answered row (Markdown and PDF)")
     return parser
 
 
@@ -79,6 +87,8 @@ def _run(args: argparse.Namespace) -> Any:
         return api.due_dates(int(args.year))
     if args.command == "schema":
         return api.assessment_schema()
+    if args.command == "batch":
+        return run_batch(args.file, args.format, args.as_of, args.ics, args.notices)
     errors: Dict[str, str] = {}
     amounts = {name: _amount(name, getattr(args, name.replace("-", "_")), errors)
                for name in ("vested", "highest-12m", "outstanding", "requested")}
@@ -93,11 +103,12 @@ def _run(args: argparse.Namespace) -> Any:
 def main(argv: Optional[List[str]] = None) -> int:
     try:
         result = _run(_parser().parse_args(argv))
-    except (FactsError, _Usage) as exc:
+    except (FactsError, _Usage, BatchFileError) as exc:
         print(json.dumps({"error": "invalid input", "fields": exc.errors}, indent=2))
         return 2
     except ValueError as exc:  # a domain limit such as an unsupported tax year
         print(json.dumps({"error": "invalid input", "fields": {"input": str(exc)}}, indent=2))
         return 2
-    print(json.dumps(result, indent=2, ensure_ascii=False))
+    if result is not None:  # batch wrote its own output
+        print(json.dumps(result, indent=2, ensure_ascii=False))
     return 0

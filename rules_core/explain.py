@@ -13,9 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Dict, FrozenSet, Mapping, Optional, Tuple
 
-import yaml
-
 from .citations import cite, cite_all
+from .yaml_data import load_yaml
 
 FOLDER = Path(__file__).parent / "explanations"
 
@@ -61,7 +60,7 @@ def _placeholders(text: str) -> FrozenSet[str]:
 def _parse(path: Path) -> Topic:
     raw = path.read_text(encoding="utf-8")
     _, front, body = raw.split("---\n", 2)
-    meta = yaml.safe_load(front)
+    meta = load_yaml(front)
     body = body.strip()
     question = meta.get("question")
     return Topic(

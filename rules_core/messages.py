@@ -4,13 +4,14 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from .yaml_data import load_yaml
 
-import yaml
+
 
 
 @lru_cache(maxsize=1)
 def messages() -> dict:
-    return yaml.safe_load((Path(__file__).parent / "data" / "messages.yaml").read_text(encoding="utf-8"))
+    return load_yaml((Path(__file__).parent / "data" / "messages.yaml").read_text(encoding="utf-8"))
 
 
 def message(path: str, **values: Any) -> str:

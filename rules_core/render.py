@@ -7,11 +7,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, List, Optional
 
-import yaml
-
 from .citations import cite_all
 from .law.ruled import RuledDate
 from .rules import rule
+from .yaml_data import load_yaml
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
@@ -43,7 +42,17 @@ class Values(dict):
 
 @lru_cache(maxsize=1)
 def date_names() -> dict:
-    return yaml.safe_load((Path(__file__).parent / "data" / "date_names.yaml").read_text(encoding="utf-8"))
+    return load_yaml((Path(__file__).parent / "data" / "date_names.yaml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _certainty_flags() -> dict:
+    return load_yaml((Path(__file__).parent / "data" / "certainty.yaml").read_text(encoding="utf-8"))
+
+
+def certainty_flag(certainty: Optional[str]) -> str:
+    """What a date's certainty adds after it ('' for a settled date)."""
+    return _certainty_flags().get(certainty or "", "")
 
 
 _ENTRY_BASES: dict = {}

@@ -6,9 +6,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Tuple
 
-import yaml
-
 from .citations import cite
+from .yaml_data import load_yaml
 
 CERTAINTIES = ("settled", "likely", "unsettled")
 
@@ -22,7 +21,7 @@ class Rule:
 
 @lru_cache(maxsize=1)
 def registry() -> Dict[str, Rule]:
-    raw = yaml.safe_load((Path(__file__).parent / "data" / "rules.yaml").read_text(encoding="utf-8"))
+    raw = load_yaml((Path(__file__).parent / "data" / "rules.yaml").read_text(encoding="utf-8"))
     rules = {}
     for rid, entry in raw.items():
         ids = tuple(entry.get("citations") or ())

@@ -292,7 +292,8 @@ echo "run_scaled: starting $rasa_servers Rasa and $action_servers action servers
 ready() {
   local p
   for p in "${action_ports[@]}"; do curl -sf "http://127.0.0.1:$p/health" >/dev/null || return 1; done
-  for p in "${rasa_ports[@]}"; do curl -sf "http://127.0.0.1:$p/" >/dev/null || return 1; done
+  # ready = model loaded and both stores answering (GET /webhooks/ready/, 503 with the reasons until then)
+  for p in "${rasa_ports[@]}"; do curl -sf "http://127.0.0.1:$p/webhooks/ready/" >/dev/null || return 1; done
   curl -sf "http://$host:$public_port/" >/dev/null
 }
 for _ in $(seq 1 300); do

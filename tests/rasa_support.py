@@ -5,6 +5,7 @@ import json
 import os
 import socket
 import subprocess
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -46,8 +47,9 @@ class Servers:
     """An action server and a Rasa server on free ports, with their own SQLite tracker store."""
 
     def __init__(self, model: Path, workdir: Path, tracker_db: Optional[Path] = None,
-                 extra_env: Optional[Dict[str, str]] = None, rasa_args: Sequence[str] = ()):
-        self.model, self.workdir = model, workdir
+                 extra_env: Optional[Dict[str, str]] = None, rasa_args: Sequence[str] = (),
+                 endpoints: str = "endpoints.yml"):
+        self.model, self.workdir, self.endpoints = model, workdir, endpoints
         self.extra_env = dict(extra_env or {})  # e.g. a channel's secrets and stand-in URLs
         self.rasa_args = list(rasa_args)  # e.g. --cors with the allowed origins, --debug
         self.action_port, self.rasa_port = free_port(), free_port()
@@ -70,13 +72,18 @@ class Servers:
             cwd=ROOT, env=self.env(), stdout=log.open("ab"), stderr=subprocess.STDOUT)
         wait_for(f"http://127.0.0.1:{self.action_port}/health", 120, self.processes["actions"], log)
 
-    def start_rasa(self) -> None:
+    def start_rasa(self, log_through_a_pipe: bool = False) -> None:
+        """`log_through_a_pipe`: the server writes its log into a pipe that this process copies
+        to rasa.log, so the log is kept even when the server itself cannot write files."""
         log = self.workdir / "rasa.log"
         self.processes["rasa"] = subprocess.Popen(
             [str(VENV_BIN / "rasa"), "run", "--enable-api", "-i", "127.0.0.1", "-p", str(self.rasa_port),
-             "--model", str(self.model), "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+             "--model", str(self.model), "--endpoints", self.endpoints, "--credentials", "credentials.yml",
              *(["--debug"] if os.environ.get("RASA_DEBUG") else []), *self.rasa_args],
-            cwd=ROOT, env=self.env(), stdout=log.open("ab"), stderr=subprocess.STDOUT)
+            cwd=ROOT, env=self.env(), stdout=subprocess.PIPE if log_through_a_pipe else log.open("ab"),
+            stderr=subprocess.STDOUT)
+        if log_through_a_pipe:
+            threading.Thread(target=_copy, args=(self.processes["rasa"].stdout, log), daemon=True).start()
         wait_for(f"{self.url}/status", 300, self.processes["rasa"], log)
 
     def stop(self, name: str) -> None:
@@ -104,6 +111,13 @@ class Servers:
 
     def __exit__(self, *exc_info: Any) -> None:
         self.stop_all()
+
+
+def _copy(source: Any, log: Path) -> None:
+    with log.open("ab") as out:
+        for line in iter(source.readline, b""):
+            out.write(line)
+            out.flush()
 
 
 def post_json(url: str, body: Any, timeout: float = 60) -> Any:

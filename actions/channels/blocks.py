@@ -182,9 +182,20 @@ def follow_up_buttons(result: Mapping[str, Any]) -> List[Dict[str, str]]:
     return buttons
 
 
+SUMMARY_BLOCK = "summary"  # the block of the "Save as PDF" button; its value is the answer's summary token
+
+
+def summary_button(token: str) -> Dict[str, Any]:
+    """The "Save as PDF" button: a click posts the answer's PDF in the thread (slack.py)."""
+    return {"type": "actions", "block_id": SUMMARY_BLOCK, "elements": [
+        {"type": "button", "action_id": f"{SUMMARY_BLOCK}-pdf", "value": token,
+         "text": {"type": "plain_text", "text": slack_words()["summary"]["button"], "emoji": True}}]}
+
+
 def assessment_blocks(result: Mapping[str, Any], buttons: Iterable[Mapping[str, str]] = (),
-                      how_to_give: Optional[Mapping[str, str]] = None) -> List[Dict[str, Any]]:
-    """The whole answer as one Slack message."""
+                      how_to_give: Optional[Mapping[str, str]] = None,
+                      summary_token: Optional[str] = None) -> List[Dict[str, Any]]:
+    """The whole answer as one Slack message; with `summary_token`, a "Save as PDF" button."""
     w = slack_words()["card"]
     header = w["header"].format(classification=classification_words(result))
     blocks: List[Dict[str, Any]] = [{"type": "header", "text": {"type": "plain_text", "text": _cut(header, HEADER_CHARS)}}]
@@ -200,7 +211,8 @@ def assessment_blocks(result: Mapping[str, Any], buttons: Iterable[Mapping[str, 
     blocks.append({"type": "divider"})
     blocks.append(context_block(result))
     buttons_block = actions_block(buttons, "follow_ups")
-    return blocks + ([buttons_block] if buttons_block else [])
+    blocks += [buttons_block] if buttons_block else []
+    return blocks + ([summary_button(summary_token)] if summary_token else [])
 
 
 def fallback_text(result: Mapping[str, Any]) -> str:

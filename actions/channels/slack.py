@@ -12,6 +12,10 @@
   built from the `custom` assessment, instead of the eight text messages a plain chat gets
   (the same words, as sections, fields and a context block; a thread stays readable).
 - `/slash`: the /loanhelp command (see slash.py), signed and verified like every event.
+- A CSV uploaded with a mention (or in a DM) is batch triage (batch_upload.py): the results
+  file and a summary in its thread, after the same signature check.
+- "Save as PDF" under an answer (summary_button.py): the answer's PDF summary posted as a file
+  in its thread, after the same signature check.
 """
 from __future__ import annotations
 
@@ -30,8 +34,11 @@ from sanic.response import HTTPResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from .batch_upload import BatchUploads, uploaded_files
 from .blocks import assessment_blocks, fallback_text, follow_up_buttons, message_blocks, slack_words
+from ..summaries import looks_like_token
 from .slash import answer_command
+from .summary_button import SummaryPosts, summary_click
 
 logger = logging.getLogger(__name__)
 
@@ -74,8 +81,10 @@ class SlackThreadBot(SlackBot):
             custom = message.get("custom") or {}
             if custom.get("assessment"):
                 result = custom["assessment"]
+                token = (custom.get("summary") or {}).get("token")
                 await self._post(channel, fallback_text(result),
-                                 assessment_blocks(result, buttons=follow_up_buttons(result)))
+                                 assessment_blocks(result, buttons=follow_up_buttons(result),
+                                                   summary_token=token if looks_like_token(token) else None))
             elif message.get("text") and not (has_card and message.get("part_of") == "assessment"):
                 # the card says what the assessment's texts say; other texts (notes) still go
                 buttons = message.get("buttons") or message.get("quick_replies") or []
@@ -116,6 +125,36 @@ class SlackChannel(SlackInput):
     def __init__(self, slack_token: Text, *args: Any, api_url: Text = SLACK_API_URL, **kwargs: Any) -> None:
         self.api_url = api_url if api_url.endswith("/") else api_url + "/"
         super().__init__(slack_token, *args, **kwargs)
+        self._batch: Optional[BatchUploads] = None
+        self._summaries: Optional[SummaryPosts] = None
+
+    def batch_uploads(self) -> BatchUploads:
+        """Made on first use: the Web API client needs the running event loop."""
+        if self._batch is None:
+            self._batch = BatchUploads(AsyncWebClient(self.slack_token, base_url=self.api_url, proxy=self.proxy),
+                                       self.slack_token, self.api_url)
+        return self._batch
+
+    def summary_posts(self) -> SummaryPosts:
+        if self._summaries is None:
+            self._summaries = SummaryPosts(AsyncWebClient(self.slack_token, base_url=self.api_url, proxy=self.proxy))
+        return self._summaries
+
+    def _in_background(self, work: Awaitable[Any]) -> None:
+        task = asyncio.create_task(work)
+        self._background_tasks.add(task)
+        task.add_done_callback(self._background_tasks.discard)
+
+    def _save_as_pdf(self, request: Request, click: Dict[str, Any]) -> HTTPResponse:
+        """A "Save as PDF" click: the PDF is posted in the click's thread, in the background."""
+        channel = str((click.get("channel") or {}).get("id") or "")
+        thread = self._thread_of(request)
+        conversation = self._get_conversation_id(None, channel, thread)
+        token = str(click["actions"][0].get("value") or "")
+        tracker_store = getattr(getattr(request.app.ctx, "agent", None), "tracker_store", None)
+        if channel and conversation and tracker_store is not None:
+            self._in_background(self.summary_posts().answer(tracker_store, conversation, channel, thread, token))
+        return response.text("")
 
     @property
     def enabled(self) -> bool:
@@ -201,6 +240,19 @@ class SlackChannel(SlackInput):
                 # Slack checks the Request URL with a challenge; it documents {"challenge": ...}
                 # as an answer (Rasa's own answer is the bare JSON string).
                 return response.json({"challenge": request.json.get("challenge")})
+            if (request.method == "POST" and request.headers.get("content-type") == "application/json"
+                    and uploaded_files((request.json or {}).get("event") or {})):
+                # a file for batch triage: answered in the background, like a message
+                if not self.is_request_from_slack_authentic(request):
+                    return response.text(refused["bad_signature"], status=HTTPStatus.BAD_REQUEST)
+                self._in_background(self.batch_uploads().answer(request.json["event"]))
+                return response.text("")
+            if request.method == "POST" and request.headers.get("content-type") == "application/x-www-form-urlencoded":
+                click = summary_click(request.form)
+                if click is not None:  # "Save as PDF": not a message for the conversation
+                    if not self.is_request_from_slack_authentic(request):
+                        return response.text(refused["bad_signature"], status=HTTPStatus.BAD_REQUEST)
+                    return self._save_as_pdf(request, click)
             return None
 
         @routes.route("/slash", methods=["POST"])

@@ -52,8 +52,9 @@ _FINDERS = tuple(re.compile(p, re.IGNORECASE) for p in (
     # the age as a list item: "63, FERS, 25 yrs" opening the message; "city firefighter, 52, left
     # the department" between commas, a verb after it
     r"^\s*(?P<v>1[89]|[2-9]\d)\s*(?:,|\s+w/)(?!\s*\d)",
-    r"(?<=[a-z)]),\s*(?P<v>[1-9]\d)\s*,\s*(?=(?:got|was|were|left|retired|quit|laid|fired|resigned|took|borrowed|have|had|"
-    r"single|married|divorced|widowed|separated|terminated|termed|rif'?d)\b)",
+    r"(?<=[a-z)]),\s*(?P<v>1[89]|[2-9]\d)\s*,\s*(?=(?:got|was|were|left|retired|retiring|quit|quitting|laid|fired|resigned|"
+    r"took|borrowed|have|had|single|married|divorced|widowed|separated|separating|terminated|termed|rif'?d|thinking|"
+    r"planning|about|leaving|just|and|still|owe|with|w/)\b)",
     # "59 yrs and 5 months old": whole years, the months dropped (the rules need 59½ at most)
     r"\b(?P<v>\d{2})[\s-]*(?:years?|yrs?)[\s,]+(?:and\s+)?\d{1,2}\s+months?[\s-]+old\b",
     # the whole message is a number under 100: the answer to "how old are you?"

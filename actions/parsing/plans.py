@@ -22,7 +22,8 @@ _KINDS = (
 )
 _WHOLE = tuple((kind, re.compile(r"(?:(?:an?|my|the|our|his|her|their)\s+)?(?:" + p + r")(?:\s+(?:plan|account|loan))?", _I))
                for kind, p in _KINDS)
-_BARE_457 = re.compile(r"(?:(?:an?|my|the|our|his|her|their|governmental|gov(?:ernment)?)\s+)?457"
+_BARE_457 = re.compile(r"(?:(?:an?|my|the|our|his|her|their|governmental|gov(?:ernment)?|deferred\s+comp(?:ensation)?|"
+                       r"city|county|state|municipal)\s+)?457"
                        r"(?:\s+(?:plan|account|loan))?", _I)
 
 
@@ -40,9 +41,12 @@ def parse_plan_kind(text: str) -> Optional[str]:
 # ---- finding plan kinds in a message ---------------------------------------------------
 _FINDERS = tuple(re.compile(p, _I) for p in (
     r"(?<![\w$.,])(?P<k>" + "|".join(p for _, p in _KINDS[:3]) + r")(?!\w)",
-    r"\b(?P<k>tsp|thrift\s+savings\s+plan)\b",
-    # "a 457", "my 457 loan", "457 plan", "or a 457?": a plan's name, not a number
-    r"\b(?:an?|my|the|our|his|her|their)\s+(?P<k>457)(?=\s*(?:$|[.,;!?)])|\s+(?:plan|account|loan|and|or)\b)",
+    r"\b(?P<k>tsp|thrift\s+savings(?:\s+plan)?)\b",
+    # "a 457", "my 457 loan", "457 plan", "or a 457?", "the loan in my 457 was", "a governmental
+    # 457", "my deferred comp 457": a plan's name, not a number
+    r"\b(?:an?|my|the|our|his|her|their|governmental|government|gov|deferred\s+comp(?:ensation)?|city|county|state|"
+    r"municipal)\s+(?P<k>457)(?=\s*(?:$|[.,;!?)])|\s+(?:plan|account|loan|and|or|with|was|is|from|through|thru|"
+    r"at|had)\b)",
     r"\b(?P<k>457)(?=\s+(?:plan|account|loan)\b)",
 ))
 

@@ -28,9 +28,10 @@ _ROLES = (
 )
 _ROLE_FINDER = re.compile(r"\b(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in _ROLES) + r")\b", _I)
 _PLAN_TYPES = (
-    ("governmental", r"government(?:al)?(?:\s+(?:plan|457(?:\s?\(?b\)?)?|401\s?\(?k\)?|403\s?\(?b\)?|employer))|governmental|"
-                     r"(?:state|city|county|municipal|public[\s-]+sector)\s+(?:government\s+)?(?:plan|457\s?\(?b\)?|"
-                     r"401\s?\(?k\)?|403\s?\(?b\)?|employer|job)"),
+    # (the plan's own name after it, "governmental 457", is left to the plan-kind finder)
+    ("governmental", r"government(?:al)?(?:\s+(?:plan|employer))|governmental|government(?=\s+(?:457|401|403))|"
+                     r"(?:state|city|county|municipal|public[\s-]+sector)\s+(?:government\s+)?(?:plan|employer|job)|"
+                     r"(?:state|city|county|municipal|public[\s-]+sector)(?=\s+(?:government\s+)?(?:457|401|403))"),
     ("private", r"private[\s-]+(?:sector|company|employer|company's|employer's)(?:\s+(?:plan|401\s?\(?k\)?))?|"
                 r"(?:a|my)\s+private\s+plan"),
 )

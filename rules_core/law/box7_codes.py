@@ -23,9 +23,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, FrozenSet, Iterable, List, Optional, Tuple
 
-import yaml
-
 from ..citations import check_ids
+from ..yaml_data import load_yaml
 
 _DATA = Path(__file__).resolve().parent.parent / "data" / "box7_codes.yaml"
 _SEPARATORS = re.compile(r"[\s,+&]+")
@@ -105,7 +104,7 @@ def _load_code(code: str, entry: dict) -> _Code:
 
 @lru_cache(maxsize=1)
 def _table() -> _Table:
-    raw = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+    raw = load_yaml(_DATA.read_text(encoding="utf-8"))
     rules = dict(raw["combination_rules"], **raw["pair_reasons"], two_numbers=raw["two_numbers"])
     table = _Table(
         codes={str(c): _load_code(str(c), e) for c, e in raw["codes"].items()},

@@ -30,10 +30,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Dict, Iterator, Mapping, Optional, Tuple
 
-import yaml
-
 from ..citations import cite
 from .dates import is_weekend
+from ..yaml_data import load_yaml
 
 _TABLE = Path(__file__).resolve().parent.parent / "data" / "legal_holidays.yaml"
 
@@ -86,7 +85,7 @@ def _parse_rule(key: str, entry: dict) -> HolidayRule:
 @lru_cache(maxsize=1)
 def holiday_rules() -> Tuple[HolidayRule, ...]:
     """The holiday table, in the order of data/legal_holidays.yaml."""
-    raw = yaml.safe_load(_TABLE.read_text(encoding="utf-8"))
+    raw = load_yaml(_TABLE.read_text(encoding="utf-8"))
     return tuple(_parse_rule(key, entry) for key, entry in raw.items())
 
 

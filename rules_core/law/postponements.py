@@ -20,9 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple, Optional, Tuple
 
-import yaml
-
 from .ruled import RuledDate
+from ..yaml_data import load_yaml
 
 ROLLOVER, LOAN_REPAYMENT, RETURN_ORIGINAL, RETURN_EXTENDED = (
     "rollover", "loan_repayment", "return_original", "return_extended")
@@ -50,7 +49,7 @@ class Postponement(NamedTuple):
 
 @lru_cache(maxsize=1)
 def _data() -> dict:
-    return yaml.safe_load((Path(__file__).parents[1] / "data" / "postponements.yaml").read_text(encoding="utf-8"))
+    return load_yaml((Path(__file__).parents[1] / "data" / "postponements.yaml").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)

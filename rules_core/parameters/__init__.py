@@ -23,9 +23,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Tuple
 
-import yaml
-
 from ..citations import cite
+from ..yaml_data import load_yaml
 
 
 @dataclass(frozen=True)
@@ -65,7 +64,7 @@ def _coerce(value: Any, unit: str) -> Any:
 def registry() -> Dict[str, Parameter]:
     found: Dict[str, Parameter] = {}
     for path in sorted(Path(__file__).parent.glob("*.yaml")):
-        for name, entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+        for name, entry in (load_yaml(path.read_text(encoding="utf-8")) or {}).items():
             if name in found:
                 raise ValueError(f"parameter {name!r} defined twice ({path.name})")
             unit = entry.get("unit", "")

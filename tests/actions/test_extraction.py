@@ -189,7 +189,7 @@ CASES = [
     # the facts of the age-50 rule (IRC 72(t)(10))
     ("I'm a firefighter, retired last year", [("public_safety_role", "firefighter"), ("left_job", "retired"),
                                               ("separation_date", "last year")]),
-    ("it's a governmental 457(b)", [("plan_type", "governmental 457(b)")]),
+    ("it's a governmental 457(b)", [("plan_type", "governmental"), ("plan_kind", "457(b)")]),
     # tax brackets: with a cue or as the whole answer; never a withholding or a penalty
     ("I'm 61, 24 percent bracket, rolled over twelve grand",
      [("age", "61"), ("marginal_tax_rate", "24 percent"), ("amount_rolled_over", "twelve grand")]),
@@ -408,6 +408,29 @@ CASES = [
     ("city firefighter, 52, left the department 8/31", [("public_safety_role", "firefighter"), ("age", "52"),
                                                        ("left_job", "left the department"), ("separation_date", "8/31")]),
     ("lent my brother 2k back in may", []),
+    ("how much is unemployment in ohio if i was laid off 11/20", []),
+    ("nope, still there", [("left_job", "still there", {"reading": "still there (bare answer)"})]),
+    ("the loan is still there", []),
+    ("the loan in my deferred comp 457 was closed out against my account 8/20",
+     [("plan_kind", "457"), ("offset_date", "8/20")]),
+    ("company closed the plant in march and we all lost our jobs", [("separation_date", "march"),
+                                                                    ("left_job", "lost our jobs")]),
+    ("about 24k still owed on my thrift savings loan and maybe 60k left in the acct",
+     [("loan_balance", "24k"), ("plan_kind", "thrift savings")]),
+    ("my tax refund got offset for an old campus loan, $1,240", []),
+    # a second event joined by "and the loan ..." is its own clause: no conflict with the first
+    ("I left in march and the loan was liquidated on june 3", [("left_job", "left"), ("separation_date", "march"),
+                                                              ("offset_date", "june 3")]),
+    ("I left in march and they deducted the loan from my account on june 3",
+     [("left_job", "left"), ("separation_date", "march"), ("offset_date", "june 3")]),
+    ("quit in may and the plan repaid the loan with my vested balance on june 3",
+     [("left_job", "quit"), ("separation_date", "may"), ("offset_date", "june 3")]),
+    ("I stopped my 401k loan payments back in may", [("missed_payment_due_date", "may")]),
+    ("I was never behind once", [("loan_in_good_standing", "was never behind")]),
+    ("I'm a cop, 51, got laid off in march", [("public_safety_role", "cop"), ("age", "51"), ("left_job", "got laid off"),
+                                              ("separation_date", "march")]),
+    ("i was laid off 11/20 and i'm collecting unemployment, my 401k loan has 5k left",
+     [("left_job", "was laid off"), ("separation_date", "11/20"), ("loan_balance", "5k")]),
     ("got a 6k loan on my 401k and 10k sitting in savings", [("loan_balance", "6k")]),
     ("the case got dismissed in march", [("date", "march")]),
     ("they havent offset it as of today", []),
@@ -418,7 +441,7 @@ CASES = [
     ("the $85 loan payment was skipped on 3/13", [("missed_payment_due_date", "3/13")]),
     ("paid the loan off in full on 3/3", [("caught_up_on", "3/3")]),
     ("im technically still on the books there", [("left_job", "still on the books")]),
-    ("gross distribution $12,306, code M1", [("loan_balance", "$12,306"), ("box7_code", "M1")]),
+    ("gross distribution $12,306, code M1", [("amount", "$12,306"), ("box7_code", "M1")]),
     ("got a 1099 for 2025", [("date", "2025")]),
 ]
 
@@ -734,9 +757,8 @@ def test_an_event_dated_ahead_by_its_year_is_a_plan(message, planned):
 @pytest.mark.parametrize("message, expected", [
     # a form number after a month is no year, and not swallowed with it
     ("the plan used my balance to pay off the loan in october, 1099 says offset.", [("offset_date", "october", None)]),
-    # an amount on the form is no box 7 code; the amount the form shows is the loan's balance
-    # taxed (box 1 of a loan's 1099-R)
-    ("1099R says 12,480 with M1 in box 7", [("loan_balance", "12,480", None), ("box7_code", "M1", None)]),
+    # an amount on the form is no box 7 code, and no balance: box 1 may hold more than the loan
+    ("1099R says 12,480 with M1 in box 7", [("amount", "12,480", None), ("box7_code", "M1", None)]),
     # "actually" in a question is no correction: the first missed installment still counts
     ("missed the may 15 payment and june too. when does it actually default?",
      [("missed_payment_due_date", "may 15", None), ("missed_payment_due_date", "june", "may 15")]),

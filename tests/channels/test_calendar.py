@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from icalendar import Calendar
 
-from actions.calendar_export import deadline_calendar
+from rules_core.calendar_file import deadline_calendar
 from actions.presenting import assessment_messages
 from rules_core.api import assess
 
@@ -71,7 +71,7 @@ def test_the_return_due_date_is_an_event_unless_another_deadline_falls_that_day(
     assert [e["date"] for e in return_due(qplo)] == ["2026-04-15"]
     assert [e.decoded("dtstart") for e in events(deadline_calendar(qplo)).values()].count(date(2026, 4, 15)) == 1
     custom = assessment_messages(assessment, disclaimer=False)[-1]["json_message"]
-    assert set(custom) == {"assessment", "calendar"}
+    assert set(custom) == {"assessment", "calendar", "summary"}
 
 
 def test_a_date_no_official_source_confirms_says_so_in_the_event():
@@ -88,3 +88,12 @@ def test_the_custom_answer_carries_the_calendar_only_when_there_are_deadlines():
     assert len(Calendar.from_ical(custom["calendar"]["ics"]).walk("VEVENT")) == 3
     past = assessment_messages(assess(dict(QPLO, as_of="2026-11-01")), disclaimer=False)[-1]["json_message"]
     assert "calendar" not in past and "assessment" in past
+
+
+def test_the_custom_answer_carries_a_summary_token_only_when_it_decided_something():
+    first, second = (assessment_messages(assess(QPLO), disclaimer=False)[-1]["json_message"] for _ in range(2))
+    tokens = [custom["summary"]["token"] for custom in (first, second)]
+    assert tokens[0] != tokens[1] and all(len(t) == 32 for t in tokens)  # one token per answer, 192 bits
+    undecided = assessment_messages(assess({"as_of": "2025-11-01", "left_job": True}), disclaimer=False)[-1]
+    assert undecided["json_message"]["assessment"]["classification"] == "needs_more_facts"
+    assert "summary" not in undecided["json_message"]

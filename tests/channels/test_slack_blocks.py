@@ -13,6 +13,7 @@ import yaml
 from actions.channels import blocks
 from actions.channels.slack import SlackThreadBot
 from actions.channels.slash import answer_command, read_command
+from actions.presenting import card as card_message
 from rules_core import api
 from rules_core.facts import FactsError
 from tests.channels.test_slack import SlackStandIn
@@ -55,8 +56,14 @@ def _within_slack_limits(message_blocks):
 
 @pytest.mark.parametrize("result", _assessments_of_golden_cases())
 def test_every_golden_case_makes_a_card_slack_accepts(result):
-    card = blocks.assessment_blocks(result, buttons=blocks.follow_up_buttons(result))
+    summary = card_message(result)["json_message"].get("summary")  # what the answering action sends
+    card = blocks.assessment_blocks(result, buttons=blocks.follow_up_buttons(result),
+                                    summary_token=(summary or {}).get("token"))
     _within_slack_limits(card)
+    save = [b for b in card if b.get("block_id") == "summary"]
+    # "Save as PDF" on every answer that decided something, never on one still asking for facts
+    assert bool(save) == (result["classification"] != "needs_more_facts")
+    assert all(b["elements"][0]["text"]["text"] == "Save as PDF" and b is card[-1] for b in save)
     fields = blocks.card_fields(result)
     if result["form_1099r_box7"]:
         assert any(f["text"].endswith("\n" + result["form_1099r_box7"]) for f in fields)

@@ -470,3 +470,23 @@ def test_differences_list_values_then_dates_and_say_when_a_date_no_longer_applie
                                        ("457", "457b"), ("401k", "401k")])
 def test_the_plan_kind_is_stored_canonical(raw, kind):
     assert validate({"plan_kind": raw})[1]["plan_kind"] == kind
+
+
+def _answer_after(before: Dict[str, Any], text: str, candidates: Dict[str, Any]):
+    """The form's validation of `text` given what the conversation held before it."""
+    events = ([{"event": "slot", "name": k, "value": v} for k, v in before.items()] + [{"event": "user", "text": text}]
+              + [{"event": "slot", "name": k, "value": v} for k, v in candidates.items()])
+    t = tracker({"as_of": TODAY, **before, **candidates}, events=events, text=text, active_loop="loan_form")
+    _, result = run(ValidateLoanForm(), t)
+    return {e["name"]: e["value"] for e in result if e.get("event") == "slot"}
+
+
+def test_nope_still_there_is_the_job_when_asked_about_it_and_the_loan_otherwise():
+    from actions.extraction import BARE_STILL_THERE
+    # asked "have you left the employer?" (or told first): still employed
+    slots = _answer_after({"requested_slot": "left_job"}, "nope still there", {"left_job": BARE_STILL_THERE})
+    assert slots["left_job"] is False
+    # asked about the offset by someone who said they were laid off: the loan is still there
+    slots = _answer_after({"left_job": True, "separation_date": "2025-06-03", "requested_slot": "offset_date"},
+                          "nope still there", {"left_job": BARE_STILL_THERE})
+    assert slots["left_job"] is True

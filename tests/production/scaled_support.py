@@ -36,8 +36,12 @@ class ScaledDeployment:
     """`rasa_servers` Rasa servers and two action servers behind nginx, over PostgreSQL + Redis."""
 
     def __init__(self, workdir: Path, rasa_servers: int = 2, model: Optional[Path] = None,
+                 postgres: Optional[Dict[str, Any]] = None, redis_port: Optional[int] = None,
                  rate_limit_exempt: str = "127.0.0.1"):
+        """`postgres` (host, port, user, password) and `redis_port` name private stores for a test
+        that stops them (tests/production/private_stores.py); the machine's shared ones otherwise."""
         self.workdir, self.model = workdir, model
+        self.postgres, self.redis_port = postgres or POSTGRES, redis_port
         # The tests' and benchmarks' load comes from 127.0.0.1 and stands for many people (as a
         # portal back end would): exempt from the per-client limits unless a test says otherwise.
         self.rate_limit_exempt = rate_limit_exempt
@@ -62,7 +66,11 @@ class ScaledDeployment:
                "ACTION_SERVERS": "2", "ACTION_PORTS": " ".join(map(str, self.action_ports)),
                "RUN_DIR": str(self.workdir), "TRACKER_DB_NAME": self.database,
                "LOCK_STORE_KEY_PREFIX": self.key_prefix, "PYTHONHASHSEED": "0",
-               "RASA_TELEMETRY_ENABLED": "false", "RATE_LIMIT_EXEMPT": self.rate_limit_exempt}
+               "RASA_TELEMETRY_ENABLED": "false", "TRACKER_DB_HOST": self.postgres["host"],
+               "TRACKER_DB_PORT": str(self.postgres["port"]), "TRACKER_DB_USER": self.postgres["user"],
+               "TRACKER_DB_PASSWORD": self.postgres["password"], "RATE_LIMIT_EXEMPT": self.rate_limit_exempt}
+        if self.redis_port:
+            env["LOCK_STORE_PORT"] = str(self.redis_port)
         if self.model:
             env["MODEL"] = str(self.model)
         return env
@@ -146,12 +154,12 @@ class ScaledDeployment:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(10)
-        drop_database(self.database)
+        drop_database(self.database, self.postgres)
 
     # --- what PostgreSQL holds -----------------------------------------------------------------
     def event_counts(self) -> Dict[str, Dict[str, int]]:
         """{sender_id: {event type: count}} for every conversation in the tracker store."""
-        with connect(self.database) as conn, conn.cursor() as cur:
+        with connect(self.database, self.postgres) as conn, conn.cursor() as cur:
             cur.execute("SELECT sender_id, type_name, count(*) FROM events GROUP BY sender_id, type_name")
             counts: Dict[str, Dict[str, int]] = {}
             for sender, kind, n in cur.fetchall():
@@ -167,13 +175,13 @@ def _wait_until_closed(port: int, seconds: float = 30) -> None:
         time.sleep(0.05)
 
 
-def connect(database: str) -> Any:
-    return psycopg2.connect(dbname=database, connect_timeout=10, **POSTGRES)
+def connect(database: str, settings: Dict[str, Any] = POSTGRES) -> Any:
+    return psycopg2.connect(dbname=database, connect_timeout=10, **settings)
 
 
-def drop_database(database: str) -> None:
+def drop_database(database: str, settings: Dict[str, Any] = POSTGRES) -> None:
     try:
-        conn = connect("postgres")
+        conn = connect("postgres", settings)
     except psycopg2.OperationalError:
         return
     conn.autocommit = True

@@ -1,6 +1,10 @@
-"""The assessment's deadlines as an iCalendar file: one all-day event per deadline still ahead,
-each with the rule that sets it, its sources, and a reminder a week before. Built with the
-icalendar library; the words live in calendar.yml."""
+"""An assessment's deadlines as an iCalendar file: one all-day event per deadline still ahead,
+each with the rule that sets it, its sources, and a reminder a week before.
+
+The one place that writes calendars: the chat's "Add deadlines to my calendar" and the batch
+command's --ics both call `deadline_calendar`. Built with the icalendar library (imported here
+only, so the core's other commands do not need it); the words live in data/calendar.yaml.
+"""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
@@ -8,23 +12,22 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-import yaml
+
 from icalendar import Alarm, Calendar, Event
 
-from rules_core.render import long_date
-
-from .presenting import words as presentation_words
+from .render import certainty_flag, long_date
+from .yaml_data import load_yaml
 
 PRODUCT_ID = "-//401k loan assistant//deadline calendar//EN"
 
 
 @lru_cache(maxsize=1)
 def words() -> Dict[str, Any]:
-    return yaml.safe_load((Path(__file__).parent / "calendar.yml").read_text(encoding="utf-8"))
+    return load_yaml((Path(__file__).parent / "data" / "calendar.yaml").read_text(encoding="utf-8"))
 
 
 def calendar_deadlines(assessment: Dict[str, Any]) -> List[Dict[str, Any]]:
-    """The timeline's deadlines on or after the conversation's date, one per day."""
+    """The timeline's deadlines on or after the assessment's date, one per day."""
     as_of = date.fromisoformat(assessment["as_of"]) if assessment.get("as_of") else date.min
     names = set(words()["deadlines"])
     found: Dict[str, Dict[str, Any]] = {}
@@ -37,12 +40,12 @@ def calendar_deadlines(assessment: Dict[str, Any]) -> List[Dict[str, Any]]:
 def _event(entry: Dict[str, Any], stamp: datetime) -> Event:
     w, day = words(), date.fromisoformat(entry["date"])
     sources = "; ".join(f"{c['label']} {c['url']}".strip() for c in entry.get("citations", ())) or "-"
-    flag = presentation_words()["date_flag"].get(entry.get("certainty"), "")
     event = Event.new(
         uid=f"{entry['name']}-{entry['date']}@loan-assistant",  # stable: importing again updates
         stamp=stamp, start=day, end=day + timedelta(days=1),
         summary=w["summary"].format(label=entry["label"]),
-        description=w["description"].format(says=entry["says"], flag=flag, sources=sources),
+        description=w["description"].format(says=entry["says"], flag=certainty_flag(entry.get("certainty")),
+                                             sources=sources),
     )
     event.add("transp", "TRANSPARENT")  # a deadline, not a busy slot
     alarm = Alarm()
