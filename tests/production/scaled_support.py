@@ -235,21 +235,30 @@ def final_assessment(replies: Sequence[Sequence[Dict[str, Any]]]) -> Optional[Di
 
 # iCalendar lines that differ on every answer by design (creation time, a unique id).
 _VOLATILE_ICS_LINE = re.compile(r"^(DTSTAMP|UID)[;:].*$", re.MULTILINE)
+# The summary link's parts that differ on every answer by design (a random token, its address
+# and expiry); that a summary is offered, and its other fields, stay compared.
+_VOLATILE_SUMMARY = {"token", "path", "url", "expires"}
 
 
 def without_recipient(reply: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
-    """A reply as any user would see it: no recipient id, no per-answer calendar stamps."""
+    """A reply as any user would see it: no recipient id, no per-answer calendar stamps or
+    summary tokens."""
     return [_stable({k: v for k, v in message.items() if k != "recipient_id"}) for message in reply]
 
 
 def _stable(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _stable(v) for k, v in value.items()}
+        return {k: (_summary_shape(v) if k == "summary" and isinstance(v, dict) else _stable(v))
+                for k, v in value.items()}
     if isinstance(value, list):
         return [_stable(v) for v in value]
     if isinstance(value, str) and "BEGIN:VCALENDAR" in value:
         return _VOLATILE_ICS_LINE.sub(r"\1:*", value)
     return value
+
+
+def _summary_shape(summary: Dict[str, Any]) -> Dict[str, Any]:
+    return {k: "*" if k in _VOLATILE_SUMMARY else _stable(v) for k, v in summary.items()}
 
 
 @dataclass
