@@ -11,7 +11,12 @@ and stores whatever sender id and text it is given (the SQL tracker store's send
 - the text loses control characters (tabs and line breaks stay) and unpaired surrogates;
 - a message over MESSAGE_MAX characters is answered with a request for a shorter one, and
   not stored;
-- if processing fails anyway, the user still gets a reply (and the log gets the trace).
+- if processing fails anyway, the user still gets a reply (and the log gets the trace);
+- a client over its message limit gets a 429 with Retry-After and a bot message saying how
+  long to wait (actions/rate_limit.py);
+- the channel can require a bearer token, a shared secret or a JWT (actions/channel_auth.py;
+  401 without a valid one, 403 for a sender the token may not talk as), and never accepts the
+  sender id of a widget conversation.
 Same route and reply format as Rasa's channel (credentials.yml names this class). The
 `?stream=true` variant of Rasa's channel is not offered.
 
@@ -27,6 +32,7 @@ With `--enable-api`, the HTTP API's two routes that take a text (`POST /model/pa
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
 from asyncio import CancelledError
@@ -42,7 +48,9 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from actions.channel_auth import ChannelAuth, auth_from, refusal
 from actions.presenting import words
+from actions.rate_limit import client_address, shared_limiter, too_many_messages
 from actions.summaries import find_answer, link_hours, looks_like_token, summary_file
 
 logger = logging.getLogger(__name__)
@@ -122,10 +130,28 @@ def _bot_text(sender: str, text: str) -> HTTPResponse:
     return response.json([{"recipient_id": sender, "text": text}])
 
 
+def _over_the_limit(request: Request) -> Optional[HTTPResponse]:
+    """A 429 when this request's client has sent more messages than its limit allows."""
+    limiter = shared_limiter()
+    address = client_address(request.ip, request.headers.get("x-forwarded-for"), limiter.settings.trusted_proxies)
+    wait = limiter.wait_seconds(address, time.monotonic())
+    if wait is None:
+        return None
+    return response.json([{"text": too_many_messages(wait)}], status=429, headers={"Retry-After": str(wait)})
+
+
 class RestInput(RasaRestInput):
+    auth = ChannelAuth()
+
     @classmethod
     def name(cls) -> Text:
         return "rest"  # the same URL as Rasa's channel: /webhooks/rest/webhook
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "RestInput":
+        channel = cls()
+        channel.auth = auth_from(credentials or {}, os.environ)
+        return channel
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         _guard_the_api()
@@ -137,10 +163,18 @@ class RestInput(RasaRestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            limited = _over_the_limit(request)
+            if limited is not None:
+                return limited
             try:
                 chat = read_chat_request(request)
             except BadRequest as bad:
                 return response.json({"error": "bad request", "reason": str(bad)}, status=400)
+            refused = refusal(self.auth, request.headers.get("authorization"), chat.sender)
+            if refused is not None:
+                headers = {"WWW-Authenticate": "Bearer"} if refused.status == 401 else {}
+                return response.json({"error": "not allowed", "reason": refused.reason}, status=refused.status,
+                                     headers=headers)
             if len(chat.text) > MESSAGE_MAX:
                 return _bot_text(chat.sender, words()["message_too_long"].format(limit=f"{MESSAGE_MAX:,}"))
             collector = CollectingOutputChannel()
@@ -160,7 +194,8 @@ class RestInput(RasaRestInput):
 
         @webhook.route("/summary/<name>", methods=["GET"])
         async def summary(request: Request, name: str) -> HTTPResponse:
-            return await summary_response(request, name)
+            limited = _over_the_limit(request)  # a PDF costs the server time: counted like a message
+            return limited if limited is not None else await summary_response(request, name)
 
         return webhook
 

@@ -13,9 +13,26 @@ host="${HOST:-127.0.0.1}"            # localhost unless asked otherwise
 rasa_port="${RASA_PORT:-5005}"
 action_port="${ACTION_PORT:-5055}"
 widget_port="${WIDGET_PORT:-8080}"     # the demo page with the website chat widget
+# The HTTP API reads and writes every conversation by its id: behind RASA_AUTH_TOKEN when that
+# is set (`?token=...`), and without one only on localhost.
+api_auth=()
+if [ -n "${RASA_AUTH_TOKEN:-}" ]; then
+  api_auth=(--auth-token "$RASA_AUTH_TOKEN")
+else
+  case "$host" in
+    127.0.0.1|localhost|::1) ;;
+    *) echo "run: HOST=$host would let anyone who can reach it read every conversation through the HTTP API;" >&2
+       echo "  set RASA_AUTH_TOKEN too, e.g.  export RASA_AUTH_TOKEN=\$(openssl rand -hex 32)" >&2
+       exit 2;;
+  esac
+fi
 # Web pages allowed to use the servers from a browser (REST and the widget's socket.io
 # channel alike), space separated; the demo page is one of them.
 export CORS_ORIGINS="${CORS_ORIGINS:-http://127.0.0.1:$widget_port http://localhost:$widget_port}"
+# Per-client limits (actions/rate_limit.py; README, "Limits"): chat messages a minute per client
+# address, sustained (0: no limit), how many at once, and addresses never limited.
+export RATE_LIMIT_PER_MINUTE="${RATE_LIMIT_PER_MINUTE:-60}" RATE_LIMIT_BURST="${RATE_LIMIT_BURST:-20}"
+export RATE_LIMIT_EXEMPT="${RATE_LIMIT_EXEMPT:-}"
 mkdir -p var
 export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$action_port/webhook}"
 export TRACKER_DB="${TRACKER_DB:-$root/var/tracker.db}"
@@ -35,7 +52,7 @@ trap stop INT TERM EXIT
 # Only the Rasa server calls the action server: loopback only, whatever HOST says.
 SANIC_HOST=127.0.0.1 bash scripts/action_server.sh "$action_port" >var/actions.log 2>&1 &
 pids+=($!)
-"$root/.venv/bin/rasa" run --enable-api -i "$host" -p "$rasa_port" --model "$model" \
+"$root/.venv/bin/rasa" run --enable-api "${api_auth[@]}" -i "$host" -p "$rasa_port" --model "$model" \
   --endpoints endpoints.yml --credentials credentials.yml --cors $CORS_ORIGINS \
   >var/rasa.log 2>&1 &
 pids+=($!)
@@ -45,7 +62,7 @@ pids+=($!)
 
 echo "starting (logs in var/)..."
 for _ in $(seq 1 180); do
-  if curl -sf "http://$host:$rasa_port/status" >/dev/null 2>&1 \
+  if curl -sf "http://$host:$rasa_port/" >/dev/null 2>&1 \
      && curl -sf "http://127.0.0.1:$action_port/health" >/dev/null 2>&1 \
      && curl -sf "http://127.0.0.1:$widget_port/" >/dev/null 2>&1; then
     cat <<MSG

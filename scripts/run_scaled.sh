@@ -19,9 +19,12 @@
 # Settings (environment): RASA_AUTH_TOKEN (required: the HTTP API refuses requests without
 # it), HOST (nginx listens there, default 127.0.0.1), PUBLIC_PORT (5080), RASA_SERVERS (2),
 # ACTION_SERVERS (2), RASA_PORTS / ACTION_PORTS (space-separated, default from 5105 / 5155),
-# ACTION_LB_PORT (5150), RUN_DIR (var/scaled), MODEL (default: the trained model), and the
+# ACTION_LB_PORT (5150), RUN_DIR (var/scaled), MODEL (default: the trained model), the
 # store settings of deploy/endpoints.scaled.yml: TRACKER_DB_HOST/PORT/NAME/USER/PASSWORD,
-# LOCK_STORE_HOST/PORT/PASSWORD/DB/KEY_PREFIX.
+# LOCK_STORE_HOST/PORT/PASSWORD/DB/KEY_PREFIX, and the per-client limits (README, "Limits"):
+# RATE_LIMIT_PER_MINUTE (60 chat messages a minute per client address, sustained; 0 turns the
+# limits off), RATE_LIMIT_BURST (20 at once) and RATE_LIMIT_EXEMPT (addresses never limited,
+# space separated: a portal back end that talks for many people).
 set -euo pipefail
 export RASA_TELEMETRY_ENABLED=false  # no calls home from any Rasa process we start
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -53,6 +56,12 @@ export LOCK_STORE_HOST="${LOCK_STORE_HOST:-127.0.0.1}" LOCK_STORE_PORT="${LOCK_S
 export LOCK_STORE_PASSWORD="${LOCK_STORE_PASSWORD:-}" LOCK_STORE_DB="${LOCK_STORE_DB:-0}"
 export LOCK_STORE_KEY_PREFIX="${LOCK_STORE_KEY_PREFIX:-}"
 export ACTION_ENDPOINT_URL="http://127.0.0.1:$action_lb_port/webhook"
+# Per-client limits: nginx's (below) and the Rasa servers' own (actions/rate_limit.py, for the
+# widget's messages over an open websocket), which learn the client from nginx's X-Forwarded-For.
+export RATE_LIMIT_PER_MINUTE="${RATE_LIMIT_PER_MINUTE:-60}" RATE_LIMIT_BURST="${RATE_LIMIT_BURST:-20}"
+export RATE_LIMIT_EXEMPT="${RATE_LIMIT_EXEMPT:-}" TRUSTED_PROXIES=127.0.0.1
+[[ "$RATE_LIMIT_PER_MINUTE" =~ ^[0-9]+$ && "$RATE_LIMIT_BURST" =~ ^[1-9][0-9]*$ ]] \
+  || { echo "run_scaled: RATE_LIMIT_PER_MINUTE must be a whole number (0: no limit), RATE_LIMIT_BURST 1 or more" >&2; exit 2; }
 
 bash scripts/setup_env.sh
 model="${2:-${MODEL:-$(bash scripts/train.sh)}}"
@@ -94,8 +103,11 @@ write_nginx_conf() {
     for p in "${action_ports[@]}"; do echo "    server 127.0.0.1:$p max_fails=3 fail_timeout=10s;"; done
     echo "    keepalive 128;"
     echo "  }"
+    write_rate_limits
     echo "  server { listen $host:$public_port;"
-    echo "    location /socket.io/ { include $root/deploy/nginx/socketio_proxy.conf; }"
+    echo "    $limits_answer"
+    echo "    location /socket.io/ { $socketio_limit include $root/deploy/nginx/socketio_proxy.conf; }"
+    echo "    location /webhooks/rest/ { $messages_limit include $root/deploy/nginx/rasa_proxy.conf; }"
     echo "    location / { include $root/deploy/nginx/rasa_proxy.conf; }"
     echo "  }"
     echo "  server { listen 127.0.0.1:$action_lb_port;"
@@ -108,11 +120,34 @@ write_nginx_conf() {
   mv "$run_dir/nginx.conf.new" "$run_dir/nginx.conf"
 }
 
+# nginx's per-client limits (deploy/nginx/too_many_requests.conf answers a client over them):
+# the REST channel's messages, and the widget's socket.io requests (a handshake and long-polls
+# are several requests per message, so five times as many). The Slack routes are signed by
+# Slack and come from Slack's few addresses: not limited per address.
+write_rate_limits() {
+  messages_limit="" socketio_limit="" limits_answer=""
+  [ "$RATE_LIMIT_PER_MINUTE" -gt 0 ] || return 0
+  echo "  geo \$rate_limit_exempt { default 0;"
+  for address in $RATE_LIMIT_EXEMPT; do echo "    $address 1;"; done
+  echo "  }"
+  echo "  map \$rate_limit_exempt \$rate_limit_client { default \$binary_remote_addr; 1 \"\"; }"
+  echo "  limit_req_zone \$rate_limit_client zone=chat_messages:10m rate=${RATE_LIMIT_PER_MINUTE}r/m;"
+  echo "  limit_req_zone \$rate_limit_client zone=socketio_requests:10m rate=$((RATE_LIMIT_PER_MINUTE * 5))r/m;"
+  # Seconds until a client over the limit may send one more message.
+  echo "  map \$rate_limit_client \$rate_limit_retry_after { default $(( (60 + RATE_LIMIT_PER_MINUTE - 1) / RATE_LIMIT_PER_MINUTE )); }"
+  echo "  limit_req_status 429;"
+  limits_answer="include $root/deploy/nginx/too_many_requests.conf;"
+  messages_limit="limit_req zone=chat_messages burst=$RATE_LIMIT_BURST nodelay;"
+  socketio_limit="limit_req zone=socketio_requests burst=$((RATE_LIMIT_BURST * 3)) nodelay;"
+}
+
 # Rasa server number $1 on port $2; its pid goes to rasa-$1.pid (the serve loop watches those).
 start_rasa_server() {
   # A deep listen backlog: under a burst the kernel queues connections instead of dropping them,
   # which nginx would see as connect timeouts and count against a busy but healthy server.
-  SANIC_BACKLOG="${SANIC_BACKLOG:-1024}" \
+  # Its own per-client limit is a backstop behind nginx's (the widget's websocket messages):
+  # twice nginx's burst, so what nginx lets through is never refused again.
+  SANIC_BACKLOG="${SANIC_BACKLOG:-1024}" RATE_LIMIT_BURST=$((RATE_LIMIT_BURST * 2)) \
   "$root/.venv/bin/rasa" run --enable-api --auth-token "$RASA_AUTH_TOKEN" -i 127.0.0.1 -p "$2" \
     --model "$model" --endpoints deploy/endpoints.scaled.yml --credentials credentials.yml \
     --cors ${CORS_ORIGINS:-} >"$run_dir/rasa-$1.log" 2>&1 &  # unquoted: space-separated origins; none by default
@@ -124,7 +159,8 @@ rasa_status() { curl -sf "http://127.0.0.1:$1/status?token=$RASA_AUTH_TOKEN"; }
 save_state() {
   declare -p host public_port action_ports action_lb_port nginx_bin rasa_ports \
     TRACKER_DB_HOST TRACKER_DB_PORT TRACKER_DB_NAME TRACKER_DB_USER \
-    LOCK_STORE_HOST LOCK_STORE_PORT LOCK_STORE_DB LOCK_STORE_KEY_PREFIX >"$run_dir/scaled.env"
+    LOCK_STORE_HOST LOCK_STORE_PORT LOCK_STORE_DB LOCK_STORE_KEY_PREFIX \
+    RATE_LIMIT_PER_MINUTE RATE_LIMIT_BURST RATE_LIMIT_EXEMPT >"$run_dir/scaled.env"
 }
 
 if [ "$mode" = rollout ]; then

@@ -36,11 +36,15 @@ class ScaledDeployment:
     """`rasa_servers` Rasa servers and two action servers behind nginx, over PostgreSQL + Redis."""
 
     def __init__(self, workdir: Path, rasa_servers: int = 2, model: Optional[Path] = None,
-                 postgres: Optional[Dict[str, Any]] = None, redis_port: Optional[int] = None):
+                 postgres: Optional[Dict[str, Any]] = None, redis_port: Optional[int] = None,
+                 rate_limit_exempt: str = "127.0.0.1"):
         """`postgres` (host, port, user, password) and `redis_port` name private stores for a test
         that stops them (tests/production/private_stores.py); the machine's shared ones otherwise."""
         self.workdir, self.model = workdir, model
         self.postgres, self.redis_port = postgres or POSTGRES, redis_port
+        # The tests' and benchmarks' load comes from 127.0.0.1 and stands for many people (as a
+        # portal back end would): exempt from the per-client limits unless a test says otherwise.
+        self.rate_limit_exempt = rate_limit_exempt
         self.rasa_ports = [free_port() for _ in range(rasa_servers)]
         self.action_ports = [free_port(), free_port()]
         self.public_port, self.action_lb_port = free_port(), free_port()
@@ -64,7 +68,7 @@ class ScaledDeployment:
                "LOCK_STORE_KEY_PREFIX": self.key_prefix, "PYTHONHASHSEED": "0",
                "RASA_TELEMETRY_ENABLED": "false", "TRACKER_DB_HOST": self.postgres["host"],
                "TRACKER_DB_PORT": str(self.postgres["port"]), "TRACKER_DB_USER": self.postgres["user"],
-               "TRACKER_DB_PASSWORD": self.postgres["password"]}
+               "TRACKER_DB_PASSWORD": self.postgres["password"], "RATE_LIMIT_EXEMPT": self.rate_limit_exempt}
         if self.redis_port:
             env["LOCK_STORE_PORT"] = str(self.redis_port)
         if self.model:
@@ -231,21 +235,30 @@ def final_assessment(replies: Sequence[Sequence[Dict[str, Any]]]) -> Optional[Di
 
 # iCalendar lines that differ on every answer by design (creation time, a unique id).
 _VOLATILE_ICS_LINE = re.compile(r"^(DTSTAMP|UID)[;:].*$", re.MULTILINE)
+# The summary link's parts that differ on every answer by design (a random token, its address
+# and expiry); that a summary is offered, and its other fields, stay compared.
+_VOLATILE_SUMMARY = {"token", "path", "url", "expires"}
 
 
 def without_recipient(reply: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
-    """A reply as any user would see it: no recipient id, no per-answer calendar stamps."""
+    """A reply as any user would see it: no recipient id, no per-answer calendar stamps or
+    summary tokens."""
     return [_stable({k: v for k, v in message.items() if k != "recipient_id"}) for message in reply]
 
 
 def _stable(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _stable(v) for k, v in value.items()}
+        return {k: (_summary_shape(v) if k == "summary" and isinstance(v, dict) else _stable(v))
+                for k, v in value.items()}
     if isinstance(value, list):
         return [_stable(v) for v in value]
     if isinstance(value, str) and "BEGIN:VCALENDAR" in value:
         return _VOLATILE_ICS_LINE.sub(r"\1:*", value)
     return value
+
+
+def _summary_shape(summary: Dict[str, Any]) -> Dict[str, Any]:
+    return {k: "*" if k in _VOLATILE_SUMMARY else _stable(v) for k, v in summary.items()}
 
 
 @dataclass

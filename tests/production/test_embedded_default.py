@@ -63,3 +63,13 @@ def test_the_run_command_listens_on_localhost_only(tmp_path):
             os.killpg(run.pid, signal.SIGKILL)
     assert {ports["RASA_PORT"], ports["ACTION_PORT"]} <= set(listening), listening
     assert all(a in {"127.0.0.1", "::1"} for addresses in listening.values() for a in addresses), listening
+
+
+def test_the_run_command_will_not_open_the_http_api_to_the_network_without_a_token(tmp_path):
+    # The API reads any conversation by its id; on localhost only the person's own tools reach it.
+    env = {k: v for k, v in os.environ.items() if k != "RASA_AUTH_TOKEN"}
+    env.update({"HOST": "0.0.0.0", "RASA_PORT": str(free_port()), "TRACKER_DB": str(tmp_path / "tracker.db")})
+    out = subprocess.run(["bash", str(ROOT / "scripts" / "run.sh")], cwd=ROOT, env=env, capture_output=True, text=True,
+                         timeout=600)
+    assert out.returncode == 2 and "set RASA_AUTH_TOKEN" in out.stderr
+    assert not listening_addresses({int(env["RASA_PORT"])})
