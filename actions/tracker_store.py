@@ -35,7 +35,10 @@ from sqlalchemy import event
 from sqlalchemy.pool import QueuePool
 
 CACHE_SIZE = 2000
-CACHE_IDLE_SECONDS = 600.0
+# Two minutes: a person's next message usually comes sooner, and a conversation idle longer is
+# dropped from the cache as soon as another is kept, so the cache holds only the conversations
+# going on now (the soak: +5.5% in ten minutes with 600 s, kept until CACHE_SIZE pushed them out).
+CACHE_IDLE_SECONDS = 120.0
 
 # one stored row as the tracker store needs it: (timestamp, type name, JSON of the event)
 Row = Tuple[Optional[float], Text, Text]
@@ -81,9 +84,13 @@ class SQLiteTrackerStore(SQLTrackerStore):
         return rows
 
     def _keep(self, sender_id: Text, rows: List[Row]) -> None:
-        self._rows[sender_id] = (time.monotonic(), rows)
+        now = time.monotonic()
+        self._rows[sender_id] = (now, rows)
         self._rows.move_to_end(sender_id)
         while len(self._rows) > CACHE_SIZE:
+            self._rows.popitem(last=False)
+        # least recently used first: drop the ones idle too long to be served from here anyway
+        while self._rows and now - next(iter(self._rows.values()))[0] > CACHE_IDLE_SECONDS:
             self._rows.popitem(last=False)
 
     # -- Rasa's TrackerStore interface ----------------------------------------------------------
