@@ -25,7 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from rules_core.batch import BatchFileError, BatchSummary, triage_text
 from rules_core.render import date_names, long_date
 
-from .blocks import escape, section, slack_words
+from .blocks import post_text, escape, slack_words
 
 logger = logging.getLogger(__name__)
 
@@ -168,13 +168,7 @@ class BatchUploads:
         await self._upload(channel, thread, name, results)
 
     async def _post(self, channel: str, thread: Optional[str], text: str) -> None:
-        kwargs: Dict[str, Any] = {"channel": channel, "text": text[:3000], "blocks": [section(text)]}
-        if thread:
-            kwargs["thread_ts"] = thread
-        try:
-            await self.client.chat_postMessage(**kwargs)
-        except (SlackApiError, OSError, asyncio.TimeoutError) as failed:
-            logger.error("Slack did not take a batch reply in %s: %s", channel, failed)
+        await post_text(self.client, channel, thread, text, "a batch reply")
 
     async def _upload(self, channel: str, thread: Optional[str], name: str, results: str) -> None:
         w = words()

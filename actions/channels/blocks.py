@@ -4,6 +4,8 @@ for follow-ups). Words live in slack.yml and actions/presentation.yml; this modu
 """
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -11,6 +13,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 import yaml
+from slack_sdk.errors import SlackApiError
 
 from rules_core.render import dollars, long_date
 
@@ -218,3 +221,15 @@ def assessment_blocks(result: Mapping[str, Any], buttons: Iterable[Mapping[str, 
 def fallback_text(result: Mapping[str, Any]) -> str:
     """The notification text Slack shows where blocks cannot be shown."""
     return slack_words()["card"]["fallback"].format(classification=classification_words(result))
+
+
+async def post_text(client: Any, channel: str, thread: Optional[str], text: str, what: str) -> None:
+    """Posts `text` in the thread (or the channel/DM) as one section; a Slack that does not take
+    it is logged as `what` ("a batch reply", "a reply"), never raised: the answer is best effort."""
+    kwargs: Dict[str, Any] = {"channel": channel, "text": text[:3000], "blocks": [section(text)]}
+    if thread:
+        kwargs["thread_ts"] = thread
+    try:
+        await client.chat_postMessage(**kwargs)
+    except (SlackApiError, OSError, asyncio.TimeoutError) as failed:
+        logging.getLogger(__name__).error("Slack did not take %s in %s: %s", what, channel, failed)

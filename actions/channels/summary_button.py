@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from ..summaries import find_answer, summary_file
-from .blocks import SUMMARY_BLOCK, section, slack_words
+from .blocks import post_text, SUMMARY_BLOCK, slack_words
 
 logger = logging.getLogger(__name__)
 
@@ -67,10 +67,4 @@ class SummaryPosts:
             await self._post(channel, thread, words()["upload_failed"])
 
     async def _post(self, channel: str, thread: Optional[str], text: str) -> None:
-        kwargs: Dict[str, Any] = {"channel": channel, "text": text[:3000], "blocks": [section(text)]}
-        if thread:
-            kwargs["thread_ts"] = thread
-        try:
-            await self.client.chat_postMessage(**kwargs)
-        except (SlackApiError, OSError, asyncio.TimeoutError) as failed:
-            logger.error("Slack did not take a reply in %s: %s", channel, failed)
+        await post_text(self.client, channel, thread, text, "a reply")
