@@ -340,3 +340,13 @@ def _address(hex_address, width):
     # /proc/net stores each 32-bit word in host (little-endian) order.
     raw = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
     return str(ipaddress.ip_address(raw)) if width == 8 else str(ipaddress.IPv6Address(raw))
+
+
+def fault_free_replies(url: str) -> Dict[str, List[List[Dict[str, Any]]]]:
+    """Each script played alone, one turn at a time, with every server up: the answers a fault
+    must not change (without recipient ids and per-answer stamps), by script name."""
+    conversations = [Conversation(f"reference-{s.name}", s) for s in SCRIPTS]
+    for c in conversations:
+        asyncio.run(drive_conversations(url, [c]))
+        assert c.error is None, c.error
+    return {c.script.name: [without_recipient(r) for r in c.replies] for c in conversations}

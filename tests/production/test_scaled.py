@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from tests.production.scaled_support import (SCRIPTS, Conversation, ScaledDeployment, drive_conversations,
+from tests.production.scaled_support import (fault_free_replies, SCRIPTS, Conversation, ScaledDeployment, drive_conversations,
                                              final_assessment, listening_addresses, make_conversations, percentile,
                                              without_recipient)
 from tests.rasa_support import ROOT, trained_model
@@ -27,11 +27,7 @@ def deployment(tmp_path_factory):
 @pytest.fixture(scope="module")
 def reference(deployment):
     """Each script played alone, one turn at a time, with every server up: the fault-free answers."""
-    conversations = [Conversation(f"reference-{s.name}", s) for s in SCRIPTS]
-    for c in conversations:
-        asyncio.run(drive_conversations(deployment.url, [c]))
-        assert c.error is None, c.error
-    return {c.script.name: [without_recipient(r) for r in c.replies] for c in conversations}
+    return fault_free_replies(deployment.url)
 
 
 def test_the_script_refuses_to_start_without_an_api_token(tmp_path):

@@ -29,8 +29,7 @@ import pytest
 
 from actions.presenting import words
 from tests.production.private_stores import PrivatePostgres, PrivateRedis
-from tests.production.scaled_support import (SCRIPTS, TODAY, Conversation, ScaledDeployment, drive_conversations,
-                                             final_assessment, without_recipient)
+from tests.production.scaled_support import (fault_free_replies, SCRIPTS, TODAY, ScaledDeployment, final_assessment, without_recipient)
 from tests.rasa_support import trained_model
 
 pytestmark = pytest.mark.scaled
@@ -58,11 +57,7 @@ def deployment(tmp_path_factory, stores):
 
 @pytest.fixture(scope="module")
 def reference(deployment):
-    conversations = [Conversation(f"reference-{s.name}", s) for s in SCRIPTS]
-    for c in conversations:
-        asyncio.run(drive_conversations(deployment.url, [c]))
-        assert c.error is None, c.error
-    return {c.script.name: [without_recipient(r) for r in c.replies] for c in conversations}
+    return fault_free_replies(deployment.url)
 
 
 @dataclass
